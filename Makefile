@@ -1,0 +1,103 @@
+# microblog-tui: one non-recursive make.
+#   make run      build and start the TUI on the default database
+#   make test     unit, CLI and TUI tests under AddressSanitizer + UBSan
+#   make install  PREFIX=/usr/local DESTDIR=
+#   make bench | fuzz | valgrind | clean
+#
+# Missing Debian packages are installed by scripts/deps.sh (apt-get, with
+# sudo when not root) before anything is compiled.
+
+PREFIX  ?= /usr/local
+DESTDIR ?=
+CC      ?= cc
+BUILD   ?= build
+VERSION := 0.1.0
+
+ifeq ($(filter clean,$(MAKECMDGOALS)),)
+DEPS_STATUS := $(shell sh scripts/deps.sh >&2 && echo ok)
+ifneq ($(DEPS_STATUS),ok)
+$(error scripts/deps.sh could not install the required packages)
+endif
+endif
+
+LIBS_PKG := ncursesw sqlite3 libsodium inih libutf8proc jansson
+PKG_CFLAGS := $(shell pkg-config --cflags $(LIBS_PKG) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(LIBS_PKG) 2>/dev/null)
+CMOCKA_CFLAGS := $(shell pkg-config --cflags cmocka 2>/dev/null)
+CMOCKA_LIBS   := $(shell pkg-config --libs cmocka 2>/dev/null)
+
+WARN := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wstrict-prototypes \
+        -Wmissing-prototypes -Wvla -Wno-unused-parameter
+BASE_CFLAGS := -std=c11 -D_GNU_SOURCE -DMB_VERSION='"$(VERSION)"' $(WARN) \
+               -I. -I$(BUILD)/gen $(PKG_CFLAGS) -MMD -MP
+RELEASE_CFLAGS := $(BASE_CFLAGS) -O2 -g
+SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+ASAN_CFLAGS := $(BASE_CFLAGS) -O1 -g $(SAN_FLAGS)
+
+LIB_SRC := $(wildcard core/*.c store/*.c tui/*.c) \
+           $(filter-out cli/main.c,$(wildcard cli/*.c))
+GEN_SRC := $(BUILD)/gen/migrations_builtin.c
+MAIN_SRC := cli/main.c
+MIGRATIONS := $(wildcard migrations/*.sql)
+
+REL_OBJ  := $(patsubst %.c,$(BUILD)/release/%.o,$(LIB_SRC) $(GEN_SRC))
+ASAN_OBJ := $(patsubst %.c,$(BUILD)/asan/%.o,$(LIB_SRC) $(GEN_SRC))
+
+UNIT_SRC := $(wildcard tests/unit/test_*.c)
+UNIT_BIN := $(patsubst tests/unit/%.c,$(BUILD)/asan/tests/%,$(UNIT_SRC))
+
+.PHONY: all run test unit install bench fuzz torture valgrind clean
+.DEFAULT_GOAL := all
+
+all: microblog-tui
+
+microblog-tui: $(BUILD)/release/libmicroblog.a $(BUILD)/release/cli/main.o
+	$(CC) -o $@ $(BUILD)/release/cli/main.o $(BUILD)/release/libmicroblog.a $(PKG_LIBS)
+
+$(BUILD)/asan/microblog-tui: $(BUILD)/asan/libmicroblog.a $(BUILD)/asan/cli/main.o
+	$(CC) $(SAN_FLAGS) -o $@ $(BUILD)/asan/cli/main.o $(BUILD)/asan/libmicroblog.a $(PKG_LIBS)
+
+$(BUILD)/release/libmicroblog.a: $(REL_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/asan/libmicroblog.a: $(ASAN_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/gen/migrations_builtin.c: $(MIGRATIONS) scripts/embed-migrations.sh
+	@mkdir -p $(@D)
+	sh scripts/embed-migrations.sh migrations > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/release/%.o: %.c | $(BUILD)/gen/migrations_builtin.c
+	@mkdir -p $(@D)
+	$(CC) $(RELEASE_CFLAGS) -c -o $@ $<
+
+$(BUILD)/asan/%.o: %.c | $(BUILD)/gen/migrations_builtin.c
+	@mkdir -p $(@D)
+	$(CC) $(ASAN_CFLAGS) -c -o $@ $<
+
+$(BUILD)/asan/tests/%: tests/unit/%.c $(BUILD)/asan/libmicroblog.a
+	@mkdir -p $(@D)
+	$(CC) $(ASAN_CFLAGS) $(CMOCKA_CFLAGS) -o $@ $< $(BUILD)/asan/libmicroblog.a \
+	    $(PKG_LIBS) $(CMOCKA_LIBS)
+
+run: microblog-tui
+	./microblog-tui
+
+unit: $(UNIT_BIN)
+
+test: $(BUILD)/asan/microblog-tui $(UNIT_BIN)
+	sh tests/run.sh $(BUILD)/asan
+
+install: microblog-tui
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
+	    $(DESTDIR)$(PREFIX)/share/doc/microblog-tui
+	install -m 0755 microblog-tui $(DESTDIR)$(PREFIX)/bin/microblog-tui
+	install -m 0644 docs/microblog-tui.1 $(DESTDIR)$(PREFIX)/share/man/man1/microblog-tui.1
+	install -m 0644 microblog.conf $(DESTDIR)$(PREFIX)/share/doc/microblog-tui/microblog.conf.example
+
+clean:
+	rm -rf $(BUILD) microblog-tui
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

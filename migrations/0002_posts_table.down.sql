@@ -1,0 +1,3 @@
+DROP INDEX ix_post_user_timestamp;
+DROP INDEX ix_post_timestamp;
+DROP TABLE post;

@@ -1,0 +1,58 @@
+#!/bin/sh
+# Turns migrations/NNNN_name.{up,down}.sql into a C table (as tig compiles
+# its default tigrc), so the installed binary needs no source tree.
+# Usage: embed-migrations.sh DIR > migrations_builtin.c
+set -eu
+dir=$1
+
+c_string() {
+    # Each line becomes "...\n" with backslashes and quotes escaped.
+    sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/\t/\\t/g' -e 's/^/    "/' -e 's/$/\\n"/' "$1"
+}
+
+echo '/* Generated from migrations/ by scripts/embed-migrations.sh: do not edit. */'
+echo '#include "store/store.h"'
+echo
+echo 'static const struct migration builtin_items[] = {'
+count=0
+for up in "$dir"/[0-9][0-9][0-9][0-9]_*.up.sql; do
+    [ -e "$up" ] || continue
+    base=$(basename "$up" .up.sql)
+    down="$dir/$base.down.sql"
+    if [ ! -e "$down" ]; then
+        echo "embed-migrations: $down is missing" >&2
+        exit 1
+    fi
+    number=$(echo "$base" | cut -c1-4 | sed 's/^0*//')
+    name=$(echo "$base" | cut -c6- | tr '_' ' ')
+    count=$((count + 1))
+    if [ "$number" != "$count" ]; then
+        echo "embed-migrations: revision $base is not number $count" >&2
+        exit 1
+    fi
+    echo "    {"
+    echo "        .revision = $number,"
+    echo "        .name = \"$name\","
+    echo "        .up_sql ="
+    c_string "$up"
+    echo "        \"\","
+    echo "        .down_sql ="
+    c_string "$down"
+    echo "        \"\","
+    echo "    },"
+done
+if [ "$count" = 0 ]; then
+    echo "embed-migrations: no revisions in $dir" >&2
+    exit 1
+fi
+echo '};'
+echo
+echo 'static const struct migration_set builtin_set = {'
+echo '    .items = builtin_items,'
+echo '    .count = sizeof builtin_items / sizeof builtin_items[0],'
+echo '};'
+echo
+echo 'const struct migration_set *migrations_builtin(void)'
+echo '{'
+echo '    return &builtin_set;'
+echo '}'

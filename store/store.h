@@ -1,0 +1,260 @@
+/* The store: the only module that speaks SQL. It owns one SQLite database
+ * of users and posts and its schema revisions. This header exposes no
+ * SQLite types, so that another backend could sit behind it later.
+ *
+ * Conventions: every function that can fail returns an enum mb_status and
+ * fills out-parameters only on MB_OK; store_error() then holds a one-line
+ * explanation of the last failure on that handle. Strings inside returned
+ * structs are owned by the struct and released by the matching *_clear or
+ * *_free function. Times are seconds since the Unix epoch, UTC. */
+#ifndef STORE_STORE_H
+#define STORE_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/crypto.h"
+#include "core/status.h"
+
+#define STORE_USERNAME_MAX 64   /* code points */
+#define STORE_EMAIL_MAX    120  /* code points */
+#define STORE_BODY_MAX     140  /* code points */
+
+/* ---- revisions ------------------------------------------------------- */
+
+struct migration {
+    int revision;          /* 1, 2, ... contiguous */
+    const char *name;      /* "users table" */
+    const char *up_sql;
+    const char *down_sql;
+};
+
+struct migration_set {
+    const struct migration *items;
+    size_t count;
+};
+
+/* The revisions compiled into the binary from migrations/ (static). */
+const struct migration_set *migrations_builtin(void);
+
+/* Reads NNNN_name.up.sql / NNNN_name.down.sql from dir into a new set
+ * (caller frees with migration_set_free). MB_INVALID when a revision is
+ * missing its pair or numbers are not contiguous from 1. */
+enum mb_status migration_set_load_dir(const char *dir, struct migration_set **out,
+                                      struct mb_error *err);
+void migration_set_free(struct migration_set *set);
+
+/* Writes the next numbered empty pair into dir; stores the two new paths
+ * (caller frees both). */
+enum mb_status migration_new(const char *dir, const char *message,
+                             char **up_path, char **down_path,
+                             struct mb_error *err);
+
+/* ---- opening --------------------------------------------------------- */
+
+enum store_migrate_policy {
+    STORE_MIGRATE_AUTO,    /* behind head: back up, then upgrade to head */
+    STORE_MIGRATE_REFUSE,  /* behind head: MB_BEHIND ("run db upgrade") */
+    STORE_MIGRATE_NONE,    /* open as it is (the db commands) */
+};
+
+struct store_options {
+    const char *path;
+    int busy_timeout_ms;
+    enum store_migrate_policy migrate;
+    enum crypto_strength password_strength;
+    const struct migration_set *migrations;  /* NULL: migrations_builtin() */
+    bool read_only;        /* open SQLITE_OPEN_READONLY, never create */
+    /* Called with one line for the user, e.g. the backup path written before
+     * an automatic upgrade; may be NULL. */
+    void (*notice)(void *context, const char *message);
+    void *notice_context;
+};
+
+struct store;
+
+/* Opens (creating when missing, 0600, new files start at head) the
+ * database. A file that is not SQLite, or SQLite that is not ours, is
+ * MB_FOREIGN and is not written to. A database newer than the known head
+ * is MB_NEWER unless migrate is STORE_MIGRATE_NONE (then only the
+ * read-only revision queries work; everything that writes refuses). On
+ * failure *out is NULL and err says why; on success free with
+ * store_close(). Sets WAL, foreign_keys=ON and the busy timeout. */
+enum mb_status store_open(const struct store_options *options, struct store **out,
+                          struct mb_error *err);
+
+/* Closes the handle; NULL is a no-op. */
+void store_close(struct store *store);
+
+/* The message of the last failure on this handle (never NULL). */
+const char *store_error(const struct store *store);
+
+/* The path the store was opened with. */
+const char *store_path(const struct store *store);
+
+/* A number that changes whenever another connection commits a change
+ * (PRAGMA data_version): cheap enough to poll every few hundred ms. */
+enum mb_status store_data_version(struct store *store, uint64_t *version);
+
+/* ---- revision commands (as `flask db ...`) ---------------------------- */
+
+struct revision_info {
+    int revision;
+    const char *name;         /* points into the migration set */
+    bool applied;
+    int64_t applied_at;       /* 0 when not applied */
+    bool checksum_changed;    /* applied SQL differs from the current file */
+};
+
+/* The current revision (0 = base) and the head revision known. */
+enum mb_status store_revision(struct store *store, int *current, int *head);
+
+/* One entry per known revision, oldest first, plus entries for applied
+ * revisions this binary does not know (name "(unknown)"). Caller frees
+ * *out with free(). */
+enum mb_status store_history(struct store *store, struct revision_info **out,
+                             size_t *count);
+
+/* Applies pending revisions up to target (-1: head), each in one
+ * transaction with its version bump. When the database holds data, first
+ * writes a backup beside it and stores its path in *backup_path (caller
+ * frees; NULL when none was taken; backup_path may be NULL). On failure
+ * the failing revision is rolled back completely; err names the revision
+ * and the failing statement. */
+enum mb_status store_upgrade(struct store *store, int target, char **backup_path);
+
+/* Reverts revisions down to target (0 = base; -1: one step back). */
+enum mb_status store_downgrade(struct store *store, int target, char **backup_path);
+
+/* Records target as the current revision without running any SQL. */
+enum mb_status store_stamp(struct store *store, int target);
+
+/* Compares the live schema with the one the applied revisions produce on
+ * an empty in-memory database. MB_OK when equal (*report NULL), MB_DRIFT
+ * with a newly allocated list of differences in *report otherwise. Also
+ * reports revisions whose SQL changed since they were applied. */
+enum mb_status store_check(struct store *store, char **report);
+
+/* ---- validation (no database needed) --------------------------------- */
+
+/* Each returns MB_OK or MB_INVALID with the reason in err. Text must be
+ * valid UTF-8 without NUL; lengths are counted in code points. */
+enum mb_status store_validate_username(const char *username, struct mb_error *err);
+enum mb_status store_validate_email(const char *email, struct mb_error *err);
+enum mb_status store_validate_body(const char *body, struct mb_error *err);
+
+/* ---- users ----------------------------------------------------------- */
+
+struct user {
+    int64_t id;
+    char *username;
+    char *email;          /* NULL when none */
+    bool has_password;
+    int64_t created_at;
+    int64_t post_count;
+};
+
+struct user_list {
+    struct user *items;
+    size_t count;
+};
+
+/* Adds a user; password NULL means no password. MB_EXISTS when the
+ * username (ignoring case) or the email is taken; MB_INVALID on bad input. */
+enum mb_status store_user_add(struct store *store, const char *username,
+                              const char *email, const char *password,
+                              int64_t *id);
+
+/* Finds a user by name (ignoring case). MB_NOT_FOUND when none. Fills
+ * *out (free with store_user_clear). */
+enum mb_status store_user_get(struct store *store, const char *username,
+                              struct user *out);
+enum mb_status store_user_get_by_id(struct store *store, int64_t id,
+                                    struct user *out);
+
+/* A page of users ordered by username (ignoring case), ascending or
+ * descending, starting after `after` (NULL: from the start). With counts,
+ * each user's post_count is filled in. Free with store_user_list_free. */
+enum mb_status store_user_list(struct store *store, const char *after, bool descending,
+                               size_t limit, struct user_list *out);
+
+/* Finds username (ignoring case) or, when there is none, creates it
+ * without a password (a journal needs no set-up); *created says which
+ * (may be NULL). Fills *out (free with store_user_clear). */
+enum mb_status store_user_ensure(struct store *store, const char *username,
+                                 struct user *out, bool *created);
+
+/* Sets (or, with NULL, removes) a user's password. */
+enum mb_status store_user_set_password(struct store *store, int64_t id,
+                                       const char *password);
+
+/* MB_OK when password matches; MB_AUTH when it does not or the user has
+ * none; rehashes on success when the stored parameters are outdated. */
+enum mb_status store_user_verify_password(struct store *store, int64_t id,
+                                          const char *password);
+
+/* Deletes a user and (ON DELETE CASCADE) their posts. */
+enum mb_status store_user_delete(struct store *store, int64_t id);
+
+void store_user_clear(struct user *user);
+void store_user_list_free(struct user_list *list);
+
+/* ---- posts ----------------------------------------------------------- */
+
+struct post {
+    int64_t id;
+    int64_t user_id;
+    char *author;
+    char *body;
+    int64_t timestamp;
+};
+
+struct post_list {
+    struct post *items;
+    size_t count;
+};
+
+/* A position in the timeline: (timestamp, id), compared as a pair. */
+struct post_cursor {
+    int64_t timestamp;
+    int64_t id;
+};
+
+enum page_direction {
+    PAGE_OLDER,  /* posts strictly older than the cursor, newest first */
+    PAGE_NEWER,  /* posts strictly newer than the cursor, newest first */
+};
+
+/* Adds a post by user_id now (timestamp 0) or at timestamp. */
+enum mb_status store_post_add(struct store *store, int64_t user_id, const char *body,
+                              int64_t timestamp, int64_t *id);
+
+enum mb_status store_post_get(struct store *store, int64_t id, struct post *out);
+enum mb_status store_post_delete(struct store *store, int64_t id);
+
+/* A keyset page of at most limit posts, newest first, of user_id (0: all
+ * users), relative to cursor (NULL: from the newest for PAGE_OLDER, from
+ * the oldest for PAGE_NEWER). Never uses OFFSET. Free with
+ * store_post_list_free. */
+enum mb_status store_posts_page(struct store *store, int64_t user_id,
+                                const struct post_cursor *cursor,
+                                enum page_direction direction, size_t limit,
+                                struct post_list *out);
+
+/* Number of posts of user_id (0: all). */
+enum mb_status store_post_count(struct store *store, int64_t user_id, int64_t *count);
+
+void store_post_clear(struct post *post);
+void store_post_list_free(struct post_list *list);
+
+/* ---- batches --------------------------------------------------------- */
+
+/* Groups many writes (import) into one IMMEDIATE transaction: nothing is
+ * visible to others until store_batch_commit; store_batch_rollback undoes
+ * them all. Writes inside a batch do not start their own transaction. */
+enum mb_status store_batch_begin(struct store *store);
+enum mb_status store_batch_commit(struct store *store);
+void store_batch_rollback(struct store *store);
+
+#endif

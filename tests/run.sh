@@ -1,0 +1,57 @@
+#!/bin/sh
+# The one test runner behind `make test`: runs every cmocka unit binary
+# (TAP output), every CLI test script and every TUI (tmux) test script,
+# counts TAP "ok"/"not ok" lines and ends with "N passed, N failed".
+# Usage: tests/run.sh BUILD_DIR   (BUILD_DIR holds microblog-tui and tests/)
+set -u
+build=${1:-build/asan}
+root=$(cd "$(dirname "$0")/.." && pwd)
+export MB_BIN="$root/$build/microblog-tui"
+export MB_ROOT="$root"
+export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1:halt_on_error=1"
+export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
+export CMOCKA_MESSAGE_OUTPUT=TAP
+filter=${TESTS:-}
+
+passed=0
+failed=0
+failures=""
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+
+run_one() {
+    name=$1
+    shift
+    case "$name" in *"$filter"*) ;; *) return ;; esac
+    echo "# $name"
+    "$@" >"$log" 2>&1
+    status=$?
+    cat "$log"
+    ok=$(grep -c '^ok ' "$log")
+    bad=$(grep -c '^not ok ' "$log")
+    if [ "$status" -ne 0 ] && [ "$bad" -eq 0 ]; then
+        # A crash, a sanitizer report or a script error counts as a failure.
+        echo "not ok - $name exited with status $status"
+        bad=1
+    fi
+    passed=$((passed + ok))
+    failed=$((failed + bad))
+    if [ "$bad" -ne 0 ]; then
+        failures="$failures $name"
+    fi
+}
+
+for t in "$root/$build"/tests/test_*; do
+    [ -x "$t" ] || continue
+    run_one "unit/$(basename "$t")" "$t"
+done
+for t in "$root"/tests/cli/*.sh "$root"/tests/tui/*.sh; do
+    [ -e "$t" ] || continue
+    run_one "$(basename "$(dirname "$t")")/$(basename "$t")" sh "$t"
+done
+
+if [ -n "$failures" ]; then
+    echo "# failed:$failures"
+fi
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]
