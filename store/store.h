@@ -136,6 +136,10 @@ enum mb_status store_stamp(struct store *store, int target);
  * reports revisions whose SQL changed since they were applied. */
 enum mb_status store_check(struct store *store, char **report);
 
+/* Testing only: makes every later migration fail just before its
+ * statement `statement` (0-based) of revision `revision`; (-1, -1) clears. */
+void store_test_fail_migration(int revision, int statement);
+
 /* ---- validation (no database needed) --------------------------------- */
 
 /* Each returns MB_OK or MB_INVALID with the reason in err. Text must be

@@ -1,0 +1,95 @@
+/* What the store's own files share and nobody else sees: the handle's
+ * layout, the prepared-statement table and the transaction helpers.
+ * Only the store's own .c files include this (and <sqlite3.h>). */
+#ifndef STORE_INTERNAL_H
+#define STORE_INTERNAL_H
+
+#include <sqlite3.h>
+#include <stdbool.h>
+
+#include "store/store.h"
+
+/* 'MBLG': PRAGMA application_id of every microblog-tui database. */
+#define STORE_APPLICATION_ID 0x4D424C47
+
+/* Statements prepared once, on first use, and kept until the schema
+ * changes (a migration) or the handle closes. */
+enum store_statement {
+    STMT_USER_INSERT,
+    STMT_USER_BY_NAME,
+    STMT_USER_BY_ID,
+    STMT_USER_HASH,
+    STMT_USER_SET_HASH,
+    STMT_USER_DELETE,
+    STMT_USER_NAME_TAKEN,
+    STMT_USER_EMAIL_TAKEN,
+    STMT_USER_LIST_ASC_FIRST,
+    STMT_USER_LIST_ASC_AFTER,
+    STMT_USER_LIST_DESC_FIRST,
+    STMT_USER_LIST_DESC_AFTER,
+    STMT_POST_INSERT,
+    STMT_POST_BY_ID,
+    STMT_POST_DELETE,
+    STMT_POST_COUNT_ALL,
+    STMT_POST_COUNT_USER,
+    STMT_POSTS_ALL_NEWEST,
+    STMT_POSTS_ALL_OLDER,
+    STMT_POSTS_ALL_OLDEST,
+    STMT_POSTS_ALL_NEWER,
+    STMT_POSTS_USER_NEWEST,
+    STMT_POSTS_USER_OLDER,
+    STMT_POSTS_USER_OLDEST,
+    STMT_POSTS_USER_NEWER,
+    STMT_COUNT
+};
+
+struct store {
+    sqlite3 *db;
+    char *path;
+    char error[512];
+    sqlite3_stmt *statements[STMT_COUNT];
+    const struct migration_set *migrations;
+    enum crypto_strength password_strength;
+    int busy_timeout_ms;
+    bool newer;        /* database is past our head: refuse every write */
+    bool in_batch;     /* inside store_batch_begin..commit */
+    void (*notice)(void *context, const char *message);
+    void *notice_context;
+};
+
+/* Records a formatted message as the handle's error and returns status. */
+enum mb_status store_fail(struct store *store, enum mb_status status,
+                          const char *format, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* Maps a SQLite result code to a status and records "what: sqlite message". */
+enum mb_status store_fail_sqlite(struct store *store, int rc, const char *what);
+
+/* The cached prepared statement, reset and unbound; NULL (with the error
+ * recorded) when it cannot be prepared. */
+sqlite3_stmt *store_statement(struct store *store, enum store_statement which);
+
+/* Finalizes every cached statement (before and after schema changes). */
+void store_statements_clear(struct store *store);
+
+/* Begins a write (BEGIN IMMEDIATE, unless inside a batch). */
+enum mb_status store_write_begin(struct store *store);
+/* Ends it: COMMIT when status is MB_OK, else ROLLBACK; returns the final
+ * status (a failed COMMIT turns MB_OK into an error). */
+enum mb_status store_write_end(struct store *store, enum mb_status status);
+
+/* Runs SQL without results; records the error on failure. */
+enum mb_status store_exec(struct store *store, const char *sql);
+
+/* Integer result of a one-row query (e.g. a PRAGMA). */
+enum mb_status store_query_int(struct store *store, const char *sql, int64_t *out);
+
+/* Seconds since the epoch, UTC. */
+int64_t store_now(void);
+
+/* Opening helpers from migrate.c. */
+enum mb_status store_migrations_prepare(struct store *store,
+                                        enum store_migrate_policy policy,
+                                        struct mb_error *err);
+
+#endif

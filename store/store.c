@@ -1,0 +1,367 @@
+/* The store's connection: opening a database file safely (refusing files
+ * that are not ours before anything is written), the per-connection
+ * settings (WAL, foreign keys, busy timeout), the table of prepared
+ * statements and the write-transaction helpers every write goes through. */
+#include "store/store.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core/xalloc.h"
+#include "store/internal.h"
+
+/* Posts are read with their author's name through a correlated subquery so
+ * that the planner always walks the post index, never the user table. */
+#define POST_COLUMNS \
+    "SELECT p.id, p.user_id, (SELECT u.username FROM user u WHERE u.id = p.user_id), " \
+    "p.body, p.timestamp FROM post p "
+#define USER_COLUMNS \
+    "SELECT u.id, u.username, u.email, u.password_hash IS NOT NULL, u.created_at, " \
+    "(SELECT count(*) FROM post p WHERE p.user_id = u.id) FROM user u "
+
+static const char *const statement_sql[STMT_COUNT] = {
+    [STMT_USER_INSERT] =
+        "INSERT INTO user (username, email, password_hash, created_at) VALUES (?1, ?2, ?3, ?4)",
+    [STMT_USER_BY_NAME] = USER_COLUMNS "WHERE u.username = ?1",
+    [STMT_USER_BY_ID] = USER_COLUMNS "WHERE u.id = ?1",
+    [STMT_USER_HASH] = "SELECT password_hash FROM user WHERE id = ?1",
+    [STMT_USER_SET_HASH] = "UPDATE user SET password_hash = ?2 WHERE id = ?1",
+    [STMT_USER_DELETE] = "DELETE FROM user WHERE id = ?1",
+    [STMT_USER_NAME_TAKEN] = "SELECT username FROM user WHERE username = ?1",
+    [STMT_USER_EMAIL_TAKEN] = "SELECT username FROM user WHERE email = ?1",
+    [STMT_USER_LIST_ASC_FIRST] = USER_COLUMNS "ORDER BY u.username ASC LIMIT ?2",
+    [STMT_USER_LIST_ASC_AFTER] =
+        USER_COLUMNS "WHERE u.username > ?1 ORDER BY u.username ASC LIMIT ?2",
+    [STMT_USER_LIST_DESC_FIRST] = USER_COLUMNS "ORDER BY u.username DESC LIMIT ?2",
+    [STMT_USER_LIST_DESC_AFTER] =
+        USER_COLUMNS "WHERE u.username < ?1 ORDER BY u.username DESC LIMIT ?2",
+    [STMT_POST_INSERT] = "INSERT INTO post (body, timestamp, user_id) VALUES (?1, ?2, ?3)",
+    [STMT_POST_BY_ID] = POST_COLUMNS "WHERE p.id = ?1",
+    [STMT_POST_DELETE] = "DELETE FROM post WHERE id = ?1",
+    [STMT_POST_COUNT_ALL] = "SELECT count(*) FROM post",
+    [STMT_POST_COUNT_USER] = "SELECT count(*) FROM post WHERE user_id = ?1",
+    /* Keyset pages on (timestamp, id). "ts <= ? AND (ts < ? OR id < ?)" keeps
+     * the range on the index column so SQLite seeks instead of scanning. */
+    [STMT_POSTS_ALL_NEWEST] =
+        POST_COLUMNS "ORDER BY p.timestamp DESC, p.id DESC LIMIT ?3",
+    [STMT_POSTS_ALL_OLDER] =
+        POST_COLUMNS "WHERE p.timestamp <= ?1 AND (p.timestamp < ?1 OR p.id < ?2) "
+        "ORDER BY p.timestamp DESC, p.id DESC LIMIT ?3",
+    [STMT_POSTS_ALL_OLDEST] =
+        POST_COLUMNS "ORDER BY p.timestamp ASC, p.id ASC LIMIT ?3",
+    [STMT_POSTS_ALL_NEWER] =
+        POST_COLUMNS "WHERE p.timestamp >= ?1 AND (p.timestamp > ?1 OR p.id > ?2) "
+        "ORDER BY p.timestamp ASC, p.id ASC LIMIT ?3",
+    [STMT_POSTS_USER_NEWEST] =
+        POST_COLUMNS "WHERE p.user_id = ?4 ORDER BY p.timestamp DESC, p.id DESC LIMIT ?3",
+    [STMT_POSTS_USER_OLDER] =
+        POST_COLUMNS "WHERE p.user_id = ?4 AND p.timestamp <= ?1 "
+        "AND (p.timestamp < ?1 OR p.id < ?2) ORDER BY p.timestamp DESC, p.id DESC LIMIT ?3",
+    [STMT_POSTS_USER_OLDEST] =
+        POST_COLUMNS "WHERE p.user_id = ?4 ORDER BY p.timestamp ASC, p.id ASC LIMIT ?3",
+    [STMT_POSTS_USER_NEWER] =
+        POST_COLUMNS "WHERE p.user_id = ?4 AND p.timestamp >= ?1 "
+        "AND (p.timestamp > ?1 OR p.id > ?2) ORDER BY p.timestamp ASC, p.id ASC LIMIT ?3",
+};
+
+enum mb_status store_fail(struct store *store, enum mb_status status, const char *format, ...)
+{
+    va_list args;
+    va_start(args, format);
+    vsnprintf(store->error, sizeof store->error, format, args);
+    va_end(args);
+    return status;
+}
+
+static enum mb_status status_from_sqlite(int rc)
+{
+    switch (rc & 0xff) {
+    case SQLITE_OK:
+    case SQLITE_DONE:
+    case SQLITE_ROW:
+        return MB_OK;
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+        return MB_BUSY;
+    case SQLITE_NOMEM:
+        return MB_NOMEM;
+    case SQLITE_CONSTRAINT:
+        return MB_INVALID;
+    case SQLITE_NOTADB:
+        return MB_FOREIGN;
+    case SQLITE_READONLY:
+    case SQLITE_PERM:
+    case SQLITE_AUTH:
+        return MB_DENIED;
+    case SQLITE_IOERR:
+    case SQLITE_FULL:
+    case SQLITE_CANTOPEN:
+    case SQLITE_CORRUPT:
+        return MB_IO;
+    default:
+        return MB_DB;
+    }
+}
+
+enum mb_status store_fail_sqlite(struct store *store, int rc, const char *what)
+{
+    const char *message = store->db != NULL ? sqlite3_errmsg(store->db) : sqlite3_errstr(rc);
+    if ((rc & 0xff) == SQLITE_BUSY)
+        return store_fail(store, MB_BUSY,
+                          "%s: the database stayed locked by another process for more than %d ms",
+                          what, store->busy_timeout_ms);
+    if ((rc & 0xff) == SQLITE_FULL)
+        return store_fail(store, MB_IO, "%s: the disk is full (%s)", what, store->path);
+    if ((rc & 0xff) == SQLITE_READONLY)
+        return store_fail(store, MB_DENIED, "%s: %s is read-only", what, store->path);
+    return store_fail(store, status_from_sqlite(rc), "%s: %s", what, message);
+}
+
+sqlite3_stmt *store_statement(struct store *store, enum store_statement which)
+{
+    sqlite3_stmt *stmt = store->statements[which];
+    if (stmt == NULL) {
+        int rc = sqlite3_prepare_v3(store->db, statement_sql[which], -1,
+                                    SQLITE_PREPARE_PERSISTENT, &stmt, NULL);
+        if (rc != SQLITE_OK) {
+            store_fail_sqlite(store, rc, "preparing a query");
+            sqlite3_finalize(stmt);
+            return NULL;
+        }
+        store->statements[which] = stmt;
+    }
+    sqlite3_reset(stmt);
+    sqlite3_clear_bindings(stmt);
+    return stmt;
+}
+
+void store_statements_clear(struct store *store)
+{
+    for (size_t i = 0; i < STMT_COUNT; i++) {
+        sqlite3_finalize(store->statements[i]);
+        store->statements[i] = NULL;
+    }
+}
+
+enum mb_status store_exec(struct store *store, const char *sql)
+{
+    int rc = sqlite3_exec(store->db, sql, NULL, NULL, NULL);
+    if (rc != SQLITE_OK)
+        return store_fail_sqlite(store, rc, "database");
+    return MB_OK;
+}
+
+enum mb_status store_query_int(struct store *store, const char *sql, int64_t *out)
+{
+    sqlite3_stmt *stmt = NULL;
+    int rc = sqlite3_prepare_v2(store->db, sql, -1, &stmt, NULL);
+    if (rc != SQLITE_OK)
+        return store_fail_sqlite(store, rc, "reading the database");
+    rc = sqlite3_step(stmt);
+    if (rc == SQLITE_ROW) {
+        *out = sqlite3_column_int64(stmt, 0);
+        rc = SQLITE_OK;
+    } else if (rc == SQLITE_DONE) {
+        *out = 0;
+        rc = SQLITE_OK;
+    }
+    enum mb_status status = MB_OK;
+    if (rc != SQLITE_OK)
+        status = store_fail_sqlite(store, rc, "reading the database");
+    sqlite3_finalize(stmt);
+    return status;
+}
+
+int64_t store_now(void)
+{
+    return (int64_t)time(NULL);
+}
+
+enum mb_status store_write_begin(struct store *store)
+{
+    if (store->newer)
+        return store_fail(store, MB_NEWER,
+                          "%s is newer than this program: refusing to write", store->path);
+    if (store->in_batch)
+        return MB_OK;
+    /* IMMEDIATE takes the write lock now, inside the busy timeout, so a
+     * write never fails half-way with "database is locked". */
+    int rc = sqlite3_exec(store->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+    if (rc != SQLITE_OK)
+        return store_fail_sqlite(store, rc, "starting a write");
+    return MB_OK;
+}
+
+enum mb_status store_write_end(struct store *store, enum mb_status status)
+{
+    if (store->in_batch)
+        return status;
+    if (status == MB_OK) {
+        int rc = sqlite3_exec(store->db, "COMMIT", NULL, NULL, NULL);
+        if (rc == SQLITE_OK)
+            return MB_OK;
+        status = store_fail_sqlite(store, rc, "committing");
+    }
+    if (!sqlite3_get_autocommit(store->db))
+        sqlite3_exec(store->db, "ROLLBACK", NULL, NULL, NULL);
+    return status;
+}
+
+enum mb_status store_batch_begin(struct store *store)
+{
+    if (store->in_batch)
+        return store_fail(store, MB_INVALID, "a batch is already open");
+    enum mb_status status = store_write_begin(store);
+    if (status == MB_OK)
+        store->in_batch = true;
+    return status;
+}
+
+enum mb_status store_batch_commit(struct store *store)
+{
+    if (!store->in_batch)
+        return store_fail(store, MB_INVALID, "no batch is open");
+    store->in_batch = false;
+    return store_write_end(store, MB_OK);
+}
+
+void store_batch_rollback(struct store *store)
+{
+    if (!store->in_batch)
+        return;
+    store->in_batch = false;
+    store_write_end(store, MB_INVALID);
+}
+
+const char *store_error(const struct store *store)
+{
+    return store != NULL ? store->error : "no database";
+}
+
+const char *store_path(const struct store *store)
+{
+    return store->path;
+}
+
+enum mb_status store_data_version(struct store *store, uint64_t *version)
+{
+    int64_t value = 0;
+    enum mb_status status = store_query_int(store, "PRAGMA data_version", &value);
+    if (status == MB_OK)
+        *version = (uint64_t)value;
+    return status;
+}
+
+/* Classifies the file before SQLite sees it: SQLite writes nothing when
+ * it opens a file, but a foreign file must not even get a -wal beside it. */
+static enum mb_status check_file(const char *path, bool read_only, bool *exists,
+                                 struct mb_error *err)
+{
+    struct stat st;
+    *exists = false;
+    if (stat(path, &st) != 0) {
+        if (errno == ENOENT && !read_only)
+            return MB_OK;
+        return mb_fail(err, errno == ENOENT ? MB_NOT_FOUND : MB_IO, "%s: %s", path,
+                       strerror(errno));
+    }
+    if (!S_ISREG(st.st_mode))
+        return mb_fail(err, MB_FOREIGN, "%s is not a regular file", path);
+    *exists = true;
+    if (st.st_size == 0)
+        return MB_OK;
+    char header[16];
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return mb_fail(err, errno == EACCES ? MB_DENIED : MB_IO, "%s: %s", path,
+                       strerror(errno));
+    ssize_t got = read(fd, header, sizeof header);
+    close(fd);
+    if (got != (ssize_t)sizeof header || memcmp(header, "SQLite format 3", 16) != 0)
+        return mb_fail(err, MB_FOREIGN,
+                       "%s is not a SQLite database: refusing to touch it", path);
+    return MB_OK;
+}
+
+/* Creates the file with mode 0600 (SQLite would use the umask). */
+static enum mb_status create_file(const char *path, struct mb_error *err)
+{
+    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd < 0) {
+        if (errno == EEXIST)
+            return MB_OK;
+        return mb_fail(err, errno == EACCES ? MB_DENIED : MB_IO, "cannot create %s: %s",
+                       path, strerror(errno));
+    }
+    close(fd);
+    return MB_OK;
+}
+
+enum mb_status store_open(const struct store_options *options, struct store **out,
+                          struct mb_error *err)
+{
+    struct store *store = NULL;
+    bool exists = false;
+    enum mb_status status;
+    *out = NULL;
+
+    if (options->path == NULL || options->path[0] == '\0')
+        return mb_fail(err, MB_INVALID, "no database path given");
+    status = check_file(options->path, options->read_only, &exists, err);
+    if (status != MB_OK)
+        return status;
+    if (!exists) {
+        status = create_file(options->path, err);
+        if (status != MB_OK)
+            return status;
+    }
+
+    store = xcalloc(1, sizeof *store);
+    store->path = xstrdup(options->path);
+    store->migrations = options->migrations != NULL ? options->migrations : migrations_builtin();
+    store->password_strength = options->password_strength;
+    store->busy_timeout_ms = options->busy_timeout_ms;
+    store->notice = options->notice;
+    store->notice_context = options->notice_context;
+
+    int flags = (options->read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE) |
+                SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE;
+    int rc = sqlite3_open_v2(options->path, &store->db, flags, NULL);
+    if (rc != SQLITE_OK) {
+        status = mb_fail(err, status_from_sqlite(rc), "cannot open %s: %s", options->path,
+                         store->db != NULL ? sqlite3_errmsg(store->db) : sqlite3_errstr(rc));
+        goto out;
+    }
+    sqlite3_busy_timeout(store->db, options->busy_timeout_ms);
+    sqlite3_extended_result_codes(store->db, 1);
+
+    status = store_migrations_prepare(store, options->migrate, err);
+out:
+    if (status != MB_OK) {
+        store_close(store);
+        return status;
+    }
+    *out = store;
+    return MB_OK;
+}
+
+void store_close(struct store *store)
+{
+    if (store == NULL)
+        return;
+    store_statements_clear(store);
+    if (store->db != NULL) {
+        if (!sqlite3_get_autocommit(store->db))
+            sqlite3_exec(store->db, "ROLLBACK", NULL, NULL, NULL);
+        sqlite3_close_v2(store->db);
+    }
+    free(store->path);
+    free(store);
+}
