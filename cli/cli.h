@@ -1,0 +1,159 @@
+/* The command line's shared machinery: command tables with their help,
+ * option parsing, the one-line error convention, opening the store the way
+ * every command does (config, database path, migration policy), and the
+ * small printing helpers that make sure nothing from the database reaches
+ * the terminal unsanitized. Each command group (db, user, post) lives in
+ * its own file and exports only its command table. */
+#ifndef CLI_CLI_H
+#define CLI_CLI_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "core/config.h"
+#include "store/store.h"
+
+#define CLI_PROGRAM "microblog-tui"
+
+/* Exit statuses: success, a failure (one line on stderr), bad usage. */
+enum cli_exit {
+    CLI_EXIT_OK = 0,
+    CLI_EXIT_FAILURE = 1,
+    CLI_EXIT_USAGE = 2,
+};
+
+/* What the global options and the environment chose; the configuration is
+ * loaded on first need, so that `--help` works even with a broken file. */
+struct cli_context {
+    const char *config_option;  /* --config FILE, or NULL */
+    const char *db_option;      /* --db PATH, or NULL */
+    struct config config;
+    bool config_loaded;
+};
+
+/* One option of a command: "--email" with value name "E", or a flag
+ * (value_name NULL). The tables end with an entry whose name is NULL. */
+struct cli_option {
+    const char *name;
+    const char *value_name;
+    const char *help;
+};
+
+#define CLI_MAX_OPTIONS 8
+
+struct cli_command;
+
+/* A parsed command line: option values indexed like the command's option
+ * table (flags that were given hold ""), and the positional arguments. */
+struct cli_args {
+    const struct cli_command *command;
+    const char *path;            /* "user add": the words that chose the command */
+    const char *values[CLI_MAX_OPTIONS];
+    char **positional;
+    int count;
+};
+
+/* A command, or a group of subcommands, or both (`post TEXT` beside
+ * `post show ID`). run returns the process exit status. */
+struct cli_command {
+    const char *name;
+    const char *synopsis;        /* after the command words, for usage */
+    const char *summary;         /* one line for the command list */
+    const char *description;     /* extra help text, may be NULL */
+    const struct cli_option *options;
+    int min_args;
+    int max_args;                /* -1: any number */
+    int (*run)(struct cli_context *context, const struct cli_args *args);
+    const struct cli_command *subcommands;  /* ends with a NULL name */
+};
+
+/* Command tables of each group (cli/db.c, cli/user.c, cli/post.c). */
+extern const struct cli_command cli_db_commands[];
+extern const struct cli_command cli_user_commands[];
+extern const struct cli_command cli_post_commands[];
+int cli_post_run(struct cli_context *context, const struct cli_args *args);
+int cli_posts_run(struct cli_context *context, const struct cli_args *args);
+extern const struct cli_option cli_post_options[];
+extern const struct cli_option cli_posts_options[];
+int cli_import_run(struct cli_context *context, const struct cli_args *args);
+int cli_export_run(struct cli_context *context, const struct cli_args *args);
+extern const struct cli_option cli_import_options[];
+
+/* Finds the command named by argv[0] in table (descending into
+ * subcommands), parses its options, handles --help, and runs it. prefix
+ * is the words already consumed ("microblog-tui"). Returns the exit
+ * status. */
+int cli_dispatch(struct cli_context *context, const struct cli_command *table,
+                 const char *prefix, int argc, char **argv);
+
+/* Prints the list of commands of table with their summaries to out. */
+void cli_print_command_list(FILE *out, const struct cli_command *table, int indent);
+
+/* The value of option name ("--email") in args, NULL when not given. */
+const char *cli_option(const struct cli_args *args, const char *name);
+bool cli_flag(const struct cli_args *args, const char *name);
+
+/* Prints "microblog-tui: MESSAGE" (sanitized) on stderr; returns
+ * CLI_EXIT_FAILURE. */
+int cli_fail(const char *format, ...) __attribute__((format(printf, 1, 2)));
+
+/* Prints "microblog-tui: MESSAGE" and the command's usage on stderr;
+ * returns CLI_EXIT_USAGE. */
+int cli_usage_error(const struct cli_args *args, const char *format, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* Loads the configuration once (an error is printed); returns an exit
+ * status. */
+int cli_load_config(struct cli_context *context);
+
+/* How a command opens the database. */
+enum cli_open_mode {
+    CLI_OPEN_DATA,       /* auto-upgrade (or refuse) per auto_migrate */
+    CLI_OPEN_REVISIONS,  /* as it is: the db commands */
+};
+
+/* Loads the config, decides the database path, creates its directories
+ * and opens the store. migrations may be NULL (the built-in set). On
+ * failure prints one line and returns CLI_EXIT_FAILURE with *out NULL. */
+int cli_open_store(struct cli_context *context, enum cli_open_mode mode,
+                   const struct migration_set *migrations, struct store **out);
+
+/* Parses a whole string as a decimal integer in [min, max]. */
+bool cli_parse_int64(const char *text, int64_t min, int64_t max, int64_t *out);
+
+/* Writes s through text_sanitize (flags as there) to out. */
+void cli_print_clean(FILE *out, const char *s, unsigned flags);
+
+/* Formats epoch seconds as local time ("2026-11-23 20:09", with_seconds:
+ * "2026-11-23 20:09:38") into buf; $TZ is honoured. */
+void cli_format_local_time(int64_t seconds, bool with_seconds, char *buf, size_t size);
+
+/* Formats epoch seconds as UTC ISO 8601 ("2026-11-23T20:09:38Z"). */
+void cli_format_utc_time(int64_t seconds, char *buf, size_t size);
+
+/* Parses "YYYY-MM-DDTHH:MM:SSZ" into epoch seconds. */
+bool cli_parse_utc_time(const char *text, int64_t *out);
+
+/* Writes s as a JSON string (quotes included): control characters, DEL,
+ * C1 controls, U+2028/U+2029 and bidi controls as \uXXXX, invalid UTF-8
+ * as U+FFFD, everything else as UTF-8. */
+void cli_print_json_string(FILE *out, const char *s);
+
+/* Prints one post as a JSON line: {"id":..,"author":..,"timestamp":..,"body":..}. */
+void cli_print_post_json(FILE *out, const struct post *post);
+
+/* Asks question on stderr and reads y/N from stdin (a terminal). */
+bool cli_confirm(const char *question);
+
+/* True when stdin is a terminal. */
+bool cli_stdin_is_tty(void);
+
+/* Reads a password: with from_stdin one line from stdin; else on a
+ * terminal without echo, twice when confirm is set. Returns an exit status
+ * (error printed); on success *out is newly allocated (wipe and free with
+ * cli_password_free). */
+int cli_read_password(bool from_stdin, bool confirm, const char *username, char **out);
+void cli_password_free(char *password);
+
+#endif

@@ -1,0 +1,187 @@
+/* The program's entry point: the global options (--db, --config, --help,
+ * --version), the table of commands with their one-line help, and the
+ * terminal interface when no command is given. Each command group lives in
+ * its own file under cli/; the shared machinery is in cli/common.c. */
+#include "cli/cli.h"
+
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "tui/tui.h"
+
+#ifndef MB_VERSION
+#define MB_VERSION "unknown"
+#endif
+
+static const struct cli_command commands[] = {
+    {
+        .name = "db",
+        .summary = "show and change the database schema (revisions, as `flask db`)",
+        .subcommands = cli_db_commands,
+    },
+    {
+        .name = "user",
+        .summary = "add, list, show, change and delete users",
+        .subcommands = cli_user_commands,
+    },
+    {
+        .name = "post",
+        .synopsis = "[--as NAME] [--password-stdin] TEXT...|-",
+        .summary = "write a post (TEXT words joined by spaces; - reads stdin)",
+        .description =
+            "The author is --as NAME, else the config's `user`; a user that does not\n"
+            "exist yet is created without a password. A user with a password must\n"
+            "give it (asked on a terminal, or --password-stdin). A post is 1 to 140\n"
+            "characters. To post text that starts with 'show', 'del' or '-', put\n"
+            "-- before it.\n",
+        .options = cli_post_options,
+        .min_args = 1,
+        .max_args = -1,
+        .run = cli_post_run,
+        .subcommands = cli_post_commands,
+    },
+    {
+        .name = "posts",
+        .synopsis = "[--user NAME] [--limit N] [--before ID] [--json]",
+        .summary = "list posts, newest first (author, local time, body)",
+        .description =
+            "With --json, prints JSON Lines: {\"id\":1,\"author\":\"john\",\n"
+            "\"timestamp\":\"2026-11-23T20:09:38Z\",\"body\":\"...\"}.\n",
+        .options = cli_posts_options,
+        .max_args = 0,
+        .run = cli_posts_run,
+    },
+    {
+        .name = "import",
+        .synopsis = "FILE|-",
+        .summary = "add posts from JSON Lines (as `posts --json` prints), all or nothing",
+        .description =
+            "Each line is {\"author\":\"...\",\"body\":\"...\"} with an optional\n"
+            "\"timestamp\" (\"YYYY-MM-DDTHH:MM:SSZ\"); \"id\" is ignored. Authors are\n"
+            "created as needed, without a password. A bad line is reported as\n"
+            "FILE:LINE and nothing is imported.\n",
+        .options = cli_import_options,
+        .min_args = 1,
+        .max_args = 1,
+        .run = cli_import_run,
+    },
+    {
+        .name = "export",
+        .summary = "print every post, oldest first, as JSON Lines",
+        .max_args = 0,
+        .run = cli_export_run,
+    },
+    { .name = NULL },
+};
+
+static void print_main_usage(FILE *out)
+{
+    fprintf(out, "usage: %s [--db PATH] [--config FILE] [COMMAND [ARGS...]]\n", CLI_PROGRAM);
+}
+
+static void print_main_help(void)
+{
+    print_main_usage(stdout);
+    printf("\nA terminal microblog. Without a command, starts the terminal interface.\n"
+           "\nCommands:\n");
+    cli_print_command_list(stdout, commands, 2);
+    printf("\nGlobal options (before the command):\n"
+           "  --db PATH      the database file (over $DATABASE_URL and the config)\n"
+           "  --config FILE  the configuration file (over $MICROBLOG_CONFIG)\n"
+           "  -h, --help     show this help and exit\n"
+           "  -V, --version  print the version and exit\n"
+           "\nRun '%s COMMAND --help' for a command's options; see microblog-tui(1).\n",
+           CLI_PROGRAM);
+}
+
+static int main_usage_error(const char *message, const char *word)
+{
+    cli_fail("%s '%s'", message, word);
+    print_main_usage(stderr);
+    fprintf(stderr, "Run '%s --help' for more.\n", CLI_PROGRAM);
+    return CLI_EXIT_USAGE;
+}
+
+/* Matches "--name VALUE" or "--name=VALUE" at argv[*i]; advances *i. */
+static bool global_value(int argc, char **argv, int *i, const char *name, const char **value)
+{
+    size_t length = strlen(name);
+    const char *word = argv[*i];
+    if (strncmp(word, name, length) != 0)
+        return false;
+    if (word[length] == '=') {
+        *value = word + length + 1;
+        return true;
+    }
+    if (word[length] != '\0')
+        return false;
+    if (*i + 1 >= argc) {
+        *value = NULL;
+        return true;
+    }
+    *value = argv[++*i];
+    return true;
+}
+
+static int run_tui(struct cli_context *context)
+{
+    struct store *store = NULL;
+    int status = cli_open_store(context, CLI_OPEN_DATA, NULL, &store);
+    if (status != CLI_EXIT_OK)
+        return status;
+    status = tui_run(store, &context->config);
+    store_close(store);
+    return status;
+}
+
+int main(int argc, char **argv)
+{
+    struct cli_context context = { 0 };
+    int status;
+    int i;
+
+    setlocale(LC_ALL, "");
+    tzset();
+    for (i = 1; i < argc; i++) {
+        const char *word = argv[i];
+        const char *value;
+        if (word[0] != '-' || word[1] == '\0')
+            break;
+        if (strcmp(word, "--") == 0) {
+            i++;
+            break;
+        }
+        if (strcmp(word, "--help") == 0 || strcmp(word, "-h") == 0) {
+            print_main_help();
+            return CLI_EXIT_OK;
+        }
+        if (strcmp(word, "--version") == 0 || strcmp(word, "-V") == 0) {
+            printf("%s %s\n", CLI_PROGRAM, MB_VERSION);
+            return CLI_EXIT_OK;
+        }
+        if (global_value(argc, argv, &i, "--db", &value)) {
+            if (value == NULL || value[0] == '\0')
+                return main_usage_error("missing PATH after", "--db");
+            context.db_option = value;
+        } else if (global_value(argc, argv, &i, "--config", &value)) {
+            if (value == NULL || value[0] == '\0')
+                return main_usage_error("missing FILE after", "--config");
+            context.config_option = value;
+        } else {
+            return main_usage_error("unknown option", word);
+        }
+    }
+
+    if (i >= argc)
+        status = run_tui(&context);
+    else
+        status = cli_dispatch(&context, commands, CLI_PROGRAM, argc - i, argv + i);
+    if (context.config_loaded)
+        config_free(&context.config);
+    if (fflush(stdout) != 0 && status == CLI_EXIT_OK)
+        status = cli_fail("cannot write the output");
+    return status;
+}

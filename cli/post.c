@@ -1,0 +1,404 @@
+/* `microblog-tui post ...` and `posts`: writing a post from the shell (the
+ * author defaults to the config's user, created on first use, so a
+ * journal needs no set-up), showing and deleting one, and listing the
+ * timeline newest first, for a terminal (sanitized, aligned, local time)
+ * or as JSON Lines. */
+#include "cli/cli.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/text.h"
+#include "core/xalloc.h"
+
+/* Anything longer than this cannot be a valid body (140 code points of at
+ * most 4 bytes each), so stdin is not read further. */
+#define BODY_READ_MAX 4096
+#define PAGE_SIZE 500
+
+const struct cli_option cli_post_options[] = {
+    { "--as", "NAME", "post as this existing user (default: the config's `user`)" },
+    { "--password-stdin", NULL, "read the author's password from the first line of stdin" },
+    { NULL, NULL, NULL },
+};
+
+const struct cli_option cli_posts_options[] = {
+    { "--user", "NAME", "only this user's posts" },
+    { "--limit", "N", "at most N posts (default 20)" },
+    { "--before", "ID", "only posts older than post ID (the next page)" },
+    { "--json", NULL, "print JSON Lines (id, author, timestamp in UTC, body)" },
+    { NULL, NULL, NULL },
+};
+
+static const struct cli_option del_options[] = {
+    { "--yes", NULL, "do not ask for confirmation" },
+    { NULL, NULL, NULL },
+};
+
+/* Reads the body from stdin, without its trailing newline. */
+static int read_body(char **out)
+{
+    size_t length = 0;
+    char *body = xmalloc(BODY_READ_MAX + 2);
+    size_t got;
+    *out = NULL;
+    while ((got = fread(body + length, 1, BODY_READ_MAX + 1 - length, stdin)) > 0) {
+        length += got;
+        if (length > BODY_READ_MAX)
+            break;
+    }
+    if (ferror(stdin)) {
+        free(body);
+        return cli_fail("cannot read the post from stdin");
+    }
+    if (length > BODY_READ_MAX) {
+        free(body);
+        return cli_fail("the post is longer than %d characters", STORE_BODY_MAX);
+    }
+    body[length] = '\0';
+    if (memchr(body, '\0', length) != NULL) {
+        free(body);
+        return cli_fail("the post contains a NUL byte");
+    }
+    if (length > 0 && body[length - 1] == '\n')
+        body[--length] = '\0';
+    if (length > 0 && body[length - 1] == '\r')
+        body[--length] = '\0';
+    *out = body;
+    return CLI_EXIT_OK;
+}
+
+static char *join_words(char **words, int count)
+{
+    size_t length = 1;
+    for (int i = 0; i < count; i++)
+        length += strlen(words[i]) + 1;
+    char *text = xmalloc(length);
+    char *p = text;
+    for (int i = 0; i < count; i++) {
+        if (i > 0)
+            *p++ = ' ';
+        size_t n = strlen(words[i]);
+        memcpy(p, words[i], n);
+        p += n;
+    }
+    *p = '\0';
+    return text;
+}
+
+/* A user with a password must give it before posting. */
+static int authenticate(struct store *store, const struct user *user, bool from_stdin)
+{
+    char *password = NULL;
+    char *clean = text_sanitize(user->username, strlen(user->username), 0);
+    int status;
+    if (!from_stdin && !cli_stdin_is_tty()) {
+        status = cli_fail("user '%s' has a password: give it with --password-stdin", clean);
+        goto out;
+    }
+    status = cli_read_password(from_stdin, false, user->username, &password);
+    if (status != CLI_EXIT_OK)
+        goto out;
+    enum mb_status result = store_user_verify_password(store, user->id, password);
+    if (result == MB_AUTH)
+        status = cli_fail("wrong password for '%s'", clean);
+    else if (result != MB_OK)
+        status = cli_fail("%s", store_error(store));
+out:
+    cli_password_free(password);
+    free(clean);
+    return status;
+}
+
+int cli_post_run(struct cli_context *context, const struct cli_args *args)
+{
+    const char *as = cli_option(args, "--as");
+    bool password_stdin = cli_flag(args, "--password-stdin");
+    struct store *store = NULL;
+    struct user user = { 0 };
+    struct mb_error err = { { 0 } };
+    char *body = NULL;
+    bool created = false, in_batch = false;
+    int64_t id;
+    int status;
+
+    if (args->count == 1 && strcmp(args->positional[0], "-") == 0) {
+        if (password_stdin)
+            return cli_usage_error(args, "the password and the post cannot both come "
+                                         "from stdin");
+        status = read_body(&body);
+        if (status != CLI_EXIT_OK)
+            return status;
+    } else {
+        body = join_words(args->positional, args->count);
+    }
+    /* Validate everything before the database is opened or created. */
+    if (store_validate_body(body, &err) != MB_OK) {
+        status = cli_fail("%s", err.message);
+        goto out;
+    }
+    status = cli_load_config(context);
+    if (status != CLI_EXIT_OK)
+        goto out;
+    const char *author = as ? as : context->config.user;
+    if (store_validate_username(author, &err) != MB_OK) {
+        status = cli_fail("%s", err.message);
+        goto out;
+    }
+    status = cli_open_store(context, CLI_OPEN_DATA, NULL, &store);
+    if (status != CLI_EXIT_OK)
+        goto out;
+
+    enum mb_status found = store_user_get(store, author, &user);
+    if (found == MB_NOT_FOUND && as != NULL) {
+        status = cli_fail("no user '%s'", as);
+        goto out;
+    } else if (found == MB_OK && user.has_password) {
+        status = authenticate(store, &user, password_stdin);
+        if (status != CLI_EXIT_OK)
+            goto out;
+    } else if (found == MB_NOT_FOUND) {
+        /* The default author is created with the post, in one transaction. */
+        if (store_batch_begin(store) != MB_OK) {
+            status = cli_fail("%s", store_error(store));
+            goto out;
+        }
+        in_batch = true;
+        if (store_user_ensure(store, author, &user, &created) != MB_OK) {
+            status = cli_fail("%s", store_error(store));
+            goto out;
+        }
+    } else if (found != MB_OK) {
+        status = cli_fail("%s", store_error(store));
+        goto out;
+    }
+    if (store_post_add(store, user.id, body, 0, &id) != MB_OK) {
+        status = cli_fail("%s", store_error(store));
+        goto out;
+    }
+    if (in_batch) {
+        in_batch = false;
+        if (store_batch_commit(store) != MB_OK) {
+            store_batch_rollback(store);
+            status = cli_fail("%s", store_error(store));
+            goto out;
+        }
+    }
+    if (created) {
+        fputs("created user '", stdout);
+        cli_print_clean(stdout, user.username, 0);
+        fputs("' (no password)\n", stdout);
+    }
+    printf("posted %lld as ", (long long)id);
+    cli_print_clean(stdout, user.username, 0);
+    putchar('\n');
+out:
+    if (in_batch)
+        store_batch_rollback(store);
+    store_user_clear(&user);
+    store_close(store);
+    free(body);
+    return status;
+}
+
+static int parse_post_id(const struct cli_args *args, int64_t *id)
+{
+    if (!cli_parse_int64(args->positional[0], 1, INT64_MAX, id))
+        return cli_usage_error(args, "invalid post id '%s' (to post text starting with "
+                                     "this word, use: post -- TEXT...)",
+                               args->positional[0]);
+    return CLI_EXIT_OK;
+}
+
+static int get_post(struct store *store, int64_t id, struct post *post)
+{
+    enum mb_status status = store_post_get(store, id, post);
+    if (status == MB_NOT_FOUND)
+        return cli_fail("no post %lld", (long long)id);
+    if (status != MB_OK)
+        return cli_fail("%s", store_error(store));
+    return CLI_EXIT_OK;
+}
+
+static int post_show(struct cli_context *context, const struct cli_args *args)
+{
+    struct store *store = NULL;
+    struct post post = { 0 };
+    char when[48];
+    int64_t id;
+    int status = parse_post_id(args, &id);
+    if (status != CLI_EXIT_OK)
+        return status;
+    status = cli_open_store(context, CLI_OPEN_DATA, NULL, &store);
+    if (status != CLI_EXIT_OK)
+        goto out;
+    status = get_post(store, id, &post);
+    if (status != CLI_EXIT_OK)
+        goto out;
+    cli_format_local_time(post.timestamp, true, when, sizeof when);
+    printf("id:      %lld\nauthor:  ", (long long)post.id);
+    cli_print_clean(stdout, post.author, 0);
+    printf("\ntime:    %s\n\n", when);
+    cli_print_clean(stdout, post.body, TEXT_KEEP_NEWLINES);
+    putchar('\n');
+out:
+    store_post_clear(&post);
+    store_close(store);
+    return status;
+}
+
+static int post_del(struct cli_context *context, const struct cli_args *args)
+{
+    struct store *store = NULL;
+    struct post post = { 0 };
+    int64_t id;
+    int status = parse_post_id(args, &id);
+    if (status != CLI_EXIT_OK)
+        return status;
+    status = cli_open_store(context, CLI_OPEN_DATA, NULL, &store);
+    if (status != CLI_EXIT_OK)
+        goto out;
+    status = get_post(store, id, &post);
+    if (status != CLI_EXIT_OK)
+        goto out;
+    if (!cli_flag(args, "--yes")) {
+        if (!cli_stdin_is_tty()) {
+            status = cli_fail("not deleting post %lld without --yes (stdin is not a terminal)",
+                              (long long)id);
+            goto out;
+        }
+        char *author = text_sanitize(post.author, strlen(post.author), 0);
+        char *body = text_sanitize(post.body, strlen(post.body), 0);
+        char *question = xasprintf("Delete post %lld by %s: \"%s\"?", (long long)id,
+                                   author, body);
+        bool yes = cli_confirm(question);
+        free(question);
+        free(body);
+        free(author);
+        if (!yes) {
+            status = cli_fail("post %lld not deleted", (long long)id);
+            goto out;
+        }
+    }
+    if (store_post_delete(store, id) != MB_OK) {
+        status = cli_fail("%s", store_error(store));
+        goto out;
+    }
+    printf("deleted post %lld\n", (long long)id);
+out:
+    store_post_clear(&post);
+    store_close(store);
+    return status;
+}
+
+const struct cli_command cli_post_commands[] = {
+    {
+        .name = "show",
+        .synopsis = "ID",
+        .summary = "show one post (author, local time, body)",
+        .min_args = 1, .max_args = 1, .run = post_show,
+    },
+    {
+        .name = "del",
+        .synopsis = "ID [--yes]",
+        .summary = "delete one post (asks y/N on a terminal)",
+        .options = del_options, .min_args = 1, .max_args = 1, .run = post_del,
+    },
+    { .name = NULL },
+};
+
+/* One page for a terminal: author column as wide as the widest author. */
+static void print_page(const struct post_list *page)
+{
+    char **authors = xcalloc(page->count + 1, sizeof *authors);
+    int width = 0;
+    for (size_t i = 0; i < page->count; i++) {
+        authors[i] = text_sanitize(page->items[i].author, strlen(page->items[i].author), 0);
+        int w = text_width(authors[i], strlen(authors[i]));
+        if (w > width)
+            width = w;
+    }
+    for (size_t i = 0; i < page->count; i++) {
+        char when[48];
+        cli_format_local_time(page->items[i].timestamp, false, when, sizeof when);
+        int w = text_width(authors[i], strlen(authors[i]));
+        printf("%s%*s  %s  ", authors[i], width - w, "", when);
+        cli_print_clean(stdout, page->items[i].body, 0);
+        putchar('\n');
+        free(authors[i]);
+    }
+    free(authors);
+}
+
+int cli_posts_run(struct cli_context *context, const struct cli_args *args)
+{
+    const char *username = cli_option(args, "--user");
+    const char *limit_text = cli_option(args, "--limit");
+    const char *before_text = cli_option(args, "--before");
+    bool json = cli_flag(args, "--json");
+    struct store *store = NULL;
+    struct user user = { 0 };
+    struct post before = { 0 };
+    struct post_cursor cursor;
+    bool have_cursor = false;
+    int64_t limit = 20, before_id = 0, user_id = 0;
+    int status;
+
+    if (limit_text && !cli_parse_int64(limit_text, 1, INT64_MAX, &limit))
+        return cli_usage_error(args, "invalid --limit '%s' (a number from 1)", limit_text);
+    if (before_text && !cli_parse_int64(before_text, 1, INT64_MAX, &before_id))
+        return cli_usage_error(args, "invalid --before '%s' (a post id)", before_text);
+    status = cli_open_store(context, CLI_OPEN_DATA, NULL, &store);
+    if (status != CLI_EXIT_OK)
+        goto out;
+    if (username != NULL) {
+        enum mb_status found = store_user_get(store, username, &user);
+        if (found == MB_NOT_FOUND) {
+            status = cli_fail("no user '%s'", username);
+            goto out;
+        }
+        if (found != MB_OK) {
+            status = cli_fail("%s", store_error(store));
+            goto out;
+        }
+        user_id = user.id;
+    }
+    if (before_text != NULL) {
+        status = get_post(store, before_id, &before);
+        if (status != CLI_EXIT_OK)
+            goto out;
+        cursor = (struct post_cursor){ .timestamp = before.timestamp, .id = before.id };
+        have_cursor = true;
+    }
+    /* Pages of at most PAGE_SIZE, so a large --limit never holds it all. */
+    while (limit > 0) {
+        struct post_list page = { 0 };
+        size_t want = limit < PAGE_SIZE ? (size_t)limit : PAGE_SIZE;
+        if (store_posts_page(store, user_id, have_cursor ? &cursor : NULL, PAGE_OLDER, want,
+                             &page) != MB_OK) {
+            status = cli_fail("%s", store_error(store));
+            goto out;
+        }
+        if (json) {
+            for (size_t i = 0; i < page.count; i++)
+                cli_print_post_json(stdout, &page.items[i]);
+        } else {
+            print_page(&page);
+        }
+        size_t got = page.count;
+        if (got > 0) {
+            cursor = (struct post_cursor){ .timestamp = page.items[got - 1].timestamp,
+                                           .id = page.items[got - 1].id };
+            have_cursor = true;
+        }
+        store_post_list_free(&page);
+        limit -= (int64_t)got;
+        if (got < want)
+            break;
+    }
+out:
+    store_post_clear(&before);
+    store_user_clear(&user);
+    store_close(store);
+    return status;
+}
