@@ -71,14 +71,11 @@ char *xstrndup(const char *s, size_t n)
 char *xasprintf(const char *format, ...)
 {
     va_list args;
+    char *p = NULL;
     va_start(args, format);
-    int len = vsnprintf(NULL, 0, format, args);
+    int len = vasprintf(&p, format, args);
     va_end(args);
     if (len < 0)
         out_of_memory();
-    char *p = xmalloc((size_t)len + 1);
-    va_start(args, format);
-    vsnprintf(p, (size_t)len + 1, format, args);
-    va_end(args);
     return p;
 }

@@ -332,9 +332,15 @@ static enum mb_status run_script(struct store *store, sqlite3 *db, int revision,
         next = tail;
         if (rc == SQLITE_OK && stmt == NULL)
             continue; /* only comments or white space left */
+        /* A statement that fails to prepare leaves tail just past the bad
+         * token: name it up to its semicolon instead. */
+        size_t span = strlen(start);
+        if (rc == SQLITE_OK && tail != NULL)
+            span = (size_t)(tail - start);
+        else if (strchr(start, ';') != NULL)
+            span = (size_t)(strchr(start, ';') - start);
         char text[160];
-        describe_statement(text, sizeof text, start,
-                           tail != NULL ? (size_t)(tail - start) : strlen(start));
+        describe_statement(text, sizeof text, start, span);
         if (rc == SQLITE_OK && revision == fail_revision && index == fail_statement) {
             sqlite3_finalize(stmt);
             return store_fail(store, MB_DB,

@@ -1,0 +1,575 @@
+/* Schema revisions on real SQLite files: up, down and up again keeping
+ * rows; a broken revision and an injected failure before every statement
+ * rolled back completely; a table rebuild with rows; newer and foreign
+ * files refused byte-identical; automatic upgrade with a backup; drift
+ * detection, stamp, history and `db new`. */
+#include "tests/unit/testutil.h"
+
+#include <sys/wait.h>
+
+struct fixture {
+    char *dir;
+    char *path;
+};
+
+static int setup(void **state)
+{
+    struct fixture *f = xcalloc(1, sizeof *f);
+    f->dir = testutil_tempdir();
+    f->path = xasprintf("%s/test.db", f->dir);
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    struct fixture *f = *state;
+    store_test_fail_migration(-1, -1);
+    testutil_rmtree(f->dir);
+    free(f->path);
+    free(f->dir);
+    free(f);
+    return 0;
+}
+
+static struct store *open_with(const char *path, enum store_migrate_policy policy,
+                               const struct migration_set *set, enum mb_status expected,
+                               struct mb_error *err)
+{
+    struct store_options options = testutil_options(path);
+    options.migrate = policy;
+    options.migrations = set;
+    struct store *store = NULL;
+    enum mb_status status = store_open(&options, &store, err);
+    if (status != expected)
+        fail_msg("store_open(%s) = %s, expected %s: %s", path, mb_status_message(status),
+                 mb_status_message(expected), err->message);
+    return store;
+}
+
+static void sql(const char *path, const char *statements)
+{
+    char *out = testutil_shell("sqlite3 '%s' \"%s\" 2>&1", path, statements);
+    if (out[0] != '\0')
+        fail_msg("sqlite3: %s", out);
+    free(out);
+}
+
+/* Everything a user could lose: schema, version and content. */
+static char *dump(const char *path)
+{
+    return testutil_shell("sqlite3 '%s' '.dump' 'PRAGMA user_version' 'PRAGMA application_id'",
+                          path);
+}
+
+static int current_revision(struct store *store)
+{
+    int current = -1, head = -1;
+    assert_int_equal(store_revision(store, &current, &head), MB_OK);
+    return current;
+}
+
+/* Writes the built-in revisions plus `extra` (NULL-terminated triples of
+ * file stem, up SQL, down SQL) into dir/migrations; returns the set. */
+static struct migration_set *make_set(const char *dir, const char *const *extra)
+{
+    char *mdir = xasprintf("%s/migrations", dir);
+    mkdir(mdir, 0700);
+    const struct migration_set *builtin = migrations_builtin();
+    for (size_t i = 0; i < builtin->count; i++) {
+        const struct migration *m = &builtin->items[i];
+        char stem[80];
+        snprintf(stem, sizeof stem, "%04d_%s", m->revision, m->name);
+        for (char *p = stem; *p; p++)
+            if (*p == ' ')
+                *p = '_';
+        char *up = xasprintf("%s/%s.up.sql", mdir, stem);
+        char *down = xasprintf("%s/%s.down.sql", mdir, stem);
+        testutil_write(up, m->up_sql);
+        testutil_write(down, m->down_sql);
+        free(up);
+        free(down);
+    }
+    for (size_t i = 0; extra != NULL && extra[i] != NULL; i += 3) {
+        char *up = xasprintf("%s/%s.up.sql", mdir, extra[i]);
+        char *down = xasprintf("%s/%s.down.sql", mdir, extra[i]);
+        testutil_write(up, extra[i + 1]);
+        testutil_write(down, extra[i + 2]);
+        free(up);
+        free(down);
+    }
+    struct migration_set *set = NULL;
+    struct mb_error err;
+    if (migration_set_load_dir(mdir, &set, &err) != MB_OK)
+        fail_msg("load %s: %s", mdir, err.message);
+    free(mdir);
+    return set;
+}
+
+static int64_t count_rows(const char *path, const char *table)
+{
+    char *out = testutil_shell("sqlite3 '%s' 'SELECT count(*) FROM %s'", path, table);
+    int64_t n = strtoll(out, NULL, 10);
+    free(out);
+    return n;
+}
+
+static void test_every_revision_up_down_up_keeps_rows(void **state)
+{
+    struct fixture *f = *state;
+    struct mb_error err;
+    struct store *store = open_with(f->path, STORE_MIGRATE_NONE, NULL, MB_OK, &err);
+    assert_int_equal(current_revision(store), 0);
+    assert_int_equal(store_upgrade(store, 1, NULL), MB_OK);
+    sql(f->path, "INSERT INTO user (username, created_at) VALUES ('john', 1), ('susan', 2)");
+    char *backup = NULL;
+    assert_int_equal(store_upgrade(store, 2, &backup), MB_OK);
+    assert_non_null(backup); /* the database held data */
+    assert_non_null(strstr(backup, ".rev0001-"));
+    assert_int_equal(count_rows(backup, "user"), 2);
+    free(backup);
+    sql(f->path, "INSERT INTO post (body, timestamp, user_id) VALUES ('my first post!', 3, 1)");
+    assert_int_equal(store_downgrade(store, -1, NULL), MB_OK);
+    assert_int_equal(current_revision(store), 1);
+    assert_int_equal(count_rows(f->path, "user"), 2);
+    assert_int_equal(store_upgrade(store, -1, NULL), MB_OK);
+    assert_int_equal(current_revision(store), 2);
+    assert_int_equal(count_rows(f->path, "user"), 2);
+    assert_int_equal(store_downgrade(store, 0, NULL), MB_OK);
+    assert_int_equal(current_revision(store), 0);
+    assert_int_equal(store_upgrade(store, -1, NULL), MB_OK);
+    char *report = NULL;
+    assert_int_equal(store_check(store, &report), MB_OK);
+    assert_null(report);
+    store_close(store);
+}
+
+static void test_broken_revision_rolls_back_completely(void **state)
+{
+    struct fixture *f = *state;
+    const char *extra[] = {"0003_broken",
+                           "CREATE TABLE tag (name TEXT);\n"
+                           "INSERT INTO tag VALUES ('x');\n"
+                           "UPDATE user SET username = 'changed';\n"
+                           "THIS IS NOT SQL;\n",
+                           "DROP TABLE tag;\n", NULL};
+    struct migration_set *set = make_set(f->dir, extra);
+    struct mb_error err;
+    struct store *store = open_with(f->path, STORE_MIGRATE_NONE, set, MB_OK, &err);
+    assert_int_equal(store_upgrade(store, 2, NULL), MB_OK);
+    sql(f->path, "INSERT INTO user (username, created_at) VALUES ('john', 1)");
+    char *before = dump(f->path);
+    assert_int_equal(store_upgrade(store, -1, NULL), MB_DB);
+    const char *message = store_error(store);
+    assert_non_null(strstr(message, "revision 0003"));
+    assert_non_null(strstr(message, "statement 4"));
+    if (strstr(message, "THIS IS NOT SQL") == NULL)
+        fail_msg("message: %s", message);
+    char *after = dump(f->path);
+    assert_string_equal(before, after);
+    assert_int_equal(current_revision(store), 2);
+    free(before);
+    free(after);
+    store_close(store);
+    migration_set_free(set);
+}
+
+/* For every revision and every statement in it, a failure injected just
+ * before that statement leaves the file's schema, version and content as
+ * they were; once past the last statement the revision succeeds. */
+static void test_injected_failure_before_each_statement(void **state)
+{
+    struct fixture *f = *state;
+    struct mb_error err;
+    const struct migration_set *builtin = migrations_builtin();
+    for (size_t r = 1; r <= builtin->count; r++) {
+        for (int direction = 0; direction < 2; direction++) {
+            int statements = 0;
+            for (int i = 0;; i++) {
+                unlink(f->path);
+                char *wal = xasprintf("%s-wal", f->path);
+                unlink(wal);
+                free(wal);
+                struct store *store = open_with(f->path, STORE_MIGRATE_NONE, NULL, MB_OK, &err);
+                int start = direction == 0 ? (int)r - 1 : (int)r;
+                assert_int_equal(store_upgrade(store, start, NULL), MB_OK);
+                if (start >= 1)
+                    sql(f->path, "INSERT INTO user (username, created_at) VALUES ('kept', 1)");
+                char *before = dump(f->path);
+                store_test_fail_migration((int)r, i);
+                enum mb_status status = direction == 0 ? store_upgrade(store, (int)r, NULL)
+                                                       : store_downgrade(store, (int)r - 1, NULL);
+                store_test_fail_migration(-1, -1);
+                char *after = dump(f->path);
+                if (status == MB_OK) {
+                    assert_int_equal(current_revision(store), direction == 0 ? (int)r : (int)r - 1);
+                    statements = i;
+                } else {
+                    assert_non_null(strstr(store_error(store), "injected"));
+                    assert_string_equal(before, after);
+                    assert_int_equal(current_revision(store), start);
+                }
+                free(before);
+                free(after);
+                store_close(store);
+                if (status == MB_OK)
+                    break;
+            }
+            assert_true(statements >= 1); /* every revision has statements */
+        }
+    }
+}
+
+static const char rebuild_up[] =
+    "-- 12-step rebuild of user, which post references ON DELETE CASCADE:\n"
+    "-- with foreign keys on, DROP TABLE user would delete every post.\n"
+    "CREATE TABLE user_new (\n"
+    "    id INTEGER PRIMARY KEY,\n"
+    "    username TEXT NOT NULL COLLATE NOCASE CHECK (length(username) BETWEEN 1 AND 64),\n"
+    "    email TEXT COLLATE NOCASE CHECK (email IS NULL OR length(email) BETWEEN 1 AND 120),\n"
+    "    password_hash TEXT,\n"
+    "    created_at INTEGER NOT NULL,\n"
+    "    about TEXT NOT NULL DEFAULT ''\n"
+    ");\n"
+    "INSERT INTO user_new (id, username, email, password_hash, created_at)\n"
+    "    SELECT id, username, email, password_hash, created_at FROM user;\n"
+    "DROP TABLE user;\n"
+    "ALTER TABLE user_new RENAME TO user;\n"
+    "CREATE UNIQUE INDEX ix_user_username ON user (username);\n"
+    "CREATE UNIQUE INDEX ix_user_email ON user (email);\n";
+
+static const char rebuild_down[] =
+    "CREATE TABLE user_old (\n"
+    "    id INTEGER PRIMARY KEY,\n"
+    "    username TEXT NOT NULL COLLATE NOCASE CHECK (length(username) BETWEEN 1 AND 64),\n"
+    "    email TEXT COLLATE NOCASE CHECK (email IS NULL OR length(email) BETWEEN 1 AND 120),\n"
+    "    password_hash TEXT,\n"
+    "    created_at INTEGER NOT NULL\n"
+    ");\n"
+    "INSERT INTO user_old SELECT id, username, email, password_hash, created_at FROM user;\n"
+    "DROP TABLE user;\n"
+    "ALTER TABLE user_old RENAME TO user;\n"
+    "CREATE UNIQUE INDEX ix_user_username ON user (username);\n"
+    "CREATE UNIQUE INDEX ix_user_email ON user (email);\n";
+
+static void test_table_rebuild_keeps_rows_and_foreign_keys(void **state)
+{
+    struct fixture *f = *state;
+    const char *extra[] = {"0003_user_about", rebuild_up, rebuild_down, NULL};
+    struct migration_set *set = make_set(f->dir, extra);
+    struct mb_error err;
+    struct store *store = open_with(f->path, STORE_MIGRATE_NONE, set, MB_OK, &err);
+    assert_int_equal(store_upgrade(store, 2, NULL), MB_OK);
+    int64_t john = 0;
+    assert_int_equal(store_user_add(store, "john", "john@example.com", NULL, &john), MB_OK);
+    for (int i = 0; i < 50; i++)
+        assert_int_equal(store_post_add(store, john, "a post that must survive", 0, NULL), MB_OK);
+    char *content = testutil_shell("sqlite3 '%s' 'SELECT * FROM user; SELECT * FROM post'",
+                                   f->path);
+    assert_int_equal(store_upgrade(store, 3, NULL), MB_OK);
+    assert_int_equal(count_rows(f->path, "post"), 50);
+    char *fk = testutil_shell("sqlite3 '%s' 'PRAGMA foreign_key_check'", f->path);
+    assert_string_equal(fk, "");
+    free(fk);
+    char *about = testutil_shell("sqlite3 '%s' \"SELECT count(*) FROM user WHERE about = ''\"",
+                                 f->path);
+    assert_string_equal(about, "1\n");
+    free(about);
+    /* Foreign keys are back on after the revision: cascades still work. */
+    assert_int_equal(store_downgrade(store, 2, NULL), MB_OK);
+    char *again = testutil_shell("sqlite3 '%s' 'SELECT * FROM user; SELECT * FROM post'",
+                                 f->path);
+    assert_string_equal(content, again);
+    assert_int_equal(store_user_delete(store, john), MB_OK);
+    assert_int_equal(count_rows(f->path, "post"), 0);
+    free(content);
+    free(again);
+    store_close(store);
+    migration_set_free(set);
+}
+
+static void test_rebuild_that_breaks_a_foreign_key_is_refused(void **state)
+{
+    struct fixture *f = *state;
+    const char *extra[] = {"0003_lose_users",
+                           "CREATE TABLE user_new AS SELECT * FROM user WHERE 0;\n"
+                           "DROP TABLE user;\n"
+                           "ALTER TABLE user_new RENAME TO user;\n",
+                           "SELECT 1;\n", NULL};
+    struct migration_set *set = make_set(f->dir, extra);
+    struct mb_error err;
+    struct store *store = open_with(f->path, STORE_MIGRATE_NONE, set, MB_OK, &err);
+    assert_int_equal(store_upgrade(store, 2, NULL), MB_OK);
+    int64_t john = 0;
+    assert_int_equal(store_user_add(store, "john", NULL, NULL, &john), MB_OK);
+    assert_int_equal(store_post_add(store, john, "orphan to be", 0, NULL), MB_OK);
+    char *before = dump(f->path);
+    assert_int_equal(store_upgrade(store, 3, NULL), MB_DB);
+    assert_non_null(strstr(store_error(store), "foreign key"));
+    char *after = dump(f->path);
+    assert_string_equal(before, after);
+    free(before);
+    free(after);
+    store_close(store);
+    migration_set_free(set);
+}
+
+static void assert_same_file(const char *path, const char *before, size_t before_len)
+{
+    size_t len = 0;
+    char *now = testutil_read(path, &len);
+    assert_non_null(now);
+    assert_int_equal(len, before_len);
+    assert_memory_equal(now, before, len);
+    free(now);
+}
+
+static void test_newer_database_refused_byte_identical(void **state)
+{
+    struct fixture *f = *state;
+    struct store *store = testutil_open(f->path);
+    store_close(store);
+    sql(f->path, "INSERT INTO schema_revision VALUES (3, 'from the future', 'x', 0); "
+                 "PRAGMA user_version = 3;");
+    free(testutil_shell("sqlite3 '%s' 'PRAGMA wal_checkpoint(TRUNCATE)'", f->path));
+    size_t len = 0;
+    char *before = testutil_read(f->path, &len);
+    struct mb_error err;
+    open_with(f->path, STORE_MIGRATE_AUTO, NULL, MB_NEWER, &err);
+    assert_non_null(strstr(err.message, "0003"));
+    assert_non_null(strstr(err.message, "0002 (posts table)"));
+    assert_same_file(f->path, before, len);
+
+    /* The db commands may look (current, history) but change nothing. */
+    store = open_with(f->path, STORE_MIGRATE_NONE, NULL, MB_OK, &err);
+    assert_int_equal(current_revision(store), 3);
+    assert_int_equal(store_upgrade(store, -1, NULL), MB_NEWER);
+    assert_int_equal(store_downgrade(store, 0, NULL), MB_NEWER);
+    assert_int_equal(store_stamp(store, 1), MB_NEWER);
+    assert_int_equal(store_user_add(store, "x", NULL, NULL, NULL), MB_NEWER);
+    struct revision_info *history = NULL;
+    size_t count = 0;
+    assert_int_equal(store_history(store, &history, &count), MB_OK);
+    assert_int_equal(count, 3);
+    assert_true(history[2].applied);
+    free(history);
+    store_close(store);
+    assert_same_file(f->path, before, len);
+    free(before);
+}
+
+static void test_foreign_files_refused_untouched(void **state)
+{
+    struct fixture *f = *state;
+    struct mb_error err;
+    /* Someone else's SQLite database (Flask's app.db, say). */
+    sql(f->path, "CREATE TABLE alembic_version (version_num TEXT); "
+                 "INSERT INTO alembic_version VALUES ('e517276bb1c2')");
+    size_t len = 0;
+    char *before = testutil_read(f->path, &len);
+    open_with(f->path, STORE_MIGRATE_AUTO, NULL, MB_FOREIGN, &err);
+    assert_non_null(strstr(err.message, "does not belong to microblog-tui"));
+    open_with(f->path, STORE_MIGRATE_NONE, NULL, MB_FOREIGN, &err);
+    assert_same_file(f->path, before, len);
+    free(before);
+
+    /* Not SQLite at all. */
+    char *text = xasprintf("%s/notes.txt", f->dir);
+    testutil_write(text, "dear diary, this is not a database\n");
+    before = testutil_read(text, &len);
+    open_with(text, STORE_MIGRATE_AUTO, NULL, MB_FOREIGN, &err);
+    assert_non_null(strstr(err.message, "not a SQLite database"));
+    assert_same_file(text, before, len);
+    char *wal = xasprintf("%s-wal", text);
+    assert_int_not_equal(access(wal, F_OK), 0);
+    free(wal);
+    free(before);
+    free(text);
+}
+
+static void notice(void *context, const char *message)
+{
+    char **seen = context;
+    free(*seen);
+    *seen = xstrdup(message);
+}
+
+static void test_behind_database_upgrades_with_backup_or_refuses(void **state)
+{
+    struct fixture *f = *state;
+    struct mb_error err;
+    struct store *store = open_with(f->path, STORE_MIGRATE_NONE, NULL, MB_OK, &err);
+    assert_int_equal(store_upgrade(store, 1, NULL), MB_OK);
+    store_close(store);
+    sql(f->path, "INSERT INTO user (username, created_at) VALUES ('john', 1)");
+    char *before = dump(f->path);
+
+    open_with(f->path, STORE_MIGRATE_REFUSE, NULL, MB_BEHIND, &err);
+    assert_non_null(strstr(err.message, "db upgrade"));
+    char *after = dump(f->path);
+    assert_string_equal(before, after);
+    free(after);
+
+    struct store_options options = testutil_options(f->path);
+    char *seen = NULL;
+    options.notice = notice;
+    options.notice_context = &seen;
+    assert_int_equal(store_open(&options, &store, &err), MB_OK);
+    assert_int_equal(current_revision(store), 2);
+    assert_non_null(seen);
+    assert_non_null(strstr(seen, "backup of revision 0001 written to "));
+    const char *backup = strstr(seen, "written to ") + strlen("written to ");
+    char *backup_dump = dump(backup);
+    assert_string_equal(before, backup_dump);
+    struct stat st;
+    assert_int_equal(stat(backup, &st), 0);
+    assert_int_equal(st.st_mode & 0777, 0600);
+    free(backup_dump);
+    free(seen);
+    free(before);
+    store_close(store);
+}
+
+static void test_check_reports_drift(void **state)
+{
+    struct fixture *f = *state;
+    struct store *store = testutil_open(f->path);
+    char *report = NULL;
+    assert_int_equal(store_check(store, &report), MB_OK);
+    sql(f->path, "CREATE INDEX ix_extra ON post (body); DROP INDEX ix_user_email;");
+    assert_int_equal(store_check(store, &report), MB_DRIFT);
+    assert_non_null(report);
+    assert_non_null(strstr(report, "index ix_extra: in the database but not in the revisions"));
+    assert_non_null(strstr(report, "index ix_user_email: in the revisions but missing"));
+    free(report);
+    store_close(store);
+}
+
+static void test_stamp_history_and_changed_checksum(void **state)
+{
+    struct fixture *f = *state;
+    struct mb_error err;
+    struct store *store = open_with(f->path, STORE_MIGRATE_NONE, NULL, MB_OK, &err);
+    assert_int_equal(store_stamp(store, 1), MB_OK);
+    assert_int_equal(current_revision(store), 1);
+    /* Stamping ran nothing: no user table. */
+    char *tables = testutil_shell("sqlite3 '%s' \"SELECT count(*) FROM sqlite_schema "
+                                  "WHERE name = 'user'\"", f->path);
+    assert_string_equal(tables, "0\n");
+    free(tables);
+    assert_int_equal(store_stamp(store, 0), MB_OK);
+    assert_int_equal(store_upgrade(store, -1, NULL), MB_OK);
+    store_close(store);
+
+    /* Edit revision 0002 after it was applied: history says so. */
+    struct migration_set *set = make_set(f->dir, NULL);
+    char *path = xasprintf("%s/migrations/0002_posts_table.up.sql", f->dir);
+    FILE *fp = fopen(path, "a");
+    assert_non_null(fp);
+    fputs("-- edited after release\n", fp);
+    fclose(fp);
+    migration_set_free(set);
+    char *mdir = xasprintf("%s/migrations", f->dir);
+    assert_int_equal(migration_set_load_dir(mdir, &set, &err), MB_OK);
+    store = open_with(f->path, STORE_MIGRATE_NONE, set, MB_OK, &err);
+    struct revision_info *history = NULL;
+    size_t count = 0;
+    assert_int_equal(store_history(store, &history, &count), MB_OK);
+    assert_int_equal(count, 2);
+    assert_false(history[0].checksum_changed);
+    assert_true(history[1].checksum_changed);
+    assert_true(history[1].applied);
+    assert_true(history[1].applied_at > 0);
+    free(history);
+    char *report = NULL;
+    assert_int_equal(store_check(store, &report), MB_DRIFT);
+    assert_non_null(strstr(report, "revision 0002 (posts table): its SQL changed"));
+    free(report);
+    store_close(store);
+    migration_set_free(set);
+    free(mdir);
+    free(path);
+}
+
+static void test_new_revision_files(void **state)
+{
+    struct fixture *f = *state;
+    struct migration_set *set = make_set(f->dir, NULL);
+    migration_set_free(set);
+    char *mdir = xasprintf("%s/migrations", f->dir);
+    char *up = NULL, *down = NULL;
+    struct mb_error err;
+    assert_int_equal(migration_new(mdir, "Add a bio to users!", &up, &down, &err), MB_OK);
+    char *expected = xasprintf("%s/0003_add_a_bio_to_users.up.sql", mdir);
+    assert_string_equal(up, expected);
+    assert_int_equal(access(down, F_OK), 0);
+    /* The new empty pair loads and applies. */
+    assert_int_equal(migration_set_load_dir(mdir, &set, &err), MB_OK);
+    assert_int_equal(set->count, 3);
+    struct store *store = open_with(f->path, STORE_MIGRATE_AUTO, set, MB_OK, &err);
+    assert_int_equal(current_revision(store), 3);
+    store_close(store);
+    migration_set_free(set);
+    assert_int_equal(migration_new(mdir, "!!!", &up, &down, &err), MB_INVALID);
+    free(expected);
+    free(up);
+    free(down);
+    free(mdir);
+}
+
+static void test_two_processes_migrate_once(void **state)
+{
+    struct fixture *f = *state;
+    struct mb_error err;
+    struct store *store = open_with(f->path, STORE_MIGRATE_NONE, NULL, MB_OK, &err);
+    assert_int_equal(store_upgrade(store, 1, NULL), MB_OK);
+    store_close(store);
+    int gate[2];
+    assert_int_equal(pipe(gate), 0);
+    pid_t children[2];
+    for (int i = 0; i < 2; i++) {
+        children[i] = fork();
+        assert_true(children[i] >= 0);
+        if (children[i] == 0) {
+            char go;
+            close(gate[1]);
+            if (read(gate[0], &go, 1) != 0)
+                _exit(3);
+            struct store_options options = testutil_options(f->path);
+            struct store *child = NULL;
+            struct mb_error child_err;
+            _exit(store_open(&options, &child, &child_err) == MB_OK ? (store_close(child), 0)
+                                                                    : 1);
+        }
+    }
+    close(gate[0]);
+    close(gate[1]); /* both children start at once */
+    for (int i = 0; i < 2; i++) {
+        int wstatus = 0;
+        assert_int_equal(waitpid(children[i], &wstatus, 0), children[i]);
+        assert_true(WIFEXITED(wstatus));
+        assert_int_equal(WEXITSTATUS(wstatus), 0);
+    }
+    char *rows = testutil_shell("sqlite3 '%s' 'SELECT revision FROM schema_revision'", f->path);
+    assert_string_equal(rows, "1\n2\n");
+    free(rows);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_every_revision_up_down_up_keeps_rows, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_broken_revision_rolls_back_completely, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_injected_failure_before_each_statement, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_table_rebuild_keeps_rows_and_foreign_keys, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_rebuild_that_breaks_a_foreign_key_is_refused, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_newer_database_refused_byte_identical, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_foreign_files_refused_untouched, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_behind_database_upgrades_with_backup_or_refuses, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_check_reports_drift, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_stamp_history_and_changed_checksum, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_new_revision_files, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_two_processes_migrate_once, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
