@@ -46,6 +46,19 @@ ASAN_OBJ := $(patsubst %.c,$(BUILD)/asan/%.o,$(LIB_SRC) $(GEN_SRC))
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(patsubst tests/unit/%.c,$(BUILD)/asan/tests/%,$(UNIT_SRC))
 
+# Fuzz targets: libFuzzer binaries for `make fuzz` (clang), and replay
+# binaries (the ordinary sanitizer build) that re-run every kept corpus
+# input in `make test`.
+FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_NAMES := $(patsubst tests/fuzz/%.c,%,$(FUZZ_SRC))
+REPLAY_BIN := $(patsubst %,$(BUILD)/asan/tests/replay_%,$(FUZZ_NAMES))
+FUZZ_BIN := $(patsubst %,$(BUILD)/fuzz/%,$(FUZZ_NAMES))
+FUZZ_SECONDS ?= 20
+FUZZ_CC := clang
+FUZZ_CFLAGS := $(BASE_CFLAGS) -O1 -g -fsanitize=fuzzer-no-link,address,undefined \
+               -fno-omit-frame-pointer
+FUZZ_OBJ := $(patsubst %.c,$(BUILD)/fuzz/%.o,$(filter-out tui/%,$(LIB_SRC)) $(GEN_SRC))
+
 .PHONY: all run test unit install bench fuzz torture valgrind clean
 .DEFAULT_GOAL := all
 
@@ -82,12 +95,63 @@ $(BUILD)/asan/tests/%: tests/unit/%.c $(BUILD)/asan/libmicroblog.a
 	$(CC) $(ASAN_CFLAGS) $(CMOCKA_CFLAGS) -o $@ $< $(BUILD)/asan/libmicroblog.a \
 	    $(PKG_LIBS) $(CMOCKA_LIBS)
 
+$(BUILD)/asan/tests/replay_%: tests/fuzz/%.c tests/fuzz/replay.c $(BUILD)/asan/libmicroblog.a
+	@mkdir -p $(@D)
+	$(CC) $(ASAN_CFLAGS) -o $@ $< tests/fuzz/replay.c $(BUILD)/asan/libmicroblog.a $(PKG_LIBS)
+
+$(BUILD)/fuzz/%.o: %.c | $(BUILD)/gen/migrations_builtin.c
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -c -o $@ $<
+
+$(BUILD)/fuzz/libfuzzmicroblog.a: $(FUZZ_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(BUILD)/fuzz/libfuzzmicroblog.a
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(BUILD)/fuzz/libfuzzmicroblog.a \
+	    $(PKG_LIBS)
+
+# Runs every fuzz target for FUZZ_SECONDS, growing its corpus in place.
+fuzz: $(FUZZ_BIN)
+	@for name in $(FUZZ_NAMES); do \
+	    echo "fuzz: $$name for $(FUZZ_SECONDS)s"; \
+	    mkdir -p tests/fuzz/corpus/$$name; \
+	    $(BUILD)/fuzz/$$name -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=2048 \
+	        -max_len=4096 -timeout=10 -artifact_prefix=tests/fuzz/crash- \
+	        -print_final_stats=1 tests/fuzz/corpus/$$name 2>&1 | \
+	        grep -E '^(stat::number_of_executed_units|stat::peak_rss|#[0-9]+ *DONE|==[0-9]+==ERROR)' || exit 1; \
+	done
+
+# The unit tests and the CLI tests under valgrind's memcheck (a plain -O1
+# build: valgrind and AddressSanitizer do not mix).
+valgrind: $(BUILD)/valgrind/microblog-tui $(patsubst tests/unit/%.c,$(BUILD)/valgrind/tests/%,$(UNIT_SRC))
+	MB_VALGRIND=1 sh tests/run.sh $(BUILD)/valgrind
+
+VALGRIND_CFLAGS := $(BASE_CFLAGS) -O1 -g
+VALGRIND_OBJ := $(patsubst %.c,$(BUILD)/valgrind/%.o,$(LIB_SRC) $(GEN_SRC))
+
+$(BUILD)/valgrind/%.o: %.c | $(BUILD)/gen/migrations_builtin.c
+	@mkdir -p $(@D)
+	$(CC) $(VALGRIND_CFLAGS) -c -o $@ $<
+
+$(BUILD)/valgrind/libmicroblog.a: $(VALGRIND_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/valgrind/microblog-tui: $(BUILD)/valgrind/libmicroblog.a $(BUILD)/valgrind/cli/main.o
+	$(CC) -o $@ $(BUILD)/valgrind/cli/main.o $(BUILD)/valgrind/libmicroblog.a $(PKG_LIBS)
+
+$(BUILD)/valgrind/tests/%: tests/unit/%.c $(BUILD)/valgrind/libmicroblog.a
+	@mkdir -p $(@D)
+	$(CC) $(VALGRIND_CFLAGS) $(CMOCKA_CFLAGS) -o $@ $< $(BUILD)/valgrind/libmicroblog.a \
+	    $(PKG_LIBS) $(CMOCKA_LIBS)
+
 run: microblog-tui
 	./microblog-tui
 
 unit: $(UNIT_BIN)
 
-test: $(BUILD)/asan/microblog-tui $(UNIT_BIN)
+test: $(BUILD)/asan/microblog-tui $(UNIT_BIN) $(REPLAY_BIN)
 	sh tests/run.sh $(BUILD)/asan
 
 install: microblog-tui

@@ -15,7 +15,9 @@ export USER=tester TZ=UTC LC_ALL=C.UTF-8
 export MICROBLOG_CONFIG="$T/test.conf"
 printf 'password_strength = minimum\n' > "$MICROBLOG_CONFIG"
 DB="$T/test.db"
-mb() { "$MB_BIN" --db "$DB" "$@"; }
+# MB_WRAP is set by `make valgrind` (memcheck around every run).
+MB_WRAP=${MB_WRAP:-}
+mb() { $MB_WRAP "$MB_BIN" --db "$DB" "$@"; }
 
 ok() { echo "ok - $1"; }
 not_ok() { echo "not ok - $1"; shift; for l in "$@"; do echo "#   $l"; done; }

@@ -41,9 +41,21 @@ run_one() {
     fi
 }
 
+# Under `make valgrind`, every binary runs inside memcheck; a report or a
+# leak makes it exit non-zero, which counts as a failure.
+wrap=""
+if [ -n "${MB_VALGRIND:-}" ]; then
+    wrap="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect --track-fds=no"
+    export MB_WRAP="$wrap"
+fi
 for t in "$root/$build"/tests/test_*; do
     [ -x "$t" ] || continue
-    run_one "unit/$(basename "$t")" "$t"
+    run_one "unit/$(basename "$t")" $wrap "$t"
+done
+for t in "$root/$build"/tests/replay_*; do
+    [ -x "$t" ] || continue
+    name=$(basename "$t" | sed 's/^replay_//')
+    run_one "fuzz/$name" "$t" "$name" "$root/tests/fuzz/corpus/$name"
 done
 for t in "$root"/tests/cli/*.sh "$root"/tests/tui/*.sh; do
     [ -e "$t" ] || continue
