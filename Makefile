@@ -46,6 +46,13 @@ ASAN_OBJ := $(patsubst %.c,$(BUILD)/asan/%.o,$(LIB_SRC) $(GEN_SRC))
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(patsubst tests/unit/%.c,$(BUILD)/asan/tests/%,$(UNIT_SRC))
 
+# Reliability programs (crash, concurrency and fault drivers used by the
+# tests/reliability scripts) and benchmark programs.
+REL_SRC := $(wildcard tests/reliability/*.c)
+REL_BIN := $(patsubst tests/reliability/%.c,$(BUILD)/asan/tests/reliability/%,$(REL_SRC))
+BENCH_SRC := $(wildcard bench/*.c)
+BENCH_BIN := $(patsubst bench/%.c,$(BUILD)/release/bench/%,$(BENCH_SRC))
+
 # Fuzz targets: libFuzzer binaries for `make fuzz` (clang), and replay
 # binaries (the ordinary sanitizer build) that re-run every kept corpus
 # input in `make test`.
@@ -146,12 +153,28 @@ $(BUILD)/valgrind/tests/%: tests/unit/%.c $(BUILD)/valgrind/libmicroblog.a
 	$(CC) $(VALGRIND_CFLAGS) $(CMOCKA_CFLAGS) -o $@ $< $(BUILD)/valgrind/libmicroblog.a \
 	    $(PKG_LIBS) $(CMOCKA_LIBS)
 
+$(BUILD)/asan/tests/reliability/%: tests/reliability/%.c $(BUILD)/asan/libmicroblog.a
+	@mkdir -p $(@D)
+	$(CC) $(ASAN_CFLAGS) -o $@ $< $(BUILD)/asan/libmicroblog.a $(PKG_LIBS)
+
+$(BUILD)/release/bench/%: bench/%.c $(BUILD)/release/libmicroblog.a
+	@mkdir -p $(@D)
+	$(CC) $(RELEASE_CFLAGS) -o $@ $< $(BUILD)/release/libmicroblog.a $(PKG_LIBS)
+
+# The long variants of the reliability suite; prints a table of figures.
+torture: $(BUILD)/asan/microblog-tui $(REL_BIN)
+	sh tests/reliability/torture.sh $(BUILD)/asan
+
+# Benchmarks: prints a table and writes bench/RESULTS.md.
+bench: microblog-tui $(BENCH_BIN)
+	sh bench/run.sh $(BUILD)/release
+
 run: microblog-tui
 	./microblog-tui
 
 unit: $(UNIT_BIN)
 
-test: $(BUILD)/asan/microblog-tui $(UNIT_BIN) $(REPLAY_BIN)
+test: $(BUILD)/asan/microblog-tui $(UNIT_BIN) $(REPLAY_BIN) $(REL_BIN)
 	sh tests/run.sh $(BUILD)/asan
 
 install: microblog-tui

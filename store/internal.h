@@ -53,6 +53,7 @@ struct store {
     int busy_timeout_ms;
     bool newer;        /* database is past our head: refuse every write */
     bool in_batch;     /* inside store_batch_begin..commit */
+    bool deferred_writes; /* testing: BEGIN DEFERRED (see store_options) */
     void (*notice)(void *context, const char *message);
     void *notice_context;
 };

@@ -193,7 +193,8 @@ enum mb_status store_write_begin(struct store *store)
         return MB_OK;
     /* IMMEDIATE takes the write lock now, inside the busy timeout, so a
      * write never fails half-way with "database is locked". */
-    int rc = sqlite3_exec(store->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+    int rc = sqlite3_exec(store->db, store->deferred_writes ? "BEGIN DEFERRED" : "BEGIN IMMEDIATE",
+                          NULL, NULL, NULL);
     if (rc != SQLITE_OK)
         return store_fail_sqlite(store, rc, "starting a write");
     return MB_OK;
@@ -330,6 +331,7 @@ enum mb_status store_open(const struct store_options *options, struct store **ou
     store->busy_timeout_ms = options->busy_timeout_ms;
     store->notice = options->notice;
     store->notice_context = options->notice_context;
+    store->deferred_writes = options->deferred_writes;
 
     int flags = (options->read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE) |
                 SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE;

@@ -66,6 +66,10 @@ struct store_options {
     enum crypto_strength password_strength;
     const struct migration_set *migrations;  /* NULL: migrations_builtin() */
     bool read_only;        /* open SQLITE_OPEN_READONLY, never create */
+    /* Testing only (the negative control of the concurrency test): begin
+     * writes DEFERRED instead of IMMEDIATE, which lets "database is locked"
+     * reach the caller when two writers meet. */
+    bool deferred_writes;
     /* Called with one line for the user, e.g. the backup path written before
      * an automatic upgrade; may be NULL. */
     void (*notice)(void *context, const char *message);

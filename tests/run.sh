@@ -8,6 +8,7 @@ build=${1:-build/asan}
 root=$(cd "$(dirname "$0")/.." && pwd)
 export MB_BIN="$root/$build/microblog-tui"
 export MB_ROOT="$root"
+export MB_BUILD="$root/$build"
 export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1:halt_on_error=1"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
 export CMOCKA_MESSAGE_OUTPUT=TAP
@@ -57,7 +58,7 @@ for t in "$root/$build"/tests/replay_*; do
     name=$(basename "$t" | sed 's/^replay_//')
     run_one "fuzz/$name" "$t" "$name" "$root/tests/fuzz/corpus/$name"
 done
-for t in "$root"/tests/cli/*.sh "$root"/tests/tui/*.sh; do
+for t in "$root"/tests/cli/*.sh "$root"/tests/tui/*.sh "$root"/tests/reliability/*.sh; do
     [ -e "$t" ] || continue
     run_one "$(basename "$(dirname "$t")")/$(basename "$t")" sh "$t"
 done
