@@ -567,7 +567,10 @@ int cli_read_password(bool from_stdin, bool confirm, const char *username, char 
                  "(use --password-stdin)", clean);
         goto out;
     }
-    prompt = xasprintf(confirm ? "New password for '%s': " : "Password for '%s': ", clean);
+    /* A password piped in is not prompted for: the prompt would only
+     * clutter a script's stderr. */
+    if (cli_stdin_is_tty())
+        prompt = xasprintf(confirm ? "New password for '%s': " : "Password for '%s': ", clean);
     if (crypto_read_password(prompt, &first) != MB_OK) {
         cli_fail(from_stdin ? "no password on stdin" : "no password given");
         goto out;

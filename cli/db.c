@@ -115,15 +115,6 @@ static int open_revisions(struct cli_context *context, const struct cli_args *ar
     return cli_open_store(context, CLI_OPEN_REVISIONS, *set, store);
 }
 
-static void print_backup(const char *backup_path)
-{
-    if (backup_path == NULL)
-        return;
-    fputs("backup: ", stdout);
-    cli_print_clean(stdout, backup_path, 0);
-    putchar('\n');
-}
-
 static int db_upgrade(struct cli_context *context, const struct cli_args *args)
 {
     struct store *store = NULL;
@@ -158,7 +149,6 @@ static int db_upgrade(struct cli_context *context, const struct cli_args *args)
         status = cli_fail("%s", store_error(store));
         goto out;
     }
-    print_backup(backup);
     for (int revision = current + 1; revision <= target; revision++) {
         format_revision(set, revision, label, sizeof label);
         fputs("upgraded to ", stdout);
@@ -210,7 +200,6 @@ static int db_downgrade(struct cli_context *context, const struct cli_args *args
         status = cli_fail("%s", store_error(store));
         goto out;
     }
-    print_backup(backup);
     for (int revision = current; revision > target; revision--) {
         format_revision(set, revision, label, sizeof label);
         fputs("reverted ", stdout);

@@ -145,7 +145,8 @@ static int user_list(struct cli_context *context, const struct cli_args *args)
             capacity = (count + page.count) * 2;
             all = xreallocarray(all, capacity, sizeof *all);
         }
-        memcpy(all + count, page.items, page.count * sizeof *all);
+        if (page.count > 0)
+            memcpy(all + count, page.items, page.count * sizeof *all);
         count += page.count;
         size_t got = page.count;
         free(page.items);  /* the strings now belong to all[] */
