@@ -280,8 +280,8 @@ static int db_history(struct cli_context *context, const struct cli_args *args)
         }
         printf("%c %04d ", info->revision == current ? '*' : ' ', info->revision);
         cli_print_clean(stdout, info->name, 0);
-        printf("%*s  %-27s", width - text_width(info->name, strlen(info->name)), "", when);
-        const char *tags[4];
+        printf("%*s  %s", width - text_width(info->name, strlen(info->name)), "", when);
+        const char *tags[3];
         int tag_count = 0;
         if (info->revision == current)
             tags[tag_count++] = "current";
@@ -289,10 +289,9 @@ static int db_history(struct cli_context *context, const struct cli_args *args)
             tags[tag_count++] = "head";
         if (info->checksum_changed)
             tags[tag_count++] = "SQL changed since applied";
-        if (info->revision > head_of(set))
-            tags[tag_count++] = "unknown to this program";
         if (tag_count > 0) {
-            printf("  (");
+            /* Tags line up after the longest "applied <time>". */
+            printf("%*s  (", (int)(27 - strlen(when)) > 0 ? (int)(27 - strlen(when)) : 0, "");
             for (int t = 0; t < tag_count; t++)
                 printf("%s%s", t ? ", " : "", tags[t]);
             printf(")");

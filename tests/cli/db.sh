@@ -1,0 +1,168 @@
+#!/bin/sh
+# The db commands (as `flask db`): current, history, show, upgrade,
+# downgrade, stamp, check, new; a test migrations directory; automatic
+# upgrade with a backup; newer and foreign files refused byte-identical.
+. "$MB_ROOT/tests/lib.sh"
+
+dump() { sqlite3 "$DB" .dump | sha256sum; }
+sum() { sha256sum "$1" | cut -d' ' -f1; }
+
+run_cmd mb db current
+expect_eq "db current on a new file exits 0" 0 "$RC"
+expect_eq "a new file opened by db is at base" "base" "$OUT"
+run_cmd mb db history
+expect_eq "db history at base" "  0001 users table  not applied
+  0002 posts table  not applied                  (head)
+* base  (current)" "$OUT"
+
+run_cmd mb db upgrade 1
+expect_eq "db upgrade 1 exits 0" 0 "$RC"
+expect_eq "db upgrade 1 says what it applied" "upgraded to 0001 users table" "$OUT"
+run_cmd mb db current
+expect_eq "db current after upgrade 1" "0001 users table" "$OUT"
+run_cmd mb db upgrade
+expect_eq "db upgrade to head" "upgraded to 0002 posts table (head)" "$OUT"
+run_cmd mb db current
+expect_eq "db current at head" "0002 posts table (head)" "$OUT"
+run_cmd mb db upgrade
+expect_eq "db upgrade at head changes nothing" "already at 0002 posts table (head)" "$OUT"
+run_cmd mb db history
+expect_eq "db history marks applied, current and head" 2 \
+    "$(printf '%s\n' "$OUT" | grep -cE '^[ *] 000[12] (users|posts) table  applied [0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}')"
+expect_eq "db history marks the current revision" "* 0002 posts table" \
+    "$(printf '%s\n' "$OUT" | grep '^\*' | cut -c1-18)"
+expect_contains "db history marks current and head" "$OUT" "(current, head)"
+expect_eq "db history is oldest first" "0001 0002" "$(printf '%s\n' "$OUT" | cut -c3-6 | paste -sd' ')"
+
+run_cmd mb db show 2
+expect_eq "db show exits 0" 0 "$RC"
+expect_eq "db show prints the up and the down SQL" \
+    "$(printf -- '-- 0002 posts table: upgrade\n'; cat "$MB_ROOT/migrations/0002_posts_table.up.sql"; printf '\n-- 0002 posts table: downgrade\n'; cat "$MB_ROOT/migrations/0002_posts_table.down.sql")" \
+    "$OUT"
+run_cmd mb db show 0001
+expect_contains "db show takes 0001" "$OUT" "CREATE TABLE user"
+run_cmd mb db show 3
+expect_eq "db show of an unknown revision exits 1" 1 "$RC"
+expect_contains "db show of an unknown revision says so" "$ERR" "microblog-tui: unknown revision '3'"
+
+run_cmd mb db check
+expect_eq "db check on a clean database exits 0" 0 "$RC"
+sql "CREATE INDEX ix_extra ON post (body)"
+run_cmd mb db check
+expect_eq "db check with an extra index exits 1" 1 "$RC"
+expect_contains "db check names the difference" "$OUT" "ix_extra"
+expect_contains "db check says it differs" "$ERR" "microblog-tui: the schema differs"
+sql "DROP INDEX ix_extra"
+
+# stamp moves the marker only.
+run_cmd mb db stamp 1
+expect_eq "db stamp exits 0" 0 "$RC"
+expect_eq "db stamp says it ran nothing" "stamped 0001 users table (no SQL was run)" "$OUT"
+expect_eq "db stamp leaves the tables" "post" "$(sql "SELECT name FROM sqlite_schema WHERE name = 'post'")"
+run_cmd mb db current
+expect_eq "db current after stamp" "0001 users table" "$OUT"
+run_cmd mb db check
+expect_eq "db check after a wrong stamp exits 1" 1 "$RC"
+mb db stamp head >/dev/null
+run_cmd mb db check
+expect_eq "db check after stamping back exits 0" 0 "$RC"
+
+# downgrade and upgrade again, rows kept, with a backup.
+mb user add john >/dev/null
+run_cmd mb db downgrade
+expect_eq "db downgrade exits 0" 0 "$RC"
+expect_contains "db downgrade says what it reverted" "$OUT" "reverted 0002 posts table"
+expect_contains "db downgrade says where it is" "$OUT" "now at 0001 users table"
+expect_contains "db downgrade of data prints the backup" "$OUT" "backup of revision 0002 written to "
+backup=$(printf '%s\n' "$OUT" | sed -n 's/^backup of revision 0002 written to //p')
+check "the backup file exists" test -f "$backup"
+expect_eq "the backup holds the data" "john" "$(sqlite3 "$backup" 'SELECT username FROM user')"
+run_cmd mb db current
+expect_eq "db current after downgrade" "0001 users table" "$OUT"
+# A data command on a database behind head upgrades it, with a backup.
+run_cmd mb user list
+expect_eq "a data command on an old database exits 0" 0 "$RC"
+expect_contains "the automatic upgrade prints the backup on stderr" "$ERR" "microblog-tui: backup of revision 0001 written to "
+expect_eq "the data command still prints its result" "1  john" "$OUT"
+run_cmd mb db current
+expect_eq "the automatic upgrade reached head" "0002 posts table (head)" "$OUT"
+run_cmd mb db downgrade base
+expect_contains "db downgrade base reverts everything" "$OUT" "now at base"
+expect_eq "db downgrade base leaves no tables but the version table" "schema_revision" \
+    "$(sql "SELECT name FROM sqlite_schema WHERE type = 'table'")"
+run_cmd mb db downgrade
+expect_eq "db downgrade at base exits 1" 1 "$RC"
+mb db upgrade >/dev/null
+mb user add john >/dev/null
+
+# db new writes the next empty pair.
+mkdir "$T/migrations"
+cp "$MB_ROOT"/migrations/*.sql "$T/migrations/"
+run_cmd mb db new "add likes" --migrations "$T/migrations"
+expect_eq "db new exits 0" 0 "$RC"
+expect_eq "db new prints the two paths" "$T/migrations/0003_add_likes.up.sql
+$T/migrations/0003_add_likes.down.sql" "$OUT"
+check "db new writes the up file" test -f "$T/migrations/0003_add_likes.up.sql"
+check "db new writes the down file" test -f "$T/migrations/0003_add_likes.down.sql"
+(cd "$T" && "$MB_BIN" --db "$DB" db new "second one" >"$T/out" 2>&1)
+expect_eq "db new defaults to ./migrations" "migrations/0004_second_one.up.sql
+migrations/0004_second_one.down.sql" "$(cat "$T/out")"
+rm "$T"/migrations/0004_*
+
+# A failing revision from a test directory leaves the database as it was.
+mb post --as john hello >/dev/null
+printf 'ALTER TABLE post ADD COLUMN likes INTEGER NOT NULL DEFAULT 0;\nINSERT INTO nowhere VALUES (1);\n' \
+    >"$T/migrations/0003_add_likes.up.sql"
+printf 'ALTER TABLE post DROP COLUMN likes;\n' >"$T/migrations/0003_add_likes.down.sql"
+before=$(dump)
+run_cmd mb db upgrade --migrations "$T/migrations"
+expect_eq "a failing revision exits 1" 1 "$RC"
+expect_contains "the error names the revision" "$ERR" "0003"
+expect_contains "the error names the statement" "$ERR" "nowhere"
+expect_eq "the failing revision's error is one line" 1 "$(printf '%s\n' "$ERR" | wc -l)"
+expect_eq "a failing revision leaves the database as it was" "$before" "$(dump)"
+
+# A working one: the database is then newer than the binary.
+printf 'ALTER TABLE post ADD COLUMN likes INTEGER NOT NULL DEFAULT 0;\n' \
+    >"$T/migrations/0003_add_likes.up.sql"
+run_cmd mb db history --migrations "$T/migrations"
+expect_contains "db history shows a pending revision" "$OUT" "  0003 add likes    not applied"
+run_cmd mb db upgrade --migrations "$T/migrations"
+expect_eq "db upgrade --migrations exits 0" 0 "$RC"
+expect_contains "db upgrade --migrations applies 0003" "$OUT" "upgraded to 0003 add likes (head)"
+rm -f "$DB"-wal "$DB"-shm
+sum_before=$(sum "$DB")
+for cmd in "posts" "user list" "user add mary" "post newer" "db upgrade" "db downgrade" \
+           "db stamp 1" "db check" "export"; do
+    # shellcheck disable=SC2086
+    run_cmd mb $cmd
+    expect_eq "'$cmd' on a newer database exits 1" 1 "$RC"
+    expect_contains "'$cmd' on a newer database names the revisions" "$ERR" "0003"
+    expect_eq "'$cmd' leaves a newer database byte-identical" "$sum_before" "$(sum "$DB")"
+done
+run_cmd mb posts
+expect_contains "the refusal names the known head" "$ERR" "0002"
+run_cmd mb db current
+expect_eq "db current works on a newer database" 0 "$RC"
+expect_contains "db current names the unknown revision" "$OUT" "0003"
+run_cmd mb db history
+expect_eq "db history works on a newer database" 0 "$RC"
+expect_contains "db history lists the unknown revision" "$OUT" "* 0003 (unknown"
+expect_eq "db current and history leave it byte-identical" "$sum_before" "$(sum "$DB")"
+check "no -wal file was left beside the newer database" test ! -e "$DB-wal"
+mb db downgrade 2 --migrations "$T/migrations" >/dev/null
+
+# Foreign files: not SQLite, or SQLite that is not ours.
+printf 'my shopping list\n' >"$T/notes.txt"
+sqlite3 "$T/other.db" "CREATE TABLE t (x); INSERT INTO t VALUES (1);"
+for file in "$T/notes.txt" "$T/other.db"; do
+    before=$(sum "$file")
+    for cmd in "posts" "user add mary" "db upgrade" "db current" "db stamp 1"; do
+        # shellcheck disable=SC2086
+        run_cmd "$MB_BIN" --db "$file" $cmd
+        expect_eq "'$cmd' on $(basename "$file") exits 1" 1 "$RC"
+        expect_contains "'$cmd' on $(basename "$file") says it is not ours" "$ERR" "refusing to touch it"
+    done
+    expect_eq "$(basename "$file") is byte-identical" "$before" "$(sum "$file")"
+    check "$(basename "$file") got no -wal beside it" test ! -e "$file-wal"
+done
