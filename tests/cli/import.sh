@@ -1,0 +1,66 @@
+#!/bin/sh
+# import and export: JSON Lines as `posts --json` prints them; export is
+# oldest first; import creates authors as needed and is all or nothing,
+# a bad line reported as FILE:LINE.
+. "$MB_ROOT/tests/lib.sh"
+
+dump() { sqlite3 "$DB" .dump | sha256sum; }
+
+cat >"$T/in.jsonl" <<'JSON'
+{"id":7,"author":"john","timestamp":"2026-01-02T03:04:05Z","body":"first"}
+{"author":"susan","timestamp":"2026-01-02T03:04:06Z","body":"tab\tquote\" nl\n emoji 😀 \u00e9"}
+
+{"author":"john","timestamp":"2026-01-02T03:04:07Z","body":"third"}
+JSON
+run_cmd mb import "$T/in.jsonl"
+expect_eq "import exits 0" 0 "$RC"
+expect_eq "import reports what it did" "imported 3 posts (2 new users)" "$OUT"
+expect_eq "imported posts keep author and time" "john|1767323045|first
+susan|1767323046|0
+john|1767323047|third" \
+    "$(sql "SELECT u.username, p.timestamp, CASE WHEN p.id = 2 THEN instr(p.body, 'x') ELSE p.body END FROM post p JOIN user u ON u.id = p.user_id ORDER BY p.id")"
+expect_eq "escapes are decoded on import" "$(printf 'tab\tquote" nl\n emoji 😀 é')" \
+    "$(sql 'SELECT body FROM post WHERE id = 2')"
+
+run_cmd mb export
+expect_eq "export exits 0" 0 "$RC"
+expect_eq "export prints JSON Lines, oldest first" \
+'{"id":1,"author":"john","timestamp":"2026-01-02T03:04:05Z","body":"first"}
+{"id":2,"author":"susan","timestamp":"2026-01-02T03:04:06Z","body":"tab\tquote\" nl\n emoji 😀 é"}
+{"id":3,"author":"john","timestamp":"2026-01-02T03:04:07Z","body":"third"}' "$OUT"
+run_cmd mb posts --json
+expect_eq "posts --json is export newest first" "$(mb export | tac)" "$OUT"
+
+# Round trip into a new database gives the same export.
+mb export >"$T/out.jsonl"
+run_cmd "$MB_BIN" --db "$T/copy.db" import - <"$T/out.jsonl"
+expect_eq "import - reads stdin" 0 "$RC"
+expect_eq "export, import, export is the same" "$(cat "$T/out.jsonl")" \
+    "$("$MB_BIN" --db "$T/copy.db" export)"
+
+# Bad lines: FILE:LINE, nothing imported.
+before=$(dump)
+bad_line() {  # bad_line NAME LINE EXPECTED-PART
+    printf '{"author":"ann","body":"fine"}\n%s\n' "$2" >"$T/bad.jsonl"
+    run_cmd mb import "$T/bad.jsonl"
+    expect_eq "$1: exits 1" 1 "$RC"
+    expect_contains "$1: names FILE:LINE" "$ERR" "microblog-tui: $T/bad.jsonl:2: $3"
+    expect_eq "$1: is one line" 1 "$(printf '%s\n' "$ERR" | wc -l)"
+    expect_eq "$1: imports nothing" "$before" "$(dump)"
+}
+bad_line "broken JSON" '{"author":"ann",' "invalid JSON"
+bad_line "not an object" '[1,2]' "expected an object"
+bad_line "a missing body" '{"author":"ann"}' 'missing "body"'
+bad_line "a missing author" '{"body":"x"}' 'missing "author"'
+bad_line "an unknown field" '{"author":"ann","body":"x","likes":3}' 'unknown field "likes"'
+bad_line "a bad timestamp" '{"author":"ann","body":"x","timestamp":"2026-02-30T00:00:00Z"}' '"timestamp"'
+bad_line "a body too long" "{\"author\":\"ann\",\"body\":\"$(printf 'x%.0s' $(seq 141))\"}" "the post is 141 characters"
+bad_line "a control character" '{"author":"ann","body":"a\u001b[2Jb"}' "the post contains a control character"
+bad_line "a bad author" '{"author":"a b","body":"x"}' "the username may not contain spaces"
+bad_line "a NUL" '{"author":"ann","body":"a\u0000b"}' "invalid JSON"
+run_cmd sh -c 'printf "{\"author\":\"ann\"}\n" | "$0" --db "$1" import -' "$MB_BIN" "$DB"
+expect_contains "a bad line on stdin is named stdin:LINE" "$ERR" "microblog-tui: stdin:1: "
+run_cmd mb import "$T/none.jsonl"
+expect_eq "a missing file exits 1" 1 "$RC"
+expect_contains "a missing file is named" "$ERR" "$T/none.jsonl"
+expect_eq "a missing file imports nothing" "$before" "$(dump)"
