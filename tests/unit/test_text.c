@@ -263,6 +263,9 @@ static void test_widths(void **state)
     assert_int_equal(width_of("\xE1\x84\x80\xE1\x85\xA1\xE1\x86\xA8"), 2); /* Hangul L V T */
     assert_int_equal(width_of("\xF0\x9F\x91\x8D\xF0\x9F\x8F\xBD"), 2); /* thumbs up, skin tone */
     assert_int_equal(width_of("\xCC\x81"), 0); /* a lone combining mark */
+    /* A sequence whose widest member is not its first (white flag, ZWJ,
+     * rainbow) is as wide as that member. */
+    assert_int_equal(width_of("\xF0\x9F\x8F\xB3\xE2\x80\x8D\xF0\x9F\x8C\x88"), 2);
     assert_int_equal(width_of("a" NIHON GRINNING), 7);
 }
 
