@@ -1,0 +1,188 @@
+/* The key bindings and the help overlay text, both from keys_table. */
+#include "tui/keys.h"
+
+#include <curses.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/xalloc.h"
+
+#define CTRL(c) ((c) & 0x1f)
+#define ESCAPE 27
+
+const struct key_binding keys_table[] = {
+    { .scope = KEY_SCOPE_GLOBAL, .code = '?', .action = ACTION_HELP, .name = "?",
+      .help = "this help" },
+    { .scope = KEY_SCOPE_GLOBAL, .code = '\t', .action = ACTION_NEXT_PANE, .name = "Tab",
+      .help = "next pane (users, timeline, compose)" },
+    { .scope = KEY_SCOPE_GLOBAL, .function = true, .code = KEY_BTAB,
+      .action = ACTION_PREVIOUS_PANE, .name = "Shift-Tab", .help = "previous pane" },
+    { .scope = KEY_SCOPE_GLOBAL, .code = 'i', .action = ACTION_COMPOSE, .name = "i",
+      .help = "write a post in the compose box" },
+    { .scope = KEY_SCOPE_GLOBAL, .code = 'c', .action = ACTION_COMPOSE, .name = "c",
+      .help = NULL },
+    { .scope = KEY_SCOPE_GLOBAL, .code = 'E', .action = ACTION_EDITOR, .name = "E",
+      .help = "write the post in $VISUAL / $EDITOR (default vi)" },
+    { .scope = KEY_SCOPE_GLOBAL, .code = 'u', .action = ACTION_SWITCH_AUTHOR, .name = "u",
+      .help = "switch author (asks for the password if it has one)" },
+    { .scope = KEY_SCOPE_GLOBAL, .code = 'r', .action = ACTION_RELOAD, .name = "r",
+      .help = "reload from the database" },
+    { .scope = KEY_SCOPE_GLOBAL, .code = CTRL('L'), .action = ACTION_REPAINT,
+      .name = "Ctrl-L", .help = "repaint the screen" },
+    { .scope = KEY_SCOPE_GLOBAL, .code = 'q', .action = ACTION_QUIT, .name = "q",
+      .help = "quit (asks first when there is a draft)" },
+    { .scope = KEY_SCOPE_GLOBAL, .code = CTRL('C'), .action = ACTION_QUIT, .name = "Ctrl-C" },
+
+    { .scope = KEY_SCOPE_LIST, .code = 'j', .action = ACTION_DOWN, .name = "j",
+      .help = "next (older post, next user)" },
+    { .scope = KEY_SCOPE_LIST, .function = true, .code = KEY_DOWN, .action = ACTION_DOWN,
+      .name = "Down" },
+    { .scope = KEY_SCOPE_LIST, .code = 'k', .action = ACTION_UP, .name = "k",
+      .help = "previous (newer post, previous user)" },
+    { .scope = KEY_SCOPE_LIST, .function = true, .code = KEY_UP, .action = ACTION_UP,
+      .name = "Up" },
+    { .scope = KEY_SCOPE_LIST, .function = true, .code = KEY_NPAGE,
+      .action = ACTION_PAGE_DOWN, .name = "PgDn", .help = "page down" },
+    { .scope = KEY_SCOPE_LIST, .code = CTRL('D'), .action = ACTION_PAGE_DOWN,
+      .name = "Ctrl-D" },
+    { .scope = KEY_SCOPE_LIST, .code = ' ', .action = ACTION_PAGE_DOWN, .name = "Space" },
+    { .scope = KEY_SCOPE_LIST, .function = true, .code = KEY_PPAGE, .action = ACTION_PAGE_UP,
+      .name = "PgUp", .help = "page up" },
+    { .scope = KEY_SCOPE_LIST, .code = CTRL('U'), .action = ACTION_PAGE_UP, .name = "Ctrl-U" },
+    { .scope = KEY_SCOPE_LIST, .code = 'g', .action = ACTION_FIRST, .name = "g",
+      .help = "first (newest post)" },
+    { .scope = KEY_SCOPE_LIST, .function = true, .code = KEY_HOME, .action = ACTION_FIRST,
+      .name = "Home" },
+    { .scope = KEY_SCOPE_LIST, .code = 'G', .action = ACTION_LAST, .name = "G",
+      .help = "last (oldest post)" },
+    { .scope = KEY_SCOPE_LIST, .function = true, .code = KEY_END, .action = ACTION_LAST,
+      .name = "End" },
+
+    { .scope = KEY_SCOPE_USERS, .code = '\r', .action = ACTION_CHOOSE, .name = "Enter",
+      .help = "show only this user's posts (All: everyone's)" },
+    { .scope = KEY_SCOPE_USERS, .code = '\n', .action = ACTION_CHOOSE, .name = NULL },
+    { .scope = KEY_SCOPE_USERS, .function = true, .code = KEY_ENTER, .action = ACTION_CHOOSE,
+      .name = NULL },
+    { .scope = KEY_SCOPE_TIMELINE, .code = 'd', .action = ACTION_DELETE, .name = "d",
+      .help = "delete the selected post (your own), after y/n" },
+
+    { .scope = KEY_SCOPE_COMPOSE, .code = '\r', .action = ACTION_POST, .name = "Enter",
+      .help = "post the draft" },
+    { .scope = KEY_SCOPE_COMPOSE, .function = true, .code = KEY_ENTER, .action = ACTION_POST,
+      .name = NULL },
+    { .scope = KEY_SCOPE_COMPOSE, .code = ESCAPE, .action = ACTION_LEAVE, .name = "Esc",
+      .help = "leave the compose box, keeping the draft" },
+    { .scope = KEY_SCOPE_COMPOSE, .code = '\t', .action = ACTION_NEXT_PANE, .name = "Tab",
+      .help = "next pane, keeping the draft" },
+    { .scope = KEY_SCOPE_COMPOSE, .function = true, .code = KEY_BTAB,
+      .action = ACTION_PREVIOUS_PANE, .name = "Shift-Tab", .help = "previous pane" },
+    { .scope = KEY_SCOPE_COMPOSE, .code = CTRL('X'), .action = ACTION_EDITOR,
+      .name = "Ctrl-X", .help = "continue the draft in $VISUAL / $EDITOR" },
+    { .scope = KEY_SCOPE_COMPOSE, .code = '\n', .action = ACTION_NEWLINE, .name = "Ctrl-J",
+      .help = "new line" },
+    { .scope = KEY_SCOPE_COMPOSE, .function = true, .code = KEY_LEFT, .action = ACTION_LEFT,
+      .name = "Left", .help = "back one character" },
+    { .scope = KEY_SCOPE_COMPOSE, .code = CTRL('B'), .action = ACTION_LEFT, .name = "Ctrl-B" },
+    { .scope = KEY_SCOPE_COMPOSE, .function = true, .code = KEY_RIGHT, .action = ACTION_RIGHT,
+      .name = "Right", .help = "forward one character" },
+    { .scope = KEY_SCOPE_COMPOSE, .code = CTRL('F'), .action = ACTION_RIGHT, .name = "Ctrl-F" },
+    { .scope = KEY_SCOPE_COMPOSE, .function = true, .code = KEY_HOME,
+      .action = ACTION_LINE_START, .name = "Home", .help = "start of line" },
+    { .scope = KEY_SCOPE_COMPOSE, .code = CTRL('A'), .action = ACTION_LINE_START,
+      .name = "Ctrl-A" },
+    { .scope = KEY_SCOPE_COMPOSE, .function = true, .code = KEY_END, .action = ACTION_LINE_END,
+      .name = "End", .help = "end of line" },
+    { .scope = KEY_SCOPE_COMPOSE, .code = CTRL('E'), .action = ACTION_LINE_END,
+      .name = "Ctrl-E" },
+    { .scope = KEY_SCOPE_COMPOSE, .function = true, .code = KEY_BACKSPACE,
+      .action = ACTION_BACKSPACE, .name = "Backspace", .help = "delete before the cursor" },
+    { .scope = KEY_SCOPE_COMPOSE, .code = 127, .action = ACTION_BACKSPACE, .name = NULL },
+    { .scope = KEY_SCOPE_COMPOSE, .code = CTRL('H'), .action = ACTION_BACKSPACE, .name = NULL },
+    { .scope = KEY_SCOPE_COMPOSE, .function = true, .code = KEY_DC,
+      .action = ACTION_DELETE_CHAR, .name = "Delete", .help = "delete under the cursor" },
+    { .scope = KEY_SCOPE_COMPOSE, .code = CTRL('D'), .action = ACTION_DELETE_CHAR,
+      .name = "Ctrl-D" },
+    { .scope = KEY_SCOPE_COMPOSE, .code = CTRL('K'), .action = ACTION_KILL_TO_END,
+      .name = "Ctrl-K", .help = "delete to the end of the line" },
+    { .scope = KEY_SCOPE_COMPOSE, .code = CTRL('U'), .action = ACTION_KILL_TO_START,
+      .name = "Ctrl-U", .help = "delete to the start of the line" },
+    { .scope = KEY_SCOPE_COMPOSE, .code = CTRL('W'), .action = ACTION_KILL_WORD,
+      .name = "Ctrl-W", .help = "delete the word before the cursor" },
+};
+
+const size_t keys_table_count = sizeof keys_table / sizeof keys_table[0];
+
+static const struct {
+    unsigned scope;
+    const char *title;
+} scope_titles[] = {
+    { KEY_SCOPE_GLOBAL, "Everywhere but the compose box" },
+    { KEY_SCOPE_LIST, "Users and timeline" },
+    { KEY_SCOPE_USERS, "Users pane" },
+    { KEY_SCOPE_TIMELINE, "Timeline" },
+    { KEY_SCOPE_COMPOSE, "Compose box (and prompts)" },
+};
+
+enum key_action keys_lookup(unsigned scopes, const struct key_event *event)
+{
+    for (size_t i = 0; i < keys_table_count; i++) {
+        const struct key_binding *b = &keys_table[i];
+        if ((b->scope & scopes) && b->function == event->function && b->code == event->code)
+            return b->action;
+    }
+    return ACTION_NONE;
+}
+
+const char *keys_scope_title(unsigned scope)
+{
+    for (size_t i = 0; i < sizeof scope_titles / sizeof scope_titles[0]; i++)
+        if (scope_titles[i].scope == scope)
+            return scope_titles[i].title;
+    return "";
+}
+
+static void add_line(char **lines, size_t max, size_t *count, char *line)
+{
+    if (*count < max)
+        lines[*count] = line;
+    else
+        free(line);
+    (*count)++;
+}
+
+size_t keys_help_lines(char **lines, size_t max)
+{
+    size_t count = 0;
+    for (size_t s = 0; s < sizeof scope_titles / sizeof scope_titles[0]; s++) {
+        unsigned scope = scope_titles[s].scope;
+        if (count > 0)
+            add_line(lines, max, &count, xstrdup(""));
+        add_line(lines, max, &count, xstrdup(scope_titles[s].title));
+        for (size_t i = 0; i < keys_table_count; i++) {
+            const struct key_binding *b = &keys_table[i];
+            if (b->scope != scope || b->help == NULL)
+                continue;
+            /* Gather the names of this binding and of the following ones
+             * with the same action and no help of their own. */
+            char names[64] = "";
+            size_t used = 0;
+            for (size_t j = i; j < keys_table_count; j++) {
+                const struct key_binding *other = &keys_table[j];
+                if (other->scope != scope || other->action != b->action)
+                    continue;
+                if (j > i && other->help != NULL)
+                    break;
+                if (other->name == NULL)
+                    continue;
+                int n = snprintf(names + used, sizeof names - used, "%s%s",
+                                 used ? ", " : "", other->name);
+                if (n < 0 || (size_t)n >= sizeof names - used)
+                    break;
+                used += (size_t)n;
+            }
+            add_line(lines, max, &count, xasprintf("  %-22s %s", names, b->help));
+        }
+    }
+    return count;
+}
