@@ -64,3 +64,31 @@ run_cmd mb import "$T/none.jsonl"
 expect_eq "a missing file exits 1" 1 "$RC"
 expect_contains "a missing file is named" "$ERR" "$T/none.jsonl"
 expect_eq "a missing file imports nothing" "$before" "$(dump)"
+
+# Many rows: pages of posts and users join up without gaps or repeats,
+# including posts that share one timestamp (the id breaks the tie).
+rm -f "$DB"
+awk 'BEGIN { for (i = 1; i <= 1203; i++)
+    printf "{\"author\":\"user%04d\",\"timestamp\":\"2026-01-01T00:00:%02dZ\",\"body\":\"post %d\"}\n", i % 601 + 1, (i > 600) * 30, i }' \
+    >"$T/many.jsonl"
+run_cmd mb import "$T/many.jsonl"
+expect_eq "a large import succeeds" "imported 1203 posts (601 new users)" "$OUT"
+run_cmd mb posts --limit 1100 --json
+expect_eq "posts --limit 1100 prints 1100 posts" 1100 "$(printf '%s\n' "$OUT" | wc -l)"
+expect_eq "across pages, posts are newest first without repeats" \
+    "$(seq 1203 -1 104 | paste -sd' ')" \
+    "$(printf '%s\n' "$OUT" | sed 's/^{"id":\([0-9]*\),.*/\1/' | paste -sd' ')"
+run_cmd mb posts --before 104 --limit 5000 --json
+expect_eq "--before continues where the last page ended" "$(seq 103 -1 1 | paste -sd' ')" \
+    "$(printf '%s\n' "$OUT" | sed 's/^{"id":\([0-9]*\),.*/\1/' | paste -sd' ')"
+run_cmd mb export
+expect_eq "export of more than a page is oldest first without repeats" "$(seq 1 1203 | paste -sd' ')" \
+    "$(printf '%s\n' "$OUT" | sed 's/^{"id":\([0-9]*\),.*/\1/' | paste -sd' ')"
+run_cmd mb user list
+expect_eq "user list of more than a page lists every user once, in order" \
+    "$(seq 1 601 | awk '{ printf "user%04d\n", $1 }' | paste -sd' ')" \
+    "$(printf '%s\n' "$OUT" | awk '{ print $2 }' | paste -sd' ')"
+run_cmd mb user list --desc
+expect_eq "user list --desc of more than a page" \
+    "$(seq 601 -1 1 | awk '{ printf "user%04d\n", $1 }' | paste -sd' ')" \
+    "$(printf '%s\n' "$OUT" | awk '{ print $2 }' | paste -sd' ')"
