@@ -9,6 +9,7 @@
 #include <curses.h>
 #include <locale.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -423,6 +424,12 @@ static void help_key(struct app *app, struct key_event *event)
     case ACTION_PAGE_UP:
         app->help_top = app->help_top > (size_t)page ? app->help_top - (size_t)page : 0;
         break;
+    case ACTION_FIRST:
+        app->help_top = 0;
+        break;
+    case ACTION_LAST:
+        app->help_top = SIZE_MAX / 2;   /* clamped when drawn */
+        break;
     default:
         app->mode = MODE_NORMAL;
         break;
@@ -567,9 +574,9 @@ static void draw_help(struct app *app)
     size_t count = total < MAX_LINES ? total : MAX_LINES;
     int rows = app->layout.screen_rows, cols = app->layout.screen_cols;
     struct rect box = { .y = 0, .x = 0, .rows = rows, .cols = cols };
-    if (box.cols > 76) {
-        box.x = (cols - 76) / 2;
-        box.cols = 76;
+    if (box.cols > 84) {
+        box.x = (cols - 84) / 2;
+        box.cols = 84;
     }
     if (box.rows > (int)count + 2) {
         box.rows = (int)count + 2;
@@ -585,7 +592,7 @@ static void draw_help(struct app *app)
         draw_fill(box.y + r, box.x, box.cols, STYLE_NORMAL);
     if (framed) {
         draw_box(box, STYLE_BORDER);
-        draw_string(box.y, box.x + 2, box.cols - 4, " Keys: j/k scroll, any other key closes ",
+        draw_string(box.y, box.x + 2, box.cols - 4, " Keys (j/k/G scroll, any other key closes) ",
                     STYLE_TITLE);
     }
     for (int r = 0; r < inner_rows && app->help_top + (size_t)r < count; r++) {

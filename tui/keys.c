@@ -181,7 +181,7 @@ size_t keys_help_lines(char **lines, size_t max)
                     break;
                 used += (size_t)n;
             }
-            add_line(lines, max, &count, xasprintf("  %-22s %s", names, b->help));
+            add_line(lines, max, &count, xasprintf("  %-20s %s", names, b->help));
         }
     }
     return count;

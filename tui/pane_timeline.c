@@ -623,8 +623,6 @@ static void timeline_draw(struct pane *pane, bool focused)
                 continue;
             }
             const struct text_line *l = &item->lines[line - 1];
-            if (selected)
-                draw_vline(y, a->x, 1, STYLE_MARK);
             draw_text(y, a->x + BODY_INDENT, a->cols - BODY_INDENT, item->body + l->offset,
                       l->length, STYLE_NORMAL);
         }
