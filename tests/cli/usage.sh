@@ -64,3 +64,14 @@ expect_eq "--db=PATH and -- before the command work" 0 "$RC"
 check "--db=PATH names the database" test -e "$DB"
 run_cmd "$MB_BIN" posts --db "$DB"
 expect_eq "--db after the command is a usage error" 2 "$RC"
+
+# No command starts the terminal interface, which needs a terminal.
+run_cmd mb </dev/null
+expect_eq "no command without a terminal exits 1" 1 "$RC"
+case "$ERR" in
+    "microblog-tui: "*) ok "no command without a terminal says why in one line" ;;
+    *) not_ok "no command without a terminal says why in one line" "got: $ERR" ;;
+esac
+expect_eq "no command without a terminal is one line" 1 "$(printf '%s\n' "$ERR" | wc -l)"
+run_cmd "$MB_BIN" --config "$T/missing.conf" --db "$DB" </dev/null
+expect_contains "no command still reads the config first" "$ERR" "$T/missing.conf"
