@@ -136,8 +136,10 @@ static int db_upgrade(struct cli_context *context, const struct cli_args *args)
             goto out;
     }
     if (target < current) {
+        char wanted[200];
         format_revision(set, current, label, sizeof label);
-        status = cli_fail("the database is at %s, past %04d: use 'db downgrade'", label, target);
+        format_revision(set, target, wanted, sizeof wanted);
+        status = cli_fail("the database is at %s, past %s: use 'db downgrade'", label, wanted);
         goto out;
     }
     if (target == current) {
@@ -187,8 +189,10 @@ static int db_downgrade(struct cli_context *context, const struct cli_args *args
         goto out;
     }
     if (target > current) {
+        char wanted[200];
         format_revision(set, current, label, sizeof label);
-        status = cli_fail("the database is at %s, before %04d: use 'db upgrade'", label, target);
+        format_revision(set, target, wanted, sizeof wanted);
+        status = cli_fail("the database is at %s, before %s: use 'db upgrade'", label, wanted);
         goto out;
     }
     if (target == current) {

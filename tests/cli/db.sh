@@ -26,6 +26,13 @@ run_cmd mb db current
 expect_eq "db current at head" "0002 posts table (head)" "$OUT"
 run_cmd mb db upgrade
 expect_eq "db upgrade at head changes nothing" "already at 0002 posts table (head)" "$OUT"
+run_cmd mb db upgrade 1
+expect_eq "db upgrade to an older revision exits 1" 1 "$RC"
+expect_eq "db upgrade to an older revision points to downgrade" \
+    "microblog-tui: the database is at 0002 posts table, past 0001 users table: use 'db downgrade'" "$ERR"
+run_cmd mb db upgrade 7
+expect_eq "db upgrade to an unknown revision exits 1" 1 "$RC"
+expect_contains "db upgrade to an unknown revision says so" "$ERR" "unknown revision '7'"
 run_cmd mb db history
 expect_eq "db history marks applied, current and head" 2 \
     "$(printf '%s\n' "$OUT" | grep -cE '^[ *] 000[12] (users|posts) table  applied [0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}')"
