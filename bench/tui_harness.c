@@ -1,0 +1,422 @@
+/* Drives the real TUI in a pseudo-terminal and times what a user sees:
+ * start to first complete frame, the latency and the bytes of one scroll
+ * step, and the peak RSS of the whole session.
+ *
+ * The child gets a pty of COLSxROWS (TIOCSWINSZ; LINES and COLUMNS are not
+ * set) and a clean environment: PATH, HOME=DIR, XDG_CONFIG_HOME/XDG_DATA_HOME
+ * /XDG_STATE_HOME/XDG_CACHE_HOME under it, TERM=xterm-256color, TZ=UTC,
+ * LANG=LC_ALL=C.UTF-8, USER=LOGNAME=bench. Everything the child writes is
+ * read at once (the child never blocks on a full pty) and timestamped with
+ * CLOCK_MONOTONIC.
+ *
+ * Definitions:
+ *  - first complete frame: the marker text (-m, e.g. text of the status line)
+ *    has appeared in the output, escape sequences stripped (a cursor-forward
+ *    CSI n C counts as n spaces), and the output then stays quiet for
+ *    FIRST_QUIET ms (-Q). The figure is the time from just before fork() to
+ *    the last byte before that quiet period (the quiet wait is not counted).
+ *  - a key's step: the time from write() of the key to the last byte before
+ *    STEP_QUIET ms (-q) of quiet, and the number of bytes read in between.
+ *    A key that produces no output has no latency and is counted apart.
+ *  - peak RSS: ru_maxrss from wait4() of the child after it quits on 'q'.
+ *
+ *   tui_harness [-c COLS] [-r ROWS] -H HOME -m MARKER [-Q ms] [-q ms]
+ *               [-f FIRST_RUNS] [-N "NAV"] [-j STEPS] -- PROGRAM ARGS...
+ *
+ * With -f N: N start-ups, each quit at once after its first frame; prints
+ * each and the median. With -j N: one session: first frame, then NAV (keys
+ * each waited to quiet, "G k*400 j*45": a key or ^X, optionally *COUNT),
+ * then N timed 'j' steps; prints latency median / p90 / max, bytes per step
+ * median / mean / max, and the session's peak RSS. Exit status 1 when the
+ * TUI never completes a frame, does not quit, or dies. */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pty.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/resource.h>
+#include <sys/time.h>
+#include <sys/wait.h>
+#include <termios.h>
+#include <time.h>
+#include <unistd.h>
+
+#define TEXT_KEEP 8192      /* stripped text kept for the marker search */
+#define FRAME_TIMEOUT_MS 30000.0
+#define QUIT_TIMEOUT_MS 10000.0
+
+struct child {
+    pid_t pid;
+    int master;
+    bool exited;
+    int status;
+    struct rusage usage;
+    /* escape-stripping state and the text seen since the last reset */
+    int escape;             /* 0 none, 1 after ESC, 2 CSI, 3 OSC/DCS string, 4 one more byte */
+    char params[32];
+    size_t params_length;
+    char text[TEXT_KEEP + 1];
+    size_t text_length;
+    long long bytes;        /* total bytes read */
+};
+
+static int cols = 120, rows = 40;
+static const char *home_dir;
+static const char *marker;
+static double first_quiet_ms = 150, step_quiet_ms = 40;
+
+static double now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+__attribute__((format(printf, 1, 2), noreturn))
+static void fail(const char *format, ...)
+{
+    va_list args;
+    fprintf(stderr, "tui_harness: ");
+    va_start(args, format);
+    vfprintf(stderr, format, args);
+    va_end(args);
+    fputc('\n', stderr);
+    exit(1);
+}
+
+static void append_text(struct child *c, char ch)
+{
+    if (c->text_length == TEXT_KEEP) {
+        memmove(c->text, c->text + TEXT_KEEP / 2, TEXT_KEEP / 2);
+        c->text_length = TEXT_KEEP / 2;
+    }
+    c->text[c->text_length++] = ch;
+    c->text[c->text_length] = '\0';
+}
+
+/* Feeds output through a small escape-sequence stripper (CSI, OSC/DCS
+ * strings, two- and three-byte ESC sequences) into c->text. */
+static void strip(struct child *c, const unsigned char *data, size_t length)
+{
+    for (size_t i = 0; i < length; i++) {
+        unsigned char ch = data[i];
+        switch (c->escape) {
+        case 0:
+            if (ch == 0x1b)
+                c->escape = 1;
+            else if (ch == '\r' || ch == '\n')
+                append_text(c, '\n');
+            else if (ch >= 0x20 && ch != 0x7f)
+                append_text(c, (char)ch);
+            break;
+        case 1:
+            if (ch == '[') {
+                c->escape = 2;
+                c->params_length = 0;
+            } else if (ch == ']' || ch == 'P' || ch == '_' || ch == '^') {
+                c->escape = 3;
+            } else if (ch == '(' || ch == ')' || ch == '*' || ch == '+' || ch == '#') {
+                c->escape = 4;
+            } else {
+                c->escape = 0;
+            }
+            break;
+        case 2:
+            if (ch >= 0x40 && ch <= 0x7e) {
+                c->params[c->params_length] = '\0';
+                if (ch == 'C') {
+                    int n = c->params_length ? atoi(c->params) : 1;
+                    for (int k = 0; k < n && k < 1000; k++)
+                        append_text(c, ' ');
+                } else if (ch == 'H' || ch == 'f' || ch == 'd') {
+                    append_text(c, '\n');
+                }
+                c->escape = 0;
+            } else if (c->params_length + 1 < sizeof c->params) {
+                c->params[c->params_length++] = (char)ch;
+            }
+            break;
+        case 3:
+            if (ch == 0x07 || ch == 0x1b || ch == 0x9c)
+                c->escape = 0; /* ESC \ ends it; the '\' is then dropped as a 2-byte ESC */
+            break;
+        case 4:
+            c->escape = 0;
+            break;
+        }
+    }
+}
+
+static void reap(struct child *c, int flags)
+{
+    if (c->exited)
+        return;
+    pid_t got = wait4(c->pid, &c->status, flags, &c->usage);
+    if (got == c->pid)
+        c->exited = true;
+}
+
+/* Reads what is there, waiting at most timeout ms for the first byte.
+ * Returns bytes read (0 on timeout, -1 when the pty closed). */
+static long read_some(struct child *c, double timeout_ms, double *last_byte)
+{
+    struct pollfd pfd = { .fd = c->master, .events = POLLIN };
+    int wait = timeout_ms < 0 ? 0 : (int)(timeout_ms + 0.999);
+    int ready = poll(&pfd, 1, wait);
+    if (ready < 0) {
+        if (errno == EINTR)
+            return 0;
+        fail("poll: %s", strerror(errno));
+    }
+    if (ready == 0)
+        return 0;
+    unsigned char buffer[65536];
+    ssize_t got = read(c->master, buffer, sizeof buffer);
+    if (got <= 0) {
+        if (got < 0 && (errno == EAGAIN || errno == EINTR))
+            return 0;
+        return -1; /* EIO: the child closed its side */
+    }
+    *last_byte = now_ms();
+    c->bytes += got;
+    strip(c, buffer, (size_t)got);
+    return got;
+}
+
+/* Reads until quiet_ms pass without output. Returns the time of the last
+ * byte (or -1 when none came) and adds the bytes read to *bytes. */
+static double read_until_quiet(struct child *c, double quiet_ms, long long *bytes)
+{
+    double last = -1, deadline = now_ms() + quiet_ms;
+    for (;;) {
+        double remaining = deadline - now_ms();
+        if (remaining <= 0)
+            return last;
+        long got = read_some(c, remaining, &last);
+        if (got < 0)
+            return last;
+        if (got > 0) {
+            *bytes += got;
+            deadline = last + quiet_ms;
+        }
+    }
+}
+
+static struct child spawn(char **argv, double *start)
+{
+    struct child c = { 0 };
+    struct winsize size = { .ws_row = (unsigned short)rows, .ws_col = (unsigned short)cols };
+    char path_env[4096], home[4096], config[4200], data[4200], state[4200], cache[4200];
+    const char *path = getenv("PATH");
+    snprintf(path_env, sizeof path_env, "PATH=%s", path ? path : "/usr/bin:/bin");
+    snprintf(home, sizeof home, "HOME=%s", home_dir);
+    snprintf(config, sizeof config, "XDG_CONFIG_HOME=%s/.config", home_dir);
+    snprintf(data, sizeof data, "XDG_DATA_HOME=%s/.local/share", home_dir);
+    snprintf(state, sizeof state, "XDG_STATE_HOME=%s/.local/state", home_dir);
+    snprintf(cache, sizeof cache, "XDG_CACHE_HOME=%s/.cache", home_dir);
+    char *environment[] = {
+        path_env, home, config, data, state, cache,
+        "TERM=xterm-256color", "TZ=UTC", "LANG=C.UTF-8", "LC_ALL=C.UTF-8",
+        "USER=bench", "LOGNAME=bench", NULL,
+    };
+    *start = now_ms();
+    c.pid = forkpty(&c.master, NULL, NULL, &size);
+    if (c.pid < 0)
+        fail("forkpty: %s", strerror(errno));
+    if (c.pid == 0) {
+        execve(argv[0], argv, environment);
+        fprintf(stderr, "tui_harness: %s: %s\n", argv[0], strerror(errno));
+        _exit(127);
+    }
+    fcntl(c.master, F_SETFL, fcntl(c.master, F_GETFL) | O_NONBLOCK);
+    return c;
+}
+
+/* Waits for the first complete frame; returns its time from start. */
+static double first_frame(struct child *c, double start)
+{
+    double last = -1, deadline = start + FRAME_TIMEOUT_MS;
+    while (strstr(c->text, marker) == NULL) {
+        if (now_ms() > deadline)
+            fail("no frame with the marker '%s' within 30 s", marker);
+        long got = read_some(c, 100, &last);
+        if (got < 0) {
+            fprintf(stderr, "tui_harness: the TUI exited before its first frame; its output:\n%s\n",
+                    c->text);
+            exit(1);
+        }
+    }
+    long long ignored = 0;
+    double later = read_until_quiet(c, first_quiet_ms, &ignored);
+    if (later > last)
+        last = later;
+    return last - start;
+}
+
+static void send_key(struct child *c, const char *key, size_t length)
+{
+    if (write(c->master, key, length) != (ssize_t)length)
+        fail("writing a key: %s", strerror(errno));
+}
+
+/* Sends q and waits for the child to exit, draining its output. */
+static void quit(struct child *c)
+{
+    long long ignored = 0;
+    send_key(c, "q", 1);
+    double deadline = now_ms() + QUIT_TIMEOUT_MS;
+    while (!c->exited && now_ms() < deadline) {
+        double last;
+        if (read_some(c, 20, &last) < 0)
+            reap(c, 0);
+        else
+            reap(c, WNOHANG);
+    }
+    if (!c->exited) {
+        kill(c->pid, SIGTERM);
+        read_until_quiet(c, 200, &ignored);
+        reap(c, 0);
+        fail("%s", "the TUI did not exit within 10 s of 'q'");
+    }
+    close(c->master);
+    if (!WIFEXITED(c->status) || WEXITSTATUS(c->status) != 0)
+        fprintf(stderr, "tui_harness: the TUI exited with status %d\n", c->status);
+}
+
+static int compare_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* The q-quantile of a sorted array (nearest rank). */
+static double quantile(const double *sorted, int count, double q)
+{
+    if (count == 0)
+        return -1;
+    int index = (int)(q * (count - 1) + 0.5);
+    return sorted[index];
+}
+
+static double median_of(double *values, int count)
+{
+    qsort(values, (size_t)count, sizeof *values, compare_double);
+    if (count == 0)
+        return -1;
+    return count % 2 ? values[count / 2] : (values[count / 2 - 1] + values[count / 2]) / 2;
+}
+
+/* Plays "G k*400 ^D*3" and waits for quiet after each key. */
+static void navigate(struct child *c, const char *script)
+{
+    const char *p = script;
+    while (*p) {
+        while (*p == ' ')
+            p++;
+        if (!*p)
+            break;
+        char key[8];
+        size_t key_length = 0;
+        if (p[0] == '^' && p[1] != '\0' && p[1] != ' ' && p[1] != '*') {
+            key[key_length++] = (char)(p[1] & 0x1f);
+            p += 2;
+        } else {
+            key[key_length++] = *p++;
+        }
+        long count = 1;
+        if (*p == '*')
+            count = strtol(p + 1, (char **)&p, 10);
+        for (long i = 0; i < count; i++) {
+            long long ignored = 0;
+            send_key(c, key, key_length);
+            read_until_quiet(c, step_quiet_ms, &ignored);
+        }
+    }
+}
+
+int main(int argc, char **argv)
+{
+    int first_runs = 0, steps = 0, opt;
+    const char *nav = "";
+    while ((opt = getopt(argc, argv, "+c:r:H:m:Q:q:f:N:j:")) != -1) {
+        switch (opt) {
+        case 'c': cols = atoi(optarg); break;
+        case 'r': rows = atoi(optarg); break;
+        case 'H': home_dir = optarg; break;
+        case 'm': marker = optarg; break;
+        case 'Q': first_quiet_ms = atof(optarg); break;
+        case 'q': step_quiet_ms = atof(optarg); break;
+        case 'f': first_runs = atoi(optarg); break;
+        case 'N': nav = optarg; break;
+        case 'j': steps = atoi(optarg); break;
+        default: goto usage;
+        }
+    }
+    if (optind >= argc || home_dir == NULL || marker == NULL || (first_runs < 1 && steps < 1))
+        goto usage;
+    char **program = &argv[optind];
+    signal(SIGPIPE, SIG_IGN);
+
+    if (first_runs > 0) {
+        double *times = calloc((size_t)first_runs, sizeof *times);
+        long max_rss = 0;
+        printf("first_frame_ms");
+        for (int i = 0; i < first_runs; i++) {
+            double start;
+            struct child c = spawn(program, &start);
+            times[i] = first_frame(&c, start);
+            quit(&c);
+            if (c.usage.ru_maxrss > max_rss)
+                max_rss = c.usage.ru_maxrss;
+            printf(" %.2f", times[i]);
+            fflush(stdout);
+        }
+        printf("\nfirst_frame_median_ms %.2f\nfirst_runs_max_rss_kb %ld\n",
+               median_of(times, first_runs), max_rss);
+    }
+    if (steps > 0) {
+        double start;
+        struct child c = spawn(program, &start);
+        double first = first_frame(&c, start);
+        navigate(&c, nav);
+        double *latency = calloc((size_t)steps, sizeof *latency);
+        double *bytes = calloc((size_t)steps, sizeof *bytes);
+        int with_output = 0, silent = 0;
+        for (int i = 0; i < steps; i++) {
+            long long got = 0;
+            double sent = now_ms();
+            send_key(&c, "j", 1);
+            double last = read_until_quiet(&c, step_quiet_ms, &got);
+            bytes[i] = (double)got;
+            if (last < 0)
+                silent++;
+            else
+                latency[with_output++] = last - sent;
+        }
+        quit(&c);
+        double total = 0;
+        for (int i = 0; i < steps; i++)
+            total += bytes[i];
+        qsort(bytes, (size_t)steps, sizeof *bytes, compare_double);
+        qsort(latency, (size_t)with_output, sizeof *latency, compare_double);
+        printf("session_first_frame_ms %.2f\n", first);
+        printf("steps %d with_output %d silent %d\n", steps, with_output, silent);
+        printf("step_median_ms %.3f\nstep_p90_ms %.3f\nstep_max_ms %.3f\n",
+               median_of(latency, with_output), quantile(latency, with_output, 0.9),
+               with_output ? latency[with_output - 1] : -1.0);
+        printf("step_bytes_median %.0f\nstep_bytes_mean %.1f\nstep_bytes_max %.0f\n",
+               median_of(bytes, steps), total / steps, bytes[steps - 1]);
+        printf("session_max_rss_kb %ld\n", c.usage.ru_maxrss);
+    }
+    return 0;
+usage:
+    fprintf(stderr, "usage: tui_harness [-c COLS] [-r ROWS] -H HOME -m MARKER [-Q ms] [-q ms] "
+                    "[-f FIRST_RUNS] [-N NAV] [-j STEPS] -- PROGRAM ARGS...\n");
+    return 2;
+}
