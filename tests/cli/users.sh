@@ -97,26 +97,46 @@ run_cmd mb user del nobody --yes
 expect_eq "user del of nobody exits 1" 1 "$RC"
 expect_eq "user del of nobody says so" "microblog-tui: no user 'nobody'" "$ERR"
 
-# On a terminal, user del asks y/N (script(1) gives it a terminal).
+# On a terminal (script(1) gives it one), user del asks y/N and user add
+# asks for the password twice without echo. on_tty LOG COMMAND PROMPT
+# ANSWER...: types each ANSWER once its PROMPT shows up in LOG.
+on_tty() {
+    log=$1 command=$2
+    shift 2
+    : >"$log"
+    {
+        while [ $# -ge 2 ]; do
+            n=0
+            until grep -qF -- "$1" "$log" || [ $n -ge 200 ]; do sleep 0.05; n=$((n + 1)); done
+            printf '%s\n' "$2"
+            shift 2
+        done
+        sleep 0.3
+    } | script -qfec "$command" "$log" >/dev/null 2>&1
+}
 if command -v script >/dev/null 2>&1; then
-    (sleep 1; printf 'n\n') | script -qec "\"$MB_BIN\" --db \"$DB\" user del john" /dev/null \
-        >"$T/tty.out" 2>&1
-    expect_contains "user del on a terminal asks" "$(cat "$T/tty.out")" "Delete user 'john' and their 1 post? [y/N]"
+    del="\"$MB_BIN\" --db \"$DB\" user del john"
+    on_tty "$T/tty.log" "$del" "[y/N]" n
+    expect_contains "user del on a terminal asks" "$(cat "$T/tty.log")" "Delete user 'john' and their 1 post? [y/N]"
     expect_eq "answering n keeps john" "1" "$(sql "SELECT count(*) FROM user WHERE username = 'john'")"
-    (sleep 1; printf 'y\n') | script -qec "\"$MB_BIN\" --db \"$DB\" user del john" /dev/null \
-        >"$T/tty.out" 2>&1
+    on_tty "$T/tty.log" "$del" "[y/N]" y
     expect_eq "answering y deletes john" "0" "$(sql "SELECT count(*) FROM user WHERE username = 'john'")"
 
-    # user add on a terminal asks twice, without echo.
-    (sleep 1; printf 'hidden-pw\n'; sleep 1; printf 'hidden-pw\n') |
-        script -qec "\"$MB_BIN\" --db \"$DB\" user add dave" /dev/null >"$T/tty.out" 2>&1
-    expect_contains "user add on a terminal asks for the password" "$(cat "$T/tty.out")" "New password for 'dave':"
-    expect_contains "and asks again" "$(cat "$T/tty.out")" "Again:"
-    expect_not_contains "the password is not echoed" "$(cat "$T/tty.out")" "hidden-pw"
+    on_tty "$T/tty.log" "\"$MB_BIN\" --db \"$DB\" user add dave" \
+        "New password for 'dave':" hidden-pw "Again:" hidden-pw
+    expect_contains "user add on a terminal asks for the password" "$(cat "$T/tty.log")" "New password for 'dave':"
+    expect_contains "and asks again" "$(cat "$T/tty.log")" "Again:"
+    expect_not_contains "the password is not echoed" "$(cat "$T/tty.log")" "hidden-pw"
     expect_eq "dave has a password" "1" \
         "$(sql "SELECT password_hash IS NOT NULL FROM user WHERE username = 'dave'")"
-    (sleep 1; printf 'one\n'; sleep 1; printf 'two\n') |
-        script -qec "\"$MB_BIN\" --db \"$DB\" user add erin" /dev/null >"$T/tty.out" 2>&1
-    expect_contains "different passwords are refused" "$(cat "$T/tty.out")" "microblog-tui: the passwords do not match"
+    on_tty "$T/tty.log" "\"$MB_BIN\" --db \"$DB\" user add erin" \
+        "New password for 'erin':" one "Again:" two
+    expect_contains "different passwords are refused" "$(cat "$T/tty.log")" "microblog-tui: the passwords do not match"
     expect_eq "erin was not added" "0" "$(sql "SELECT count(*) FROM user WHERE username = 'erin'")"
+
+    # A user with a password is asked for it on a terminal before posting.
+    on_tty "$T/tty.log" "\"$MB_BIN\" --db \"$DB\" post --as dave hello from a terminal" \
+        "Password for 'dave':" hidden-pw
+    expect_eq "the password asked on a terminal lets dave post" "hello from a terminal" \
+        "$(sql "SELECT body FROM post ORDER BY id DESC LIMIT 1")"
 fi
