@@ -1,0 +1,376 @@
+/* Concurrency: WRITERS processes posting, batching, adding users, deleting
+ * and reading at once for SECONDS, plus one process opening and closing
+ * connections in a loop and one long reader walking the whole timeline in
+ * keyset pages, all through the store API with the program's busy timeout
+ * (5000 ms). Every process counts what it committed and every error it
+ * saw; at the end the number of posts and users must equal what the
+ * processes say they committed, no busy error may have reached any of them,
+ * the long reader's pages must be strictly ordered without repeats, and the
+ * file must pass integrity_check.
+ *
+ *   concurrent DIR SECONDS WRITERS [--deferred]
+ *
+ * --deferred is the negative control: writes begin DEFERRED (a store
+ * option for tests), and the run then requires that busy errors DID reach
+ * the callers, proving that the test notices them. */
+#include "tests/reliability/rel.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+
+enum role { ROLE_WRITER, ROLE_OPENER, ROLE_LONG_READER };
+
+struct tally {
+    int role;
+    int64_t post_commits;   /* posts added (single or in committed batches) */
+    int64_t post_deletes;
+    int64_t user_commits;   /* users added */
+    int64_t reads;
+    int64_t opens;
+    int64_t busy;
+    int64_t errors;
+    int64_t order_errors;   /* long reader: pages out of order / repeated */
+    int64_t shared_id;      /* id of the user every writer ensured */
+    char first_error[200];
+};
+
+static const char *db_path;
+static bool deferred;
+
+static void note_error(struct tally *t, enum mb_status status, const char *what,
+                       const char *message)
+{
+    if (status == MB_BUSY)
+        t->busy++;
+    else
+        t->errors++;
+    if (t->first_error[0] == '\0')
+        snprintf(t->first_error, sizeof t->first_error, "%s: %s", what, message);
+}
+
+static struct store *open_store(struct tally *t)
+{
+    struct store_options options = rel_options(db_path);
+    options.deferred_writes = deferred;
+    struct store *store = NULL;
+    struct mb_error err;
+    enum mb_status status = store_open(&options, &store, &err);
+    if (status != MB_OK) {
+        note_error(t, status, "open", err.message);
+        return NULL;
+    }
+    t->opens++;
+    return store;
+}
+
+static void writer(struct tally *t, int index, int64_t deadline, uint64_t seed)
+{
+    struct store *store = open_store(t);
+    if (store == NULL)
+        return;
+    struct user shared = { 0 }, own = { 0 };
+    char name[32];
+    snprintf(name, sizeof name, "writer%d", index);
+    /* A failure here is counted and retried, so that every writer takes
+     * part in the load even in the negative control. */
+    enum mb_status status;
+    while ((status = store_user_ensure(store, "shared", &shared, NULL)) != MB_OK) {
+        note_error(t, status, "ensure shared", store_error(store));
+        if (status != MB_BUSY || rel_now_ms() >= deadline)
+            goto out;
+    }
+    t->shared_id = shared.id;
+    bool created = false;
+    while ((status = store_user_ensure(store, name, &own, &created)) != MB_OK) {
+        note_error(t, status, "ensure own", store_error(store));
+        if (status != MB_BUSY || rel_now_ms() >= deadline)
+            goto out;
+    }
+    t->user_commits += created;
+    int64_t last_post = 0;
+    int added_users = 0;
+    for (int64_t n = 0; rel_now_ms() < deadline; n++) {
+        unsigned op = (unsigned)(rel_random(&seed) % 100);
+        char body[100];
+        snprintf(body, sizeof body, "writer %d post %lld", index, (long long)n);
+        int64_t author = op % 2 ? own.id : shared.id;
+        if (op < 55) {
+            int64_t id = 0;
+            status = store_post_add(store, author, body, 0, &id);
+            if (status == MB_OK) {
+                t->post_commits++;
+                last_post = id;
+            } else {
+                note_error(t, status, "post", store_error(store));
+            }
+        } else if (op < 65) {
+            /* An import-like batch: a lookup, then several posts, atomically. */
+            status = store_batch_begin(store);
+            int added = 0;
+            struct user found = { 0 };
+            if (status == MB_OK)
+                status = store_user_ensure(store, "shared", &found, NULL);
+            store_user_clear(&found);
+            for (int k = 0; status == MB_OK && k < 5; k++) {
+                status = store_post_add(store, author, body, 0, NULL);
+                added += status == MB_OK;
+            }
+            if (status == MB_OK)
+                status = store_batch_commit(store);
+            else
+                store_batch_rollback(store);
+            if (status == MB_OK)
+                t->post_commits += added;
+            else
+                note_error(t, status, "batch", store_error(store));
+        } else if (op < 72) {
+            char extra[48];
+            snprintf(extra, sizeof extra, "w%d-u%d", index, added_users);
+            status = store_user_add(store, extra, NULL, NULL, NULL);
+            if (status == MB_OK) {
+                t->user_commits++;
+                added_users++;
+            } else {
+                note_error(t, status, "user add", store_error(store));
+            }
+        } else if (op < 76 && last_post != 0) {
+            status = store_post_delete(store, last_post);
+            if (status == MB_OK)
+                t->post_deletes++;
+            else
+                note_error(t, status, "delete", store_error(store));
+            last_post = 0;
+        } else {
+            struct post_list page = { 0 };
+            struct user_list users = { 0 };
+            int64_t count = 0;
+            status = store_posts_page(store, op % 3 ? 0 : own.id, NULL, PAGE_OLDER, 20, &page);
+            if (status == MB_OK)
+                status = store_post_count(store, 0, &count);
+            if (status == MB_OK)
+                status = store_user_list(store, NULL, false, 50, &users);
+            if (status == MB_OK)
+                t->reads++;
+            else
+                note_error(t, status, "read", store_error(store));
+            store_post_list_free(&page);
+            store_user_list_free(&users);
+        }
+    }
+out:
+    store_user_clear(&shared);
+    store_user_clear(&own);
+    store_close(store);
+}
+
+static void opener(struct tally *t, int64_t deadline)
+{
+    while (rel_now_ms() < deadline) {
+        struct store *store = open_store(t);
+        if (store == NULL)
+            continue;
+        uint64_t version = 0;
+        int64_t count = 0;
+        enum mb_status status = store_data_version(store, &version);
+        if (status == MB_OK)
+            status = store_post_count(store, 0, &count);
+        if (status == MB_OK)
+            t->reads++;
+        else
+            note_error(t, status, "opener read", store_error(store));
+        store_close(store);
+    }
+}
+
+/* Walks the whole timeline, oldest page last, again and again. */
+static void long_reader(struct tally *t, int64_t deadline)
+{
+    struct store *store = open_store(t);
+    if (store == NULL)
+        return;
+    while (rel_now_ms() < deadline) {
+        struct post_cursor cursor = { 0 };
+        bool have = false;
+        for (;;) {
+            struct post_list page = { 0 };
+            enum mb_status status =
+                store_posts_page(store, 0, have ? &cursor : NULL, PAGE_OLDER, 50, &page);
+            if (status != MB_OK) {
+                note_error(t, status, "long read", store_error(store));
+                break;
+            }
+            t->reads++;
+            for (size_t i = 0; i < page.count; i++) {
+                const struct post *p = &page.items[i];
+                if (have && (p->timestamp > cursor.timestamp ||
+                             (p->timestamp == cursor.timestamp && p->id >= cursor.id)))
+                    t->order_errors++;
+                cursor = (struct post_cursor){ .timestamp = p->timestamp, .id = p->id };
+                have = true;
+            }
+            size_t got = page.count;
+            store_post_list_free(&page);
+            if (got < 50 || rel_now_ms() >= deadline)
+                break;
+        }
+        uint64_t version;
+        (void)store_data_version(store, &version);
+    }
+    store_close(store);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 4)
+        rel_die("usage: concurrent DIR SECONDS WRITERS [--deferred]");
+    char *path = xasprintf("%s/concurrent.db", argv[1]);
+    db_path = path;
+    int seconds = atoi(argv[2]);
+    int writers = atoi(argv[3]);
+    deferred = argc > 4 && strcmp(argv[4], "--deferred") == 0;
+    uint64_t seed = rel_seed();
+    const char *label = deferred ? "concurrency (negative control, DEFERRED writes)" : "concurrency";
+    rel_note("%s: seed %llu, %d writers + 1 opener + 1 long reader for %d s", label,
+             (unsigned long long)seed, writers, seconds);
+
+    /* Start from an initialised database, as a second user would. */
+    struct store_options options = rel_options(path);
+    struct store *store = NULL;
+    struct mb_error err;
+    if (store_open(&options, &store, &err) != MB_OK)
+        rel_die("open %s: %s", path, err.message);
+    store_close(store);
+
+    int processes = writers + 2;
+    int pipes[2];
+    if (pipe(pipes) != 0)
+        rel_die("pipe");
+    int gate[2];
+    if (pipe(gate) != 0)
+        rel_die("pipe");
+    pid_t *pids = xcalloc((size_t)processes, sizeof *pids);
+    for (int i = 0; i < processes; i++) {
+        uint64_t child_seed = rel_random(&seed);
+        pids[i] = fork();
+        if (pids[i] < 0)
+            rel_die("fork");
+        if (pids[i] == 0) {
+            close(pipes[0]);
+            close(gate[1]);
+            char go;
+            if (read(gate[0], &go, 1) != 0)
+                _exit(3);
+            int64_t deadline = rel_now_ms() + (int64_t)seconds * 1000;
+            struct tally t = { 0 };
+            if (i < writers) {
+                t.role = ROLE_WRITER;
+                writer(&t, i, deadline, child_seed);
+            } else if (i == writers) {
+                t.role = ROLE_OPENER;
+                opener(&t, deadline);
+            } else {
+                t.role = ROLE_LONG_READER;
+                long_reader(&t, deadline);
+            }
+            if (write(pipes[1], &t, sizeof t) != (ssize_t)sizeof t)
+                _exit(4);
+            _exit(0);
+        }
+    }
+    close(pipes[1]);
+    close(gate[0]);
+    close(gate[1]); /* everyone starts at once */
+
+    struct tally sum = { 0 };
+    int64_t shared_id = 0;
+    bool shared_same = true;
+    char first_error[256] = "";
+    int reports = 0;
+    struct tally t;
+    while (read(pipes[0], &t, sizeof t) == (ssize_t)sizeof t) {
+        reports++;
+        sum.post_commits += t.post_commits;
+        sum.post_deletes += t.post_deletes;
+        sum.user_commits += t.user_commits;
+        sum.reads += t.reads;
+        sum.opens += t.opens;
+        sum.busy += t.busy;
+        sum.errors += t.errors;
+        sum.order_errors += t.order_errors;
+        if (t.role == ROLE_WRITER && t.shared_id != 0) {
+            if (shared_id != 0 && shared_id != t.shared_id)
+                shared_same = false;
+            shared_id = t.shared_id;
+        }
+        if (first_error[0] == '\0' && t.first_error[0] != '\0')
+            snprintf(first_error, sizeof first_error, "%s", t.first_error);
+    }
+    close(pipes[0]);
+    int crashed = 0;
+    for (int i = 0; i < processes; i++) {
+        int wstatus = 0;
+        waitpid(pids[i], &wstatus, 0);
+        if (!WIFEXITED(wstatus) || WEXITSTATUS(wstatus) != 0)
+            crashed++;
+    }
+
+    int64_t posts = -1, users = -1;
+    if (store_open(&options, &store, &err) != MB_OK)
+        rel_die("reopen: %s", err.message);
+    struct user_list list = { 0 };
+    if (store_post_count(store, 0, &posts) != MB_OK ||
+        store_user_list(store, NULL, false, 1000000, &list) != MB_OK)
+        rel_die("count: %s", store_error(store));
+    users = (int64_t)list.count;
+    store_user_list_free(&list);
+    store_close(store);
+    char *health = rel_sqlite_health(path);
+    int64_t expected_users = sum.user_commits + 1; /* + "shared" */
+
+    rel_check(crashed == 0 && reports == processes, "concurrency: every process finished cleanly",
+              "%d of %d processes crashed or did not report", crashed + processes - reports,
+              processes);
+    if (deferred) {
+        rel_check(sum.busy > 0,
+                  "concurrency negative control: DEFERRED writes let busy errors reach the caller",
+                  "no busy error with deferred writes: the test could not detect them");
+    } else {
+        rel_check(sum.busy == 0,
+                  "concurrency: no busy/locked error reached any caller (busy_timeout 5000)",
+                  "%lld busy errors, first: %s", (long long)sum.busy, first_error);
+        rel_check(sum.errors == 0, "concurrency: no other error either",
+                  "%lld errors, first: %s", (long long)sum.errors, first_error);
+    }
+    rel_check(posts == sum.post_commits - sum.post_deletes,
+              "concurrency: post count equals the successful commits",
+              "COUNT = %lld, commits %lld - deletes %lld", (long long)posts,
+              (long long)sum.post_commits, (long long)sum.post_deletes);
+    rel_check(users == expected_users && shared_same,
+              "concurrency: user count equals the successful commits, one shared user",
+              "users %lld, expected %lld; shared id the same everywhere: %s", (long long)users,
+              (long long)expected_users, shared_same ? "yes" : "no");
+    rel_check(sum.order_errors == 0, "concurrency: long reader's keyset pages strictly ordered",
+              "%lld rows out of order or repeated", (long long)sum.order_errors);
+    rel_check(health == NULL, "concurrency: integrity_check ok, foreign_key_check empty", "%s",
+              health != NULL ? health : "");
+    rel_check(sum.post_commits > 100 && sum.opens > 10,
+              "concurrency: the load actually ran", "only %lld posts, %lld opens",
+              (long long)sum.post_commits, (long long)sum.opens);
+    const char *prefix = deferred ? "deferred_" : "concurrency_";
+    rel_note("figure %sprocesses %d", prefix, processes);
+    rel_note("figure %sseconds %d", prefix, seconds);
+    rel_note("figure %spost_commits %lld", prefix, (long long)sum.post_commits);
+    rel_note("figure %suser_commits %lld", prefix, (long long)sum.user_commits);
+    rel_note("figure %sdeletes %lld", prefix, (long long)sum.post_deletes);
+    rel_note("figure %sreads %lld", prefix, (long long)sum.reads);
+    rel_note("figure %sopens %lld", prefix, (long long)sum.opens);
+    rel_note("figure %sbusy %lld", prefix, (long long)sum.busy);
+    rel_note("figure %serrors %lld", prefix, (long long)sum.errors);
+    if (deferred && first_error[0])
+        rel_note("first error seen with deferred writes: %s", first_error);
+    free(health);
+    free(pids);
+    free(path);
+    return rel_failures == 0 ? 0 : 1;
+}
