@@ -72,9 +72,23 @@ static enum mb_status read_current(struct store *store, int *current)
 static enum mb_status read_header(struct store *store, int64_t *application_id,
                                   int64_t *objects, struct mb_error *err)
 {
-    enum mb_status status = store_query_int(store, "PRAGMA application_id", application_id);
-    if (status == MB_OK)
-        status = store_query_int(store, "SELECT count(*) FROM sqlite_schema", objects);
+    /* One statement, so both come from one snapshot: read separately, a
+     * process initialising the file between them makes it look like a
+     * foreign SQLite file (application_id 0 with a table in it). */
+    sqlite3_stmt *stmt = NULL;
+    int rc = sqlite3_prepare_v2(store->db,
+                                "SELECT (SELECT application_id FROM pragma_application_id), "
+                                "(SELECT count(*) FROM sqlite_schema)",
+                                -1, &stmt, NULL);
+    if (rc == SQLITE_OK && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+        *application_id = sqlite3_column_int64(stmt, 0);
+        *objects = sqlite3_column_int64(stmt, 1);
+        rc = SQLITE_OK;
+    }
+    sqlite3_finalize(stmt);
+    enum mb_status status = MB_OK;
+    if (rc != SQLITE_OK)
+        status = store_fail_sqlite(store, rc, "reading the database");
     if (status == MB_FOREIGN)
         return mb_fail(err, MB_FOREIGN, "%s is not a SQLite database: refusing to touch it",
                        store->path);
@@ -163,14 +177,24 @@ enum mb_status store_migrations_prepare(struct store *store, enum store_migrate_
     }
 
     /* Only now, with the file known to be ours and not newer, write. */
+    /* Switching a new file to WAL needs an exclusive lock, and SQLite
+     * returns BUSY at once (no busy handler) when another process opening
+     * the same new file holds a lock: retry within the busy timeout. */
     sqlite3_stmt *stmt = NULL;
-    int rc = sqlite3_prepare_v2(store->db, "PRAGMA journal_mode = WAL", -1, &stmt, NULL);
-    if (rc == SQLITE_OK) {
-        rc = sqlite3_step(stmt);
-        if (rc == SQLITE_ROW)
-            rc = SQLITE_OK;
+    int rc;
+    for (int waited_ms = 0;; waited_ms += 5) {
+        rc = sqlite3_prepare_v2(store->db, "PRAGMA journal_mode = WAL", -1, &stmt, NULL);
+        if (rc == SQLITE_OK) {
+            rc = sqlite3_step(stmt);
+            if (rc == SQLITE_ROW)
+                rc = SQLITE_OK;
+        }
+        sqlite3_finalize(stmt);
+        stmt = NULL;
+        if ((rc & 0xff) != SQLITE_BUSY || waited_ms >= store->busy_timeout_ms)
+            break;
+        sqlite3_sleep(5);
     }
-    sqlite3_finalize(stmt);
     if (rc != SQLITE_OK) {
         status = store_fail_sqlite(store, rc, "setting WAL mode");
         return mb_fail(err, status, "%s", store->error);
