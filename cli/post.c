@@ -307,11 +307,17 @@ const struct cli_command cli_post_commands[] = {
     { .name = NULL },
 };
 
-/* One page for a terminal: author column as wide as the widest author. */
+/* One page for a terminal: the id (for `post show/del`), then the author
+ * column as wide as the widest author, local time and the body. */
 static void print_page(const struct post_list *page)
 {
     char **authors = xcalloc(page->count + 1, sizeof *authors);
-    int width = 0;
+    int width = 0, id_width = 1;
+    for (size_t i = 0; i < page->count; i++) {
+        int digits = snprintf(NULL, 0, "%lld", (long long)page->items[i].id);
+        if (digits > id_width)
+            id_width = digits;
+    }
     for (size_t i = 0; i < page->count; i++) {
         authors[i] = text_sanitize(page->items[i].author, strlen(page->items[i].author), 0);
         int w = text_width(authors[i], strlen(authors[i]));
@@ -322,7 +328,8 @@ static void print_page(const struct post_list *page)
         char when[48];
         cli_format_local_time(page->items[i].timestamp, false, when, sizeof when);
         int w = text_width(authors[i], strlen(authors[i]));
-        printf("%s%*s  %s  ", authors[i], width - w, "", when);
+        printf("%*lld  %s%*s  %s  ", id_width, (long long)page->items[i].id, authors[i],
+               width - w, "", when);
         cli_print_clean(stdout, page->items[i].body, 0);
         putchar('\n');
         free(authors[i]);

@@ -84,12 +84,12 @@ expect_eq "posts --before 2 shows only post 1" "hello journal" "$(printf '%s\n' 
 run_cmd mb posts --user john --json
 expect_eq "posts --user john shows only john's" 1 "$(printf '%s\n' "$OUT" | wc -l)"
 run_cmd mb posts --before 2
-expect_eq "local time in UTC" "tester  2023-11-14 22:14  hello journal" "$OUT"
+expect_eq "local time in UTC" "1  tester  2023-11-14 22:14  hello journal" "$OUT"
 run_cmd env TZ=JST-9 "$MB_BIN" --db "$DB" posts --before 2
-expect_eq "local time follows TZ" "tester  2023-11-15 07:14  hello journal" "$OUT"
+expect_eq "local time follows TZ" "1  tester  2023-11-15 07:14  hello journal" "$OUT"
 run_cmd mb posts
-expect_eq "authors are aligned" "john    2023|tester  2023" \
-    "$(printf '%s\n' "$OUT" | sed -n '1p;2p' | cut -c1-12 | paste -sd'|')"
+expect_eq "ids and authors are aligned" "2  john    2023|1  tester  2023" \
+    "$(printf '%s\n' "$OUT" | sed -n '1p;2p' | cut -c1-15 | paste -sd'|')"
 run_cmd mb posts --before 999
 expect_eq "posts --before an unknown id exits 1" 1 "$RC"
 run_cmd mb posts --user nobody

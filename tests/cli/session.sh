@@ -25,7 +25,7 @@ expect_eq "the post is stored with john as author" "my first post!|john" \
 run_cmd mb posts --user john
 expect_eq "john's posts exit 0" 0 "$RC"
 case "$OUT" in
-    "john  "[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]" "[0-9][0-9]:[0-9][0-9]"  my first post!")
+    "1  john  "[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]" "[0-9][0-9]:[0-9][0-9]"  my first post!")
         ok "john's posts: author, local time, body" ;;
     *) not_ok "john's posts: author, local time, body" "got: $OUT" ;;
 esac
@@ -36,7 +36,7 @@ expect_eq "susan has no posts" "" "$OUT"
 expect_eq "susan's empty list is not an error" "" "$ERR"
 
 run_cmd mb posts
-expect_eq "all posts show their author" "john" "$(printf '%s\n' "$OUT" | cut -d' ' -f1)"
+expect_eq "all posts show their id and author" "1 john" "$(printf '%s\n' "$OUT" | awk '{ print $1, $2 }')"
 expect_contains "all posts show the body" "$OUT" "my first post!"
 
 run_cmd mb user list --desc
