@@ -88,7 +88,7 @@ expect_eq "local time in UTC" "1  tester  2023-11-14 22:14  hello journal" "$OUT
 run_cmd env TZ=JST-9 "$MB_BIN" --db "$DB" posts --before 2
 expect_eq "local time follows TZ" "1  tester  2023-11-15 07:14  hello journal" "$OUT"
 run_cmd mb posts
-expect_eq "ids and authors are aligned" "2  john    2023|1  tester  2023" \
+expect_eq "ids and authors are aligned" "6  john    2023|5  tester  2023" \
     "$(printf '%s\n' "$OUT" | sed -n '1p;2p' | cut -c1-15 | paste -sd'|')"
 run_cmd mb posts --before 999
 expect_eq "posts --before an unknown id exits 1" 1 "$RC"
