@@ -38,11 +38,15 @@ enum mb_status config_load(struct config *config, const char *explicit_path,
                            struct mb_error *err);
 
 /* Loads one file into *config over the values it already has (used by
- * config_load and by the tests / fuzzer). */
+ * config_load and by the tests / fuzzer). All or nothing: on failure
+ * *config is unchanged. Sets config->source to path on success. */
 enum mb_status config_load_file(struct config *config, const char *path,
                                 struct mb_error *err);
 
-/* Parses configuration text held in memory (name is used in messages). */
+/* Parses configuration text held in memory (name is used in messages).
+ * All or nothing, as config_load_file. Lines are at most 199 bytes (inih's
+ * INI_MAX_LINE); leading blanks are ignored, so there are no continuation
+ * lines; a `database` value starting with ~/ is expanded to $HOME. */
 enum mb_status config_load_string(struct config *config, const char *text,
                                   const char *name, struct mb_error *err);
 
@@ -56,11 +60,15 @@ enum mb_status config_database_path(const struct config *config,
                                     const char *cli_db, char **out,
                                     struct mb_error *err);
 
-/* Parses a DATABASE_URL-style value into a newly allocated path. */
+/* Parses a DATABASE_URL-style value into a newly allocated path. In-memory
+ * URLs (sqlite://, sqlite:///:memory:) and query parameters are
+ * MB_UNSUPPORTED, a URL naming a host MB_INVALID; *out is NULL on failure. */
 enum mb_status config_parse_database_url(const char *url, char **out,
                                          struct mb_error *err);
 
-/* Creates every missing directory leading to file path with mode 0700. */
+/* Creates every missing directory leading to file path with mode 0700
+ * (existing ones are left as they are). MB_DENIED or MB_IO on failure,
+ * with the directory named in err. */
 enum mb_status config_make_parent_dirs(const char *path, struct mb_error *err);
 
 #endif

@@ -30,10 +30,14 @@ enum mb_status crypto_password_hash(const char *password,
                                     char out[CRYPTO_HASH_MAX]);
 
 /* True only when hash is a well-formed Argon2id hash of password. A NULL,
- * truncated or garbled hash is false, never a crash. */
+ * truncated or garbled hash is false, never a crash. Hashes whose cost
+ * parameters exceed CRYPTO_STRENGTH_SENSITIVE's, or with p != 1, are
+ * refused before any work is done (a tampered database must not make
+ * verification allocate gigabytes). */
 bool crypto_password_verify(const char *hash, const char *password);
 
-/* True when hash was made with parameters other than strength's. */
+/* True when hash was made with parameters other than strength's (also
+ * true for a hash crypto_password_verify would refuse). */
 bool crypto_password_needs_rehash(const char *hash, enum crypto_strength strength);
 
 /* Zeroes len bytes at p in a way the compiler cannot remove. */
@@ -49,7 +53,13 @@ void crypto_disable_core_dumps(void);
 /* Reads a password from the terminal without echo (prompt on stderr), or
  * one line from stdin when it is not a terminal. Stores a newly allocated
  * string in *out (caller wipes with crypto_wipe and frees); the trailing
- * newline is removed. MB_IO at end of input. */
+ * newline is removed. MB_IO at end of input. prompt may be NULL (no
+ * prompt). Stdin is read with read(2) one byte at a time, so nothing after
+ * the line is consumed (a later fread(stdin) sees the rest), but bytes
+ * already in stdio's stdin buffer are not seen. Echo is restored on every
+ * path: SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGALRM, SIGPIPE restore the
+ * terminal and are then re-raised (MB_IO if the caller's handler returns);
+ * after SIGTSTP/SIGTTIN/SIGTTOU and a resume, the prompt starts over. */
 enum mb_status crypto_read_password(const char *prompt, char **out);
 
 #endif

@@ -304,34 +304,58 @@ size_t text_next_grapheme(const char *s, size_t len, int *cols)
     return cluster.length;
 }
 
+/* True when there is a grapheme break between bytes q - 1 and q whatever
+ * precedes them, as far as two bytes can tell: UAX #29 always breaks after
+ * and before a control (GB4, GB5) except inside "\r\n" (GB3), and between
+ * two ASCII characters (no ASCII character extends, joins, prepends or is
+ * a regional indicator or pictograph). An ASCII byte is never part of a
+ * multibyte sequence or of an ill-formed one, so q is a decoding boundary. */
+static bool is_sure_boundary(const unsigned char *p, size_t q)
+{
+    unsigned char before = p[q - 1], after = p[q];
+
+    if (before == '\r' && after == '\n')
+        return false;
+    if (before < 0x80 && after < 0x80)
+        return true;
+    return before < 0x20 || before == 0x7F || after < 0x20 || after == 0x7F;
+}
+
 size_t text_prev_grapheme(const char *s, size_t len, size_t pos)
 {
     const unsigned char *p = (const unsigned char *)s;
-    size_t start = 0, previous = 0;
 
     if (p == NULL)
         return 0;
     if (pos > len)
         pos = len;
-    /* Grapheme breaks need the text from a known boundary; there is always
-     * one after a line feed (UAX #29 GB4), and 0x0A is never part of a
-     * multibyte sequence, so start after the last one before pos - 1 (one
-     * at pos - 1 may end a "\r\n" cluster that starts before it). */
-    for (size_t i = pos; i > 1; i--) {
-        if (p[i - 2] == '\n') {
-            start = i - 1;
-            break;
+    /* Grapheme breaks can only be found going forward from a known
+     * boundary: start from the nearest sure one before pos, else from 0.
+     * When no cluster from there ends by pos (pos is inside the cluster
+     * that starts there), the answer is the cluster that ends at that
+     * boundary: look again from it. */
+    for (;;) {
+        size_t start = 0;
+        for (size_t q = pos > 0 ? pos - 1 : 0; q > 0; q--) {
+            if (is_sure_boundary(p, q)) {
+                start = q;
+                break;
+            }
         }
+        size_t previous = start;
+        bool found = false;
+        while (start < pos) {
+            struct cluster cluster = scan_cluster(p + start, len - start);
+            if (start + cluster.length > pos)
+                break;
+            previous = start;
+            found = true;
+            start += cluster.length;
+        }
+        if (found || previous == 0)
+            return previous;
+        pos = previous;
     }
-    previous = start;
-    while (start < pos) {
-        struct cluster cluster = scan_cluster(p + start, len - start);
-        if (start + cluster.length > pos)
-            break;
-        previous = start;
-        start += cluster.length;
-    }
-    return previous;
 }
 
 /* The growing array text_wrap returns. */

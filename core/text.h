@@ -34,7 +34,11 @@ char *text_sanitize(const char *s, size_t len, unsigned flags);
 bool text_is_clean(const char *s, size_t len, unsigned flags);
 
 /* Display width in terminal cells of sanitized text, summed by grapheme
- * cluster: East Asian wide and emoji clusters are 2, combining marks 0. */
+ * cluster: East Asian wide and emoji clusters are 2, combining marks 0.
+ * A cluster is as wide as its widest code point (utf8proc_charwidth),
+ * raised to 2 for a regional-indicator pair (a flag) and for VS16 after a
+ * pictograph or keycap base; never more than 2. Ill-formed bytes count as
+ * U+FFFD (1), controls as 0. */
 int text_width(const char *s, size_t len);
 
 /* The byte length of the longest prefix of sanitized s[0..len) made of
@@ -61,7 +65,11 @@ struct text_line {
  * breaking after spaces where possible, otherwise between graphemes; '\n'
  * forces a break and is not part of any line. Stores a newly allocated
  * array in *lines (caller frees; at least one line, possibly empty) and
- * returns the number of lines. */
+ * returns the number of lines.
+ * Details: a space that fits stays at the end of its line; the spaces at
+ * which a line would overflow are, like '\n', part of no line; a single
+ * cluster wider than width (a wide glyph at width 1) gets a line of its
+ * own whose cols exceeds width. Lines are in order and do not overlap. */
 size_t text_wrap(const char *s, size_t len, int width, struct text_line **lines);
 
 #endif

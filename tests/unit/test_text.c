@@ -301,6 +301,40 @@ static void test_graphemes(void **state)
     assert_int_equal(text_prev_grapheme("x\nab\r\nc", 7, 6), 4);
 }
 
+/* text_prev_grapheme against the definition, computed going forward
+ * from 0 with text_next_grapheme, at every byte offset. */
+static void test_prev_grapheme_agrees_with_forward_scan(void **state)
+{
+    (void)state;
+    static const char *const texts[] = {
+        "ab\r\ncd\n\nx",
+        "a" FAMILY "b" FAMILY FAMILY "\n" E_ACUTE_COMBINING "z",
+        FLAG_FR FLAG_FR "\xF0\x9F\x87\xAB" "a" FLAG_FR,
+        "\xE6\x97\xFF\x80" NIHON "\r\r\n\x1b" HEART_EMOJI "x\xCC\x81\xCC\x81",
+        "x" "\xE1\x84\x80\xE1\x85\xA1\xE1\x86\xA8" "y\tz",
+    };
+    for (size_t t = 0; t < sizeof texts / sizeof texts[0]; t++) {
+        const char *s = texts[t];
+        size_t len = strlen(s);
+        size_t starts[64], ends[64], n = 0;
+        for (size_t pos = 0; pos < len; n++) {
+            assert_true(n < 64);
+            starts[n] = pos;
+            pos += text_next_grapheme(s + pos, len - pos, NULL);
+            ends[n] = pos;
+        }
+        for (size_t pos = 0; pos <= len; pos++) {
+            size_t expected = 0;
+            for (size_t i = 0; i < n; i++)
+                if (ends[i] <= pos)
+                    expected = starts[i];
+            if (text_prev_grapheme(s, len, pos) != expected)
+                fail_msg("text %zu, pos %zu: %zu, expected %zu", t, pos,
+                         text_prev_grapheme(s, len, pos), expected);
+        }
+    }
+}
+
 static void test_fit(void **state)
 {
     (void)state;
@@ -502,6 +536,7 @@ int main(void)
         cmocka_unit_test(test_sanitize_output_is_always_valid_and_safe),
         cmocka_unit_test(test_widths),
         cmocka_unit_test(test_graphemes),
+        cmocka_unit_test(test_prev_grapheme_agrees_with_forward_scan),
         cmocka_unit_test(test_fit),
         cmocka_unit_test(test_wrap_breaks_after_spaces),
         cmocka_unit_test(test_wrap_breaks_long_words_between_graphemes),
