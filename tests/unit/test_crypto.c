@@ -274,7 +274,7 @@ static void test_read_password_from_a_pipe(void **state)
     assert_null(password);
 }
 
-/* Reads from the pty master until needle appears or two seconds pass;
+/* Reads from the pty master until needle appears or ten seconds pass;
  * returns everything read so far in buffer. */
 static bool wait_for(int master, const char *needle, char *buffer, size_t size)
 {
@@ -284,7 +284,7 @@ static bool wait_for(int master, const char *needle, char *buffer, size_t size)
     while (strstr(buffer, needle) == NULL) {
         clock_gettime(CLOCK_MONOTONIC, &now);
         long elapsed_ms = (now.tv_sec - start.tv_sec) * 1000 + (now.tv_nsec - start.tv_nsec) / 1000000;
-        if (elapsed_ms > 2000 || used + 1 >= size)
+        if (elapsed_ms > 10000 || used + 1 >= size)
             return false;
         struct pollfd pfd = {.fd = master, .events = POLLIN};
         if (poll(&pfd, 1, 50) <= 0)
@@ -326,7 +326,11 @@ static void test_read_password_on_a_terminal_hides_it(void **state)
     assert_int_equal(pipe(fds), 0);
     int master;
     pid_t pid = forkpty(&master, NULL, NULL, NULL);
-    assert_true(pid >= 0);
+    if (pid < 0) {
+        close(fds[0]);
+        close(fds[1]);
+        skip(); /* no pseudo-terminals here (a container without devpts) */
+    }
     if (pid == 0) {
         close(fds[0]);
         child_reads_password(fds[1]);
@@ -361,7 +365,8 @@ static void test_terminal_restored_when_killed_at_the_prompt(void **state)
     for (size_t i = 0; i < sizeof signals / sizeof signals[0]; i++) {
         int master;
         pid_t pid = forkpty(&master, NULL, NULL, NULL);
-        assert_true(pid >= 0);
+        if (pid < 0)
+            skip();
         if (pid == 0) {
             char *password = NULL;
             (void)crypto_read_password("Password: ", &password);
@@ -387,7 +392,11 @@ static void test_terminal_end_of_input(void **state)
     assert_int_equal(pipe(fds), 0);
     int master;
     pid_t pid = forkpty(&master, NULL, NULL, NULL);
-    assert_true(pid >= 0);
+    if (pid < 0) {
+        close(fds[0]);
+        close(fds[1]);
+        skip(); /* no pseudo-terminals here (a container without devpts) */
+    }
     if (pid == 0) {
         close(fds[0]);
         child_reads_password(fds[1]);
