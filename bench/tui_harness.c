@@ -21,13 +21,13 @@
  *  - peak RSS: ru_maxrss from wait4() of the child after it quits on 'q'.
  *
  *   tui_harness [-c COLS] [-r ROWS] -H HOME -m MARKER [-Q ms] [-q ms]
- *               [-f FIRST_RUNS] [-N "NAV"] [-j STEPS] -- PROGRAM ARGS...
+ *               [-f FIRST_RUNS] [-N "NAV"] [-j STEPS] [-v] -- PROGRAM ARGS...
  *
  * With -f N: N start-ups, each quit at once after its first frame; prints
  * each and the median. With -j N: one session: first frame, then NAV (keys
  * each waited to quiet, "G k*400 j*45": a key or ^X, optionally *COUNT),
  * then N timed 'j' steps; prints latency median / p90 / max, bytes per step
- * median / mean / max, and the session's peak RSS. Exit status 1 when the
+ * median / mean / max, and the session's peak RSS (-v: each step on stderr). Exit status 1 when the
  * TUI never completes a frame, does not quit, or dies. */
 #include <errno.h>
 #include <fcntl.h>
@@ -313,7 +313,7 @@ static double median_of(double *values, int count)
 }
 
 /* Plays "G k*400 ^D*3" and waits for quiet after each key. */
-static void navigate(struct child *c, const char *script)
+static void navigate(struct child *c, const char *script, bool verbose)
 {
     const char *p = script;
     while (*p) {
@@ -332,19 +332,25 @@ static void navigate(struct child *c, const char *script)
         long count = 1;
         if (*p == '*')
             count = strtol(p + 1, (char **)&p, 10);
+        long silent = 0;
         for (long i = 0; i < count; i++) {
-            long long ignored = 0;
+            long long got = 0;
             send_key(c, key, key_length);
-            read_until_quiet(c, step_quiet_ms, &ignored);
+            read_until_quiet(c, step_quiet_ms, &got);
+            silent += got == 0;
         }
+        if (verbose)
+            fprintf(stderr, "nav %s%c x%ld: %ld without output\n", key[0] < 0x20 ? "^" : "",
+                    key[0] < 0x20 ? key[0] + '@' : key[0], count, silent);
     }
 }
 
 int main(int argc, char **argv)
 {
     int first_runs = 0, steps = 0, opt;
+    bool verbose = false;
     const char *nav = "";
-    while ((opt = getopt(argc, argv, "+c:r:H:m:Q:q:f:N:j:")) != -1) {
+    while ((opt = getopt(argc, argv, "+c:r:H:m:Q:q:f:N:j:v")) != -1) {
         switch (opt) {
         case 'c': cols = atoi(optarg); break;
         case 'r': rows = atoi(optarg); break;
@@ -355,6 +361,7 @@ int main(int argc, char **argv)
         case 'f': first_runs = atoi(optarg); break;
         case 'N': nav = optarg; break;
         case 'j': steps = atoi(optarg); break;
+        case 'v': verbose = true; break;
         default: goto usage;
         }
     }
@@ -362,6 +369,7 @@ int main(int argc, char **argv)
         goto usage;
     char **program = &argv[optind];
     signal(SIGPIPE, SIG_IGN);
+    alarm(900); /* a TUI that never goes quiet must not hang `make bench` */
 
     if (first_runs > 0) {
         double *times = calloc((size_t)first_runs, sizeof *times);
@@ -384,7 +392,7 @@ int main(int argc, char **argv)
         double start;
         struct child c = spawn(program, &start);
         double first = first_frame(&c, start);
-        navigate(&c, nav);
+        navigate(&c, nav, verbose);
         double *latency = calloc((size_t)steps, sizeof *latency);
         double *bytes = calloc((size_t)steps, sizeof *bytes);
         int with_output = 0, silent = 0;
@@ -398,6 +406,9 @@ int main(int argc, char **argv)
                 silent++;
             else
                 latency[with_output++] = last - sent;
+            if (verbose)
+                fprintf(stderr, "step %d: %lld bytes, %.3f ms\n", i, got,
+                        last < 0 ? -1.0 : last - sent);
         }
         quit(&c);
         double total = 0;

@@ -1,0 +1,335 @@
+#!/bin/sh
+# `make bench`: measures microblog-tui beside its floors and prints a table;
+# writes the table, the machine and the method to bench/RESULTS.md.
+#
+#   sh bench/run.sh BUILD/release      (from the repository root)
+#
+# Data: JSON Lines from bench/gen_posts.c (deterministic) imported through
+# `microblog-tui import` into databases of 1k, 10k, 100k and 1M posts by
+# 1,000 users, cached in bench/data/KEY/ (KEY: a checksum of the generator
+# and the migrations, so a schema change rebuilds them). Everything else is
+# made fresh in bench/data/work/ on every run and removed at the end.
+#
+# Environment knobs (defaults in brackets): BENCH_RUNS [41] rounds for the
+# process timings, BENCH_IMPORT_RUNS [7], BENCH_TUI_FIRST_RUNS [21],
+# BENCH_TUI_STEPS [200], BENCH_TUI_MARKER ["?:help"] (text of the TUI's
+# status line that says a frame is complete).
+set -eu
+
+REL=${1:-build/release}
+BIN=./microblog-tui
+BB=$REL/bench
+ROOT=$(pwd)
+RUNS=${BENCH_RUNS:-41}
+IMPORT_RUNS=${BENCH_IMPORT_RUNS:-7}
+TUI_FIRST_RUNS=${BENCH_TUI_FIRST_RUNS:-21}
+TUI_STEPS=${BENCH_TUI_STEPS:-200}
+TUI_MARKER=${BENCH_TUI_MARKER:-?:help}
+# Deep in the timeline: 300 pages down from the top (about 4,000 posts, the
+# window of loaded posts slid and trimmed many times), then 20 posts down so
+# that the selection sits at the bottom edge and every 'j' moves the view or
+# the selection. The 1k floor goes 40 pages down (it has 1,000 posts).
+TUI_NAV_1M="^D*300 j*20"
+TUI_NAV_1K="^D*40 j*20"
+USERS=1000
+
+for program in "$BIN" "$BB/gen_posts" "$BB/import_floor" "$BB/timeit" "$BB/tui_harness" \
+               "$BB/pages"; do
+    [ -x "$program" ] || { echo "bench: $program is missing: run make bench" >&2; exit 1; }
+done
+command -v sqlite3 >/dev/null || { echo "bench: the sqlite3 shell is missing" >&2; exit 1; }
+
+KEY=$(cat bench/gen_posts.c migrations/*.sql | cksum | cut -d' ' -f1)
+DATA=bench/data/$KEY
+WORK=bench/data/work
+mkdir -p "$DATA"
+# Databases cached under another key belong to an older generator or schema.
+for old in bench/data/*; do
+    [ "$old" = "$DATA" ] || [ "$old" = "$WORK" ] || rm -rf "$old"
+done
+rm -rf "$WORK"
+mkdir -p "$WORK/home/.config/microblog"
+trap 'rm -rf "$ROOT/$WORK"' EXIT INT TERM
+
+# A private, predictable environment for every process measured.
+unset DATABASE_URL MICROBLOG_CONFIG NO_COLOR LINES COLUMNS
+HOME=$ROOT/$WORK/home
+XDG_CONFIG_HOME=$HOME/.config
+XDG_DATA_HOME=$HOME/.local/share
+XDG_STATE_HOME=$HOME/.local/state
+XDG_CACHE_HOME=$HOME/.cache
+TZ=UTC
+LC_ALL=C.UTF-8
+USER=bench
+export HOME XDG_CONFIG_HOME XDG_DATA_HOME XDG_STATE_HOME XDG_CACHE_HOME TZ LC_ALL USER
+echo "password_strength = minimum" > "$XDG_CONFIG_HOME/microblog/microblog.conf"
+
+now_ms() { date +%s%3N; }
+
+# ---- data -------------------------------------------------------------------
+for n in 1000 10000 100000 1000000; do
+    jsonl=$DATA/posts-$n.jsonl
+    db=$DATA/posts-$n.db
+    # The file is needed to build the database, and for item 4 (100k).
+    if { [ ! -s "$db" ] || [ "$n" = 100000 ]; } && [ ! -s "$jsonl" ]; then
+        echo "bench: generating $n posts by $USERS users"
+        "$BB/gen_posts" "$n" "$USERS" > "$jsonl.tmp"
+        mv "$jsonl.tmp" "$jsonl"
+    fi
+    if [ ! -s "$db" ]; then
+        echo "bench: importing $n posts with microblog-tui import (once; cached in $DATA)"
+        rm -f "$db.tmp" "$db.tmp-wal" "$db.tmp-shm"
+        start=$(now_ms)
+        "$BIN" --db "$db.tmp" import "$jsonl" >/dev/null
+        echo "bench:   took $(( $(now_ms) - start )) ms"
+        [ ! -e "$db.tmp-wal" ] || sqlite3 "$db.tmp" "PRAGMA wal_checkpoint(TRUNCATE)" >/dev/null
+        rm -f "$db.tmp-wal" "$db.tmp-shm"
+        mv "$db.tmp" "$db"
+    fi
+    # Only the 100k file is read again (item 4).
+    [ "$n" = 100000 ] || rm -f "$jsonl"
+done
+DB1K=$DATA/posts-1000.db
+DB10K=$DATA/posts-10000.db
+DB100K=$DATA/posts-100000.db
+DB1M=$DATA/posts-1000000.db
+JSONL100K=$DATA/posts-100000.jsonl
+
+# ---- set-up (not timed) -------------------------------------------------------
+# The 500,000th post, newest first, and its timestamp; a user of the middle.
+DEEP_ID=$(sqlite3 "$DB1M" "SELECT id FROM post ORDER BY timestamp DESC, id DESC LIMIT 1 OFFSET 499999")
+DEEP_TS=$(sqlite3 "$DB1M" "SELECT timestamp FROM post WHERE id = $DEEP_ID")
+AUTHOR=user0001
+AUTHOR_ID=$(sqlite3 "$DB1M" "SELECT id FROM user WHERE username = '$AUTHOR'")
+FILTER=user0500
+FILTER_ID=$(sqlite3 "$DB1M" "SELECT id FROM user WHERE username = '$FILTER'")
+cp "$DB1M" "$WORK/post.db"          # item 1 writes into a copy
+"$BIN" --db "$WORK/template.db" db upgrade >/dev/null   # empty, at head (item 4)
+
+# The store's SQL, copied from the statement table in store/store.c.
+POST_COLUMNS="SELECT p.id, p.user_id, (SELECT u.username FROM user u WHERE u.id = p.user_id), p.body, p.timestamp FROM post p"
+USER_COLUMNS="SELECT u.id, u.username, u.email, u.password_hash IS NOT NULL, u.created_at, (SELECT count(*) FROM post p WHERE p.user_id = u.id) FROM user u"
+BODY="hello from the benchmark"
+
+ROWS=$WORK/rows
+: > "$ROWS"
+# row NAME OURS FLOOR RATIO TARGET MET UNIT
+row() { printf '%s|%s|%s|%s|%s|%s|%s\n' "$@" >> "$ROWS"; }
+field() { awk -v k="$1" '$1 == k { print $2 }' "$2"; }
+median_of() { awk -v c="$1" '$1 == "cmd" && $2 == c { print $4 }' "$2"; }
+ratio_of() { awk '$1 == "ratio_median" { print $2 }' "$1"; }
+# verdict VALUE OP LIMIT  ->  met / NOT met
+verdict() { awk -v v="$1" -v l="$3" -v op="$2" 'BEGIN {
+    ok = (op == "<=") ? (v + 0 <= l + 0) : 0; print ok ? "met" : "NOT met" }'; }
+div() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0) ? a / b : 0 }'; }
+
+timed() { # NAME OUT -- timeit arguments...
+    name=$1; out=$2; shift 2
+    echo "bench: $name"
+    "$BB/timeit" "$@" > "$out"
+}
+
+# ---- 1. one post from the shell ------------------------------------------------
+timed "1 one post" "$WORK/t1" -n "$RUNS" -- \
+    "$BIN" --db "$WORK/post.db" post --as "$AUTHOR" "$BODY" :: \
+    sqlite3 "$WORK/post.db" "PRAGMA foreign_keys = ON; $USER_COLUMNS WHERE u.username = '$AUTHOR'; BEGIN IMMEDIATE; INSERT INTO post (body, timestamp, user_id) VALUES ('$BODY', CAST(strftime('%s', 'now') AS INTEGER), $AUTHOR_ID); COMMIT;"
+r=$(ratio_of "$WORK/t1")
+row "1 one post from the shell, 1M db (ms)" "$(median_of 0 "$WORK/t1")" "$(median_of 1 "$WORK/t1")" "$r" "<= 1.3x" "$(verdict "$r" "<=" 1.3)"
+
+# ---- 2. newest 50 and a user's newest 50 on 1M -----------------------------------
+timed "2a posts --limit 50" "$WORK/t2a" -n "$RUNS" -- \
+    "$BIN" --db "$DB1M" posts --limit 50 :: \
+    sqlite3 "$DB1M" "$POST_COLUMNS ORDER BY p.timestamp DESC, p.id DESC LIMIT 50"
+r=$(ratio_of "$WORK/t2a")
+row "2 posts --limit 50, 1M (ms)" "$(median_of 0 "$WORK/t2a")" "$(median_of 1 "$WORK/t2a")" "$r" "<= 1.3x" "$(verdict "$r" "<=" 1.3)"
+
+timed "2b posts --user --limit 50" "$WORK/t2b" -n "$RUNS" -- \
+    "$BIN" --db "$DB1M" posts --user "$FILTER" --limit 50 :: \
+    sqlite3 "$DB1M" "$USER_COLUMNS WHERE u.username = '$FILTER'; $POST_COLUMNS WHERE p.user_id = $FILTER_ID ORDER BY p.timestamp DESC, p.id DESC LIMIT 50"
+r=$(ratio_of "$WORK/t2b")
+row "2 posts --user $FILTER --limit 50, 1M (ms)" "$(median_of 0 "$WORK/t2b")" "$(median_of 1 "$WORK/t2b")" "$r" "<= 1.3x" "$(verdict "$r" "<=" 1.3)"
+
+# ---- 3. the 50 after position 500,000 (keyset) -----------------------------------
+timed "3 posts --before (position 500,000)" "$WORK/t3" -n "$RUNS" -- \
+    "$BIN" --db "$DB1M" posts --before "$DEEP_ID" --limit 50 :: \
+    sqlite3 "$DB1M" "$POST_COLUMNS WHERE p.id = $DEEP_ID; $POST_COLUMNS WHERE p.timestamp <= $DEEP_TS AND (p.timestamp < $DEEP_TS OR p.id < $DEEP_ID) ORDER BY p.timestamp DESC, p.id DESC LIMIT 50"
+r=$(ratio_of "$WORK/t3")
+row "3 posts --before ID(500,000th) --limit 50, 1M (ms)" "$(median_of 0 "$WORK/t3")" "$(median_of 1 "$WORK/t3")" "$r" "<= 1.3x" "$(verdict "$r" "<=" 1.3)"
+
+timed "3 deep page vs first page" "$WORK/t3b" -n "$RUNS" -- \
+    "$BIN" --db "$DB1M" posts --before "$DEEP_ID" --limit 50 :: \
+    "$BIN" --db "$DB1M" posts --limit 50
+r=$(ratio_of "$WORK/t3b")
+row "3 deep page / first page, both ours (ms)" "$(median_of 0 "$WORK/t3b")" "$(median_of 1 "$WORK/t3b")" "$r" "<= 1.3x" "$(verdict "$r" "<=" 1.3)"
+
+echo "bench: 2/3 in-process pages"
+"$BB/pages" "$DB1M" "$FILTER_ID" "$DEEP_ID" 201 > "$WORK/pages"
+p() { field "$1" "$WORK/pages"; }
+r=$(div "$(p first)" "$(p first_floor)")
+row "2 in-process: newest 50, store_posts_page (us)" "$(p first)" "$(p first_floor)" "$r" "<= 1.3x" "$(verdict "$r" "<=" 1.3)"
+r=$(div "$(p user)" "$(p user_floor)")
+row "2 in-process: a user's newest 50 (us)" "$(p user)" "$(p user_floor)" "$r" "<= 1.3x" "$(verdict "$r" "<=" 1.3)"
+r=$(div "$(p deep)" "$(p deep_floor)")
+row "3 in-process: 50 after position 500,000 (us)" "$(p deep)" "$(p deep_floor)" "$r" "<= 1.3x" "$(verdict "$r" "<=" 1.3)"
+r=$(div "$(p deep)" "$(p first)")
+row "3 in-process: deep page / first page (us)" "$(p deep)" "$(p first)" "$r" "<= 1.3x" "$(verdict "$r" "<=" 1.3)"
+
+# ---- 4. import 100k ----------------------------------------------------------------
+timed "4 import 100k" "$WORK/t4" -n "$IMPORT_RUNS" \
+    -p "rm -f '$WORK/import.db' '$WORK/import.db-wal' '$WORK/import.db-shm' && cp '$WORK/template.db' '$WORK/import.db'" -- \
+    "$BIN" --db "$WORK/import.db" import "$JSONL100K" :: \
+    "$BB/import_floor" "$WORK/import.db" "$JSONL100K"
+r=$(ratio_of "$WORK/t4")
+row "4 import 100k posts (ms)" "$(median_of 0 "$WORK/t4")" "$(median_of 1 "$WORK/t4")" "$r" "<= 1.5x" "$(verdict "$r" "<=" 1.5)"
+
+# ---- 5. the TUI ------------------------------------------------------------------------
+harness() { "$BB/tui_harness" -c 120 -r 40 -H "$HOME" -m "$TUI_MARKER" "$@"; }
+tui_ok=yes
+tui_first() { # DB RUNS OUT
+    echo "bench: 5 TUI first frame on $(basename "$1")"
+    harness -f "$2" -- "$ROOT/$BIN" --db "$1" > "$3" 2> "$3.err" || {
+        echo "bench: the TUI harness failed on $1: $(tail -n 3 "$3.err")" >&2; tui_ok=no; }
+}
+tui_session() { # DB NAV OUT
+    echo "bench: 5 TUI scroll session on $(basename "$1")"
+    harness -N "$2" -j "$TUI_STEPS" -- "$ROOT/$BIN" --db "$1" > "$3" 2> "$3.err" || {
+        echo "bench: the TUI harness failed on $1: $(tail -n 3 "$3.err")" >&2; tui_ok=no; }
+}
+tui_first "$DB1K" "$TUI_FIRST_RUNS" "$WORK/f1k"
+[ "$tui_ok" = yes ] && tui_first "$DB1M" "$TUI_FIRST_RUNS" "$WORK/f1m"
+[ "$tui_ok" = yes ] && tui_first "$DB10K" 11 "$WORK/f10k"
+[ "$tui_ok" = yes ] && tui_first "$DB100K" 11 "$WORK/f100k"
+[ "$tui_ok" = yes ] && tui_session "$DB1K" "$TUI_NAV_1K" "$WORK/s1k"
+[ "$tui_ok" = yes ] && tui_session "$DB1M" "$TUI_NAV_1M" "$WORK/s1m"
+if [ "$tui_ok" = yes ]; then
+    a=$(field first_frame_median_ms "$WORK/f1m"); b=$(field first_frame_median_ms "$WORK/f1k")
+    row "5 TUI first complete frame, 1M (ms; floor: same on 1k)" "$a" "$b" "$(div "$a" "$b")" "<= 30 ms" "$(verdict "$a" "<=" 30)"
+    for n in 10k 100k; do
+        a=$(field first_frame_median_ms "$WORK/f$n")
+        row "5 TUI first complete frame, $n (ms; floor: 1k)" "$a" "$b" "$(div "$a" "$b")" "<= 30 ms" "$(verdict "$a" "<=" 30)"
+    done
+    silent=$(awk '$1 == "steps" { print $2 - $4 }' "$WORK/s1m")
+    note=""
+    [ "$silent" = 0 ] || note=" ($silent of $TUI_STEPS 'j' drew nothing and are left out)"
+    a=$(field step_median_ms "$WORK/s1m"); b=$(field step_median_ms "$WORK/s1k")
+    row "5 TUI one 'j' step deep in the timeline, 1M (ms, median; floor: 1k)$note" "$a" "$b" "$(div "$a" "$b")" "<= 2 ms" "$(verdict "$a" "<=" 2)"
+    a=$(field step_p90_ms "$WORK/s1m"); b=$(field step_p90_ms "$WORK/s1k")
+    row "5 TUI one 'j' step, 1M (ms, 90th percentile; floor: 1k)" "$a" "$b" "$(div "$a" "$b")" "<= 2 ms" "$(verdict "$a" "<=" 2)"
+    a=$(field step_bytes_mean "$WORK/s1m"); b=$(field step_bytes_mean "$WORK/s1k")
+    row "5 TUI bytes per 'j' at 120x40, mean of $TUI_STEPS (floor: 1k)" "$a" "$b" "$(div "$a" "$b")" "<= 1024 B" "$(verdict "$a" "<=" 1024)"
+    a=$(field step_bytes_max "$WORK/s1m"); b=$(field step_bytes_max "$WORK/s1k")
+    row "5 TUI bytes of the costliest 'j' (the view moves; floor: 1k)" "$a" "$b" "$(div "$a" "$b")" "<= 1024 B" "$(verdict "$a" "<=" 1024)"
+    a=$(field session_max_rss_kb "$WORK/s1m"); b=$(field session_max_rss_kb "$WORK/s1k")
+    r=$(div "$a" "$b")
+    met=$(awk -v r="$r" -v a="$a" 'BEGIN { print (r <= 1.1 && a <= 16384) ? "met" : "NOT met" }')
+    row "5 TUI peak RSS, 1M (KiB; floor: same session on 1k)" "$a" "$b" "$r" "<= 1.1x, <= 16 MiB" "$met"
+else
+    for name in "5 TUI first complete frame, 1M" "5 TUI one 'j' step deep in the timeline, 1M" \
+                "5 TUI bytes per 'j' at 120x40" "5 TUI peak RSS, 1M vs 1k"; do
+        row "$name" "not measured (TUI unavailable)" "-" "-" "-" "-"
+    done
+fi
+
+# ---- the table -----------------------------------------------------------------------
+table() {
+    printf '| %s | %s | %s | %s | %s | %s |\n' "item" "ours" "floor" "ratio" "target" "met"
+    printf '|---|---:|---:|---:|---|---|\n'
+    while IFS='|' read -r name ours floor ratio target met; do
+        printf '| %s | %s | %s | %s | %s | %s |\n' "$name" "$ours" "$floor" "$ratio" "$target" "$met"
+    done < "$ROWS"
+}
+echo
+table
+
+cpu=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
+cores=$(nproc)
+mem=$(awk '/^MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)
+sqlite_version=$(sqlite3 :memory: "SELECT sqlite_version()")
+{
+    echo "# microblog-tui benchmarks"
+    echo
+    echo "Written by \`make bench\` (bench/run.sh) on $(date -u '+%Y-%m-%d %H:%M UTC'), commit"
+    echo "$(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet HEAD -- . 2>/dev/null || echo ' (with uncommitted changes)')."
+    echo
+    echo "Machine: $cpu, $cores cores, $mem memory, Linux $(uname -r), SQLite $sqlite_version"
+    echo "(library and shell), $(${CC:-cc} --version | head -n 1)."
+    echo
+    table
+    echo
+    cat <<EOF
+Ratios are ours / floor, the median over rounds of the per-round ratio (process
+timings) or the ratio of the medians (in-process and TUI figures). "floor" for
+the TUI rows is the same program in the same session on the 1k-post database:
+the targets there are absolute, and the ratio shows growth with the data.
+
+## How each figure was taken
+
+Repeat with \`make bench\` (or \`sh bench/run.sh build/release\` after
+\`make bench\` has built the programs). Knobs: BENCH_RUNS=$RUNS,
+BENCH_IMPORT_RUNS=$IMPORT_RUNS, BENCH_TUI_FIRST_RUNS=$TUI_FIRST_RUNS, BENCH_TUI_STEPS=$TUI_STEPS.
+
+- **Data.** \`bench/gen_posts.c\` writes N posts by $USERS users as JSON Lines (fixed
+  xorshift seed: the same bytes on every machine; bodies of 1-140 code points,
+  one in eight with accents, CJK or emoji; timestamps 0-59 s apart from
+  2015-01-01, so equal timestamps occur). Each file is imported once with
+  \`microblog-tui --db posts-N.db import posts-N.jsonl\`, and the databases are
+  kept in bench/data/KEY/ (KEY: a checksum of the generator and migrations/).
+  Nothing else is kept between runs: the post copy, the import target, HOME and
+  the config are made fresh in bench/data/work/ and deleted afterwards.
+- **Environment.** HOME and XDG_* point to a private directory with a config of
+  \`password_strength = minimum\`; TZ=UTC; LC_ALL=C.UTF-8; DATABASE_URL,
+  MICROBLOG_CONFIG, NO_COLOR, LINES, COLUMNS unset. The sqlite3 shell therefore
+  reads no ~/.sqliterc.
+- **OS page cache.** Not dropped (that needs root and measures the disk rather
+  than the program) and not pre-loaded: every measurement starts with one
+  untimed round of everything it compares, so the files are in the page cache
+  as they are for a user's second command; ours and the floor then run on the
+  same files in the same state. The set-up reads the 1M database once (the
+  500,000th post is found with an OFFSET query, outside any timing).
+- **Process timings (items 1-4)** use \`bench/timeit.c\`: rounds that run ours
+  and then the floor once each (interleaved, so load from elsewhere on the
+  machine falls on both), wall time from fork() to waitpid(), stdout to
+  /dev/null; the figure is the median of $RUNS rounds ($IMPORT_RUNS for imports), and the
+  ratio is the median of the per-round ratios.
+  1. \`microblog-tui --db post.db post --as $AUTHOR "$BODY"\` on a fresh copy of
+     the 1M database, against \`sqlite3 post.db "PRAGMA foreign_keys = ON;
+     <the store's user-by-name query>; BEGIN IMMEDIATE; INSERT INTO post ...;
+     COMMIT;"\`. Both commit durably: WAL with SQLite's default synchronous=FULL
+     (neither sets it), and both close the last connection, which checkpoints.
+  2. \`posts --limit 50\` and \`posts --user $FILTER --limit 50\` on 1M, against the
+     store's statements (STMT_POSTS_ALL_NEWEST; STMT_USER_BY_NAME then
+     STMT_POSTS_USER_NEWEST) with the values written in, through \`sqlite3\`.
+  3. \`posts --before $DEEP_ID --limit 50\` where post $DEEP_ID is the 500,000th newest,
+     against STMT_POST_BY_ID then STMT_POSTS_ALL_OLDER through \`sqlite3\`; and
+     ours deep against ours first page, interleaved the same way.
+  4. \`microblog-tui --db import.db import posts-100000.jsonl\` against
+     \`bench/import_floor.c\` (jansson for the lines, one BEGIN IMMEDIATE ...
+     COMMIT, three prepared statements, a hash of authors seen) on the same
+     file; before every run of either, import.db is a fresh copy of an empty
+     database at head made by \`microblog-tui db upgrade\` (copying not timed).
+- **In-process pages (items 2-3)** use \`bench/pages.c\`: store_posts_page() for
+  50 posts against the same SQL prepared once on a bare SQLite connection
+  (stepping 50 rows, copying the text columns), 201 interleaved rounds after one
+  untimed round, medians in microseconds.
+- **TUI (item 5)** uses \`bench/tui_harness.c\`: forkpty() with a 120x40 window
+  (TIOCSWINSZ; LINES/COLUMNS unset), TERM=xterm-256color, the private HOME,
+  TZ=UTC, running \`microblog-tui --db DB\`. All output is read as it comes and
+  timestamped (CLOCK_MONOTONIC).
+  - *First complete frame*: the status-line text "$TUI_MARKER" has appeared in the
+    output (escape sequences stripped) and the output then stays quiet for
+    150 ms; the figure is the time from just before fork() to the last byte
+    before that quiet period. Median of $TUI_FIRST_RUNS start-ups (11 for 10k and 100k),
+    each quit with 'q' at once.
+  - *Scroll step*: one session: first frame, then "$TUI_NAV_1M" (Ctrl-D: page
+    down, 300 times, about 4,000 posts deep; then 20 posts down so that the
+    selection sits at the bottom edge; "$TUI_NAV_1K" on the 1k floor), each key
+    waited to 40 ms of quiet; then $TUI_STEPS 'j' keys, each
+    timed from write() to the last byte before 40 ms of quiet, and its bytes
+    counted. Median and 90th percentile of the latencies; mean bytes per 'j'
+    (what a long scroll sends over SSH per key) and the costliest 'j'.
+  - *Peak RSS*: ru_maxrss from wait4() of the TUI after 'q' ends that session,
+    on 1M and on 1k posts.
+EOF
+} > bench/RESULTS.md
+echo
+echo "bench: wrote bench/RESULTS.md"
