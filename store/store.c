@@ -117,8 +117,15 @@ enum mb_status store_fail_sqlite(struct store *store, int rc, const char *what)
         return store_fail(store, MB_BUSY,
                           "%s: the database stayed locked by another process for more than %d ms",
                           what, store->busy_timeout_ms);
-    if ((rc & 0xff) == SQLITE_FULL)
+    /* An I/O error says little by itself: the system's errno says why
+     * (a full disk often shows up as an I/O error on the -shm file). */
+    int system_errno = store->db != NULL ? sqlite3_system_errno(store->db) : 0;
+    if ((rc & 0xff) == SQLITE_FULL ||
+        ((rc & 0xff) == SQLITE_IOERR && (system_errno == ENOSPC || system_errno == EDQUOT)))
         return store_fail(store, MB_IO, "%s: the disk is full (%s)", what, store->path);
+    if (((rc & 0xff) == SQLITE_IOERR || (rc & 0xff) == SQLITE_CANTOPEN) && system_errno != 0)
+        return store_fail(store, status_from_sqlite(rc), "%s: %s (%s)", what, message,
+                          strerror(system_errno));
     if ((rc & 0xff) == SQLITE_READONLY)
         return store_fail(store, MB_DENIED, "%s: %s is read-only", what, store->path);
     return store_fail(store, status_from_sqlite(rc), "%s: %s", what, message);
