@@ -215,8 +215,8 @@ enum mb_status editor_run(const char *text, size_t length, char **out, size_t *o
     }
     if (!WIFEXITED(wait_status) || WEXITSTATUS(wait_status) != 0) {
         int code = WIFEXITED(wait_status) ? WEXITSTATUS(wait_status) : 128 + WTERMSIG(wait_status);
-        status = mb_fail(err, MB_IO, "%s exited with status %d; the draft is unchanged",
-                         editor_command(), code);
+        status = mb_fail(err, MB_IO, "The editor exited with status %d; the draft is unchanged (%s)",
+                         code, editor_command());
         goto out;
     }
     status = read_back(path, out, out_length, err);

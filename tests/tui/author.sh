@@ -1,0 +1,62 @@
+#!/bin/sh
+# Switching author with u: a user without a password switches at once; a
+# user with one needs it (typed with echo off), a wrong one changes
+# nothing; an unknown name is refused.
+. "$MB_ROOT/tests/lib.sh"
+. "$MB_ROOT/tests/tui/helpers.inc"
+
+mb user add dave --no-password >/dev/null 2>&1
+printf 'correct horse\n' | mb user add carol --password-stdin >/dev/null 2>&1
+expect_eq "carol has a password hash" "1" "$(sql "SELECT count(*) FROM user WHERE username = 'carol' AND password_hash LIKE '\$argon2id\$%';")"
+hash_before=$(sql "SELECT password_hash FROM user WHERE username = 'carol';")
+
+tui_start 80 24
+expect_screen "starts as the default author" "as tester"
+
+keys u
+expect_screen "u asks for a username" "Switch author to:"
+type_text nobody
+keys Enter
+expect_screen "an unknown user is refused" "No user named nobody"
+
+keys u
+type_text carol
+keys Enter
+expect_screen "a user with a password asks for it" "Password for carol:"
+type_text "wrong horse"
+expect_screen "the password is not echoed" "Password for carol: ***********"
+expect_no_screen "the password text never shows" "wrong horse"
+keys Enter
+expect_screen "a wrong password is refused" "Wrong password for carol; still posting as tester."
+expect_screen "the author is unchanged" "as tester"
+expect_eq "nothing written on failure" "$hash_before" "$(sql "SELECT password_hash FROM user WHERE username = 'carol';")"
+expect_eq "no user created on failure" "2" "$(sql "SELECT count(*) FROM user;")" 
+
+keys u
+type_text carol
+keys Enter
+wait_for "Password for carol:" 5
+keys Escape
+expect_screen "Esc cancels the password prompt" "Still posting as tester" 
+
+keys u
+type_text CAROL
+keys Enter
+wait_for "Password for carol:" 5
+type_text "correct horse"
+keys Enter
+expect_screen "the right password switches" "Now posting as carol."
+expect_screen "the status line shows the new author" "as carol"
+keys i
+type_text "carol writes"
+keys Enter
+expect_screen "the post shows carol as author" "carol  "
+expect_eq "the post is stored as carol's" "carol" "$(sql "SELECT u.username FROM post p JOIN user u ON u.id = p.user_id WHERE p.body = 'carol writes';")"
+keys Escape
+
+keys u
+type_text dave
+keys Enter
+expect_screen "a user without a password switches at once" "Now posting as dave."
+keys q
+expect_clean_exit "quits cleanly"
