@@ -249,7 +249,7 @@ sqlite_version=$(sqlite3 :memory: "SELECT sqlite_version()")
     echo "# microblog-tui benchmarks"
     echo
     echo "Written by \`make bench\` (bench/run.sh) on $(date -u '+%Y-%m-%d %H:%M UTC'), commit"
-    echo "$(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet HEAD -- . 2>/dev/null || echo ' (with uncommitted changes)')."
+    echo "$(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet HEAD -- . 2>/dev/null || echo ', working tree with uncommitted changes')."
     echo
     echo "Machine: $cpu, $cores cores, $mem memory, Linux $(uname -r), SQLite $sqlite_version"
     echo "(library and shell), $(${CC:-cc} --version | head -n 1)."
