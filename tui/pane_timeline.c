@@ -287,30 +287,31 @@ static struct post_cursor cursor_of(const struct timeline_item *item)
     return (struct post_cursor){ .timestamp = item->timestamp, .id = item->id };
 }
 
-static void trim(struct timeline_pane *tp)
+/* Drops posts from the end away from where the selection is heading:
+ * the newer end after fetching older posts, the older end after fetching
+ * newer ones, never what is on the screen. */
+static void trim(struct timeline_pane *tp, bool drop_newer_end)
 {
     size_t keep = page_size(tp) * PAGES_KEPT;
     if (tp->count <= keep)
         return;
-    /* Drop from the newer end what lies above the view... */
     size_t excess = tp->count - keep;
-    size_t front = excess < tp->top ? excess : tp->top;
-    if (front > 0) {
-        remove_items(tp, 0, front);
-        tp->top -= front;
-        tp->selected -= front;
-        tp->more_newer = true;
-    }
-    /* ...and from the older end what lies well below it. */
-    if (tp->count <= keep)
-        return;
-    size_t needed = tp->selected + page_size(tp) + 1;
-    if (needed < tp->count) {
-        size_t back = tp->count - (needed > keep ? needed : keep);
-        if (back > 0) {
-            remove_items(tp, tp->count - back, back);
-            tp->more_older = true;
+    if (drop_newer_end) {
+        size_t front = excess < tp->top ? excess : tp->top;
+        if (front > 0) {
+            remove_items(tp, 0, front);
+            tp->top -= front;
+            tp->selected -= front;
+            tp->more_newer = true;
         }
+        return;
+    }
+    size_t needed = tp->selected + page_size(tp) + 1;   /* the view and a margin */
+    size_t removable = tp->count > needed ? tp->count - needed : 0;
+    size_t back = excess < removable ? excess : removable;
+    if (back > 0) {
+        remove_items(tp, tp->count - back, back);
+        tp->more_older = true;
     }
 }
 
@@ -326,7 +327,7 @@ static void extend_older(struct timeline_pane *tp)
     insert_posts(tp, tp->count, &list);
     tp->more_older = list.count == page;
     store_post_list_free(&list);
-    trim(tp);
+    trim(tp, true);
 }
 
 static void extend_newer(struct timeline_pane *tp)
@@ -343,7 +344,7 @@ static void extend_newer(struct timeline_pane *tp)
     tp->top += list.count;
     tp->more_newer = list.count == page;
     store_post_list_free(&list);
-    trim(tp);
+    trim(tp, false);
 }
 
 /* Keeps a margin of loaded posts on both sides of the selection. */

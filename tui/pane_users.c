@@ -164,31 +164,34 @@ static void load_end(struct users_pane *up)
     up->top = up->selected + 1 > (size_t)view ? up->selected + 1 - (size_t)view : 0;
 }
 
-static void trim(struct users_pane *up)
+/* Drops users from the end away from where the selection is heading
+ * (the start after fetching further down, the end after fetching further
+ * up), never what is on the screen. */
+static void trim(struct users_pane *up, bool drop_start)
 {
     size_t keep = page_size(up) * PAGES_KEPT;
     if (up->count <= keep)
         return;
-    /* Rows above the view may go; "All" goes with the first user. */
     size_t excess = up->count - keep;
-    size_t removable = up->top > lead(up) ? up->top - lead(up) : 0;
-    size_t front = excess < removable ? excess : removable;
-    if (front > 0) {
-        size_t shift = front + lead(up);
-        remove_items(up, 0, front);
-        up->at_start = false;
-        up->top -= shift;
-        up->selected -= shift;
-    }
-    if (up->count <= keep)
-        return;
-    size_t needed = up->selected - lead(up) + page_size(up) + 1;
-    if (needed < up->count) {
-        size_t back = up->count - (needed > keep ? needed : keep);
-        if (back > 0) {
-            remove_items(up, up->count - back, back);
-            up->at_end = false;
+    if (drop_start) {
+        /* Rows above the view may go; "All" goes with the first user. */
+        size_t removable = up->top > lead(up) ? up->top - lead(up) : 0;
+        size_t front = excess < removable ? excess : removable;
+        if (front > 0) {
+            size_t shift = front + lead(up);
+            remove_items(up, 0, front);
+            up->at_start = false;
+            up->top -= shift;
+            up->selected -= shift;
         }
+        return;
+    }
+    size_t needed = up->selected + 1 - lead(up) + page_size(up);
+    size_t removable = up->count > needed ? up->count - needed : 0;
+    size_t back = excess < removable ? excess : removable;
+    if (back > 0) {
+        remove_items(up, up->count - back, back);
+        up->at_end = false;
     }
 }
 
@@ -203,7 +206,7 @@ static void extend_down(struct users_pane *up)
     insert_users(up, up->count, &list, false);
     up->at_end = list.count < page;
     store_user_list_free(&list);
-    trim(up);
+    trim(up, true);
 }
 
 static void extend_up(struct users_pane *up)
@@ -220,7 +223,7 @@ static void extend_up(struct users_pane *up)
     up->selected += shift;
     up->top += shift;
     store_user_list_free(&list);
-    trim(up);
+    trim(up, false);
 }
 
 static void keep_margin(struct users_pane *up)
