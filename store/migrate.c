@@ -326,7 +326,9 @@ static void describe_statement(char *out, size_t size, const char *sql, size_t l
 {
     size_t j = 0;
     bool space = false;
-    for (size_t i = 0; i < len && j + 4 < size; i++) {
+    /* An iteration may add two bytes (a space and a character): stop while
+     * there is still room for both, "..." and the NUL. */
+    for (size_t i = 0; i < len && j + 6 <= size; i++) {
         unsigned char c = (unsigned char)sql[i];
         if (isspace(c)) {
             space = j > 0;
