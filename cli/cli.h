@@ -110,6 +110,7 @@ int cli_load_config(struct cli_context *context);
 /* How a command opens the database. */
 enum cli_open_mode {
     CLI_OPEN_DATA,       /* auto-upgrade (or refuse) per auto_migrate */
+    CLI_OPEN_INTERACTIVE,/* as DATA, with a small page cache (the TUI) */
     CLI_OPEN_REVISIONS,  /* as it is: the db commands */
 };
 

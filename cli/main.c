@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "tui/tui.h"
 
@@ -129,7 +130,14 @@ static bool global_value(int argc, char **argv, int *i, const char *name, const 
 static int run_tui(struct cli_context *context)
 {
     struct store *store = NULL;
-    int status = cli_open_store(context, CLI_OPEN_DATA, NULL, &store);
+    /* A broken config is reported first; then, without a terminal, refuse
+     * before any database is created. */
+    int loaded = cli_load_config(context);
+    if (loaded != CLI_EXIT_OK)
+        return loaded;
+    if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
+        return cli_fail("the TUI needs a terminal (see --help for commands)");
+    int status = cli_open_store(context, CLI_OPEN_INTERACTIVE, NULL, &store);
     if (status != CLI_EXIT_OK)
         return status;
     status = tui_run(store, &context->config);

@@ -322,25 +322,30 @@ static enum mb_status take_backup(struct store *store, int revision, char **back
     return MB_OK;
 }
 
+/* The statement with white space folded, cut to fit out (with "..."). */
 static void describe_statement(char *out, size_t size, const char *sql, size_t len)
 {
-    size_t j = 0;
-    bool space = false;
-    /* An iteration may add two bytes (a space and a character): stop while
-     * there is still room for both, "..." and the NUL. */
-    for (size_t i = 0; i < len && j + 6 <= size; i++) {
+    size_t j = 0, limit = size - 4; /* room for "..." and the NUL */
+    bool space = false, cut = false;
+    for (size_t i = 0; i < len; i++) {
         unsigned char c = (unsigned char)sql[i];
         if (isspace(c)) {
             space = j > 0;
             continue;
+        }
+        if (j + (space ? 2 : 1) > limit) {
+            cut = true;
+            break;
         }
         if (space)
             out[j++] = ' ';
         space = false;
         out[j++] = (char)c;
     }
-    if (j + 4 >= size)
-        memcpy(out + j, "...", 3), j += 3;
+    if (cut) {
+        memcpy(out + j, "...", 3);
+        j += 3;
+    }
     out[j] = '\0';
 }
 

@@ -24,7 +24,7 @@
     "p.body, p.timestamp FROM post p "
 #define USER_COLUMNS \
     "SELECT u.id, u.username, u.email, u.password_hash IS NOT NULL, u.created_at, " \
-    "(SELECT count(*) FROM post p WHERE p.user_id = u.id) FROM user u "
+    "coalesce((SELECT c.n FROM post_count c WHERE c.user_id = u.id), 0) FROM user u "
 
 static const char *const statement_sql[STMT_COUNT] = {
     [STMT_USER_INSERT] =
@@ -45,8 +45,10 @@ static const char *const statement_sql[STMT_COUNT] = {
     [STMT_POST_INSERT] = "INSERT INTO post (body, timestamp, user_id) VALUES (?1, ?2, ?3)",
     [STMT_POST_BY_ID] = POST_COLUMNS "WHERE p.id = ?1",
     [STMT_POST_DELETE] = "DELETE FROM post WHERE id = ?1",
-    [STMT_POST_COUNT_ALL] = "SELECT count(*) FROM post",
-    [STMT_POST_COUNT_USER] = "SELECT count(*) FROM post WHERE user_id = ?1",
+    /* Counts are kept by triggers (migration 0002): reading them is O(1). */
+    [STMT_POST_COUNT_ALL] = "SELECT coalesce((SELECT n FROM post_count WHERE user_id = 0), 0)",
+    [STMT_POST_COUNT_USER] =
+        "SELECT coalesce((SELECT n FROM post_count WHERE user_id = ?1), 0)",
     /* Keyset pages on (timestamp, id). "ts <= ? AND (ts < ? OR id < ?)" keeps
      * the range on the index column so SQLite seeks instead of scanning. */
     [STMT_POSTS_ALL_NEWEST] =
@@ -349,6 +351,13 @@ enum mb_status store_open(const struct store_options *options, struct store **ou
         goto out;
     }
     sqlite3_busy_timeout(store->db, options->busy_timeout_ms);
+    if (options->cache_kib > 0) {
+        /* A small page cache keeps an interactive session's memory flat
+         * however large the database; imports keep SQLite's default. */
+        char *pragma = xasprintf("PRAGMA cache_size = -%d", options->cache_kib);
+        sqlite3_exec(store->db, pragma, NULL, NULL, NULL);
+        free(pragma);
+    }
     sqlite3_extended_result_codes(store->db, 1);
 
     status = store_migrations_prepare(store, options->migrate, err);

@@ -66,6 +66,7 @@ struct store_options {
     enum crypto_strength password_strength;
     const struct migration_set *migrations;  /* NULL: migrations_builtin() */
     bool read_only;        /* open SQLITE_OPEN_READONLY, never create */
+    int cache_kib;         /* SQLite page cache in KiB; 0: SQLite's default */
     /* Testing only (the negative control of the concurrency test): begin
      * writes DEFERRED instead of IMMEDIATE, which lets "database is locked"
      * reach the caller when two writers meet. */
@@ -115,7 +116,7 @@ struct revision_info {
 enum mb_status store_revision(struct store *store, int *current, int *head);
 
 /* One entry per known revision, oldest first, plus entries for applied
- * revisions this binary does not know (name "(unknown)"). Caller frees
+ * revisions this binary does not know (name "(unknown to this program)"). Caller frees
  * *out with free(). */
 enum mb_status store_history(struct store *store, struct revision_info **out,
                              size_t *count);
@@ -182,8 +183,9 @@ enum mb_status store_user_get_by_id(struct store *store, int64_t id,
                                     struct user *out);
 
 /* A page of users ordered by username (ignoring case), ascending or
- * descending, starting after `after` (NULL: from the start). With counts,
- * each user's post_count is filled in. Free with store_user_list_free. */
+ * descending, starting after `after` (NULL: from the start), each with
+ * its post_count (kept by triggers: no scan). Free with
+ * store_user_list_free. */
 enum mb_status store_user_list(struct store *store, const char *after, bool descending,
                                size_t limit, struct user_list *out);
 
@@ -250,7 +252,7 @@ enum mb_status store_posts_page(struct store *store, int64_t user_id,
                                 enum page_direction direction, size_t limit,
                                 struct post_list *out);
 
-/* Number of posts of user_id (0: all). */
+/* Number of posts of user_id (0: all), kept by triggers: O(1). */
 enum mb_status store_post_count(struct store *store, int64_t user_id, int64_t *count);
 
 void store_post_clear(struct post *post);

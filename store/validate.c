@@ -123,7 +123,7 @@ enum mb_status store_validate_body(const char *body, struct mb_error *err)
         if (is_control(c) && c != '\n' && c != '\t')
             return mb_fail(err, MB_INVALID,
                            "the post contains a control character (U+%04X)", c);
-        if (!is_space(c))
+        if (blank && !is_space(c))
             blank = false;
         p += n;
     }

@@ -7,8 +7,10 @@
 #include "store/store.h"
 
 /* Runs the TUI until the user quits. The store stays owned by the caller.
- * Returns the process exit status (0 on a normal quit, 1 when the terminal
- * could not be set up, with one line on stderr). */
+ * Returns the process exit status: 0 on a normal quit, 1 when the terminal
+ * could not be set up (with one line on stderr), 128 + the signal number
+ * when SIGTERM, SIGHUP, SIGINT or SIGQUIT ended it (terminal restored,
+ * temporary files removed). */
 int tui_run(struct store *store, const struct config *config);
 
 #endif

@@ -252,6 +252,39 @@ static void test_delete_user_removes_posts(void **state)
     store_user_clear(&user);
 }
 
+/* Counts come from a table kept by triggers: they must follow every
+ * insert, delete and cascade exactly. */
+static void test_post_counts_follow_every_change(void **state)
+{
+    struct fixture *f = *state;
+    int64_t a = add_user(f->store, "ann", NULL, NULL);
+    int64_t b = add_user(f->store, "ben", NULL, NULL);
+    int64_t first = 0, count = -1;
+    assert_int_equal(store_post_add(f->store, a, "one", 0, &first), MB_OK);
+    assert_int_equal(store_post_add(f->store, a, "two", 0, NULL), MB_OK);
+    assert_int_equal(store_post_add(f->store, b, "three", 0, NULL), MB_OK);
+    assert_int_equal(store_post_count(f->store, 0, &count), MB_OK);
+    assert_int_equal(count, 3);
+    assert_int_equal(store_post_count(f->store, a, &count), MB_OK);
+    assert_int_equal(count, 2);
+    assert_int_equal(store_post_delete(f->store, first), MB_OK);
+    assert_int_equal(store_post_count(f->store, a, &count), MB_OK);
+    assert_int_equal(count, 1);
+    assert_int_equal(store_user_delete(f->store, a), MB_OK);
+    assert_int_equal(store_post_count(f->store, 0, &count), MB_OK);
+    assert_int_equal(count, 1);
+    assert_int_equal(store_post_count(f->store, a, &count), MB_OK);
+    assert_int_equal(count, 0);
+    struct user user;
+    assert_int_equal(store_user_get_by_id(f->store, b, &user), MB_OK);
+    assert_int_equal(user.post_count, 1);
+    store_user_clear(&user);
+    char *real = testutil_shell("sqlite3 '%s' 'SELECT count(*) FROM post; "
+                                "SELECT n FROM post_count WHERE user_id = 0'", f->path);
+    assert_string_equal(real, "1\n1\n");
+    free(real);
+}
+
 static void test_ensure_creates_once(void **state)
 {
     struct fixture *f = *state;
@@ -325,6 +358,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_pages_use_indexes_not_scans, setup, teardown),
         cmocka_unit_test_setup_teardown(test_passwords_are_argon2id_and_verified, setup, teardown),
         cmocka_unit_test_setup_teardown(test_delete_user_removes_posts, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_post_counts_follow_every_change, setup, teardown),
         cmocka_unit_test_setup_teardown(test_ensure_creates_once, setup, teardown),
         cmocka_unit_test_setup_teardown(test_user_list_pages_both_ways, setup, teardown),
         cmocka_unit_test_setup_teardown(test_batch_rollback_leaves_nothing, setup, teardown),
