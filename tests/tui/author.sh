@@ -7,7 +7,7 @@
 
 mb user add dave --no-password >/dev/null 2>&1
 printf 'correct horse\n' | mb user add carol --password-stdin >/dev/null 2>&1
-expect_eq "carol has a password hash" "1" "$(sql "SELECT count(*) FROM user WHERE username = 'carol' AND password_hash LIKE '\$argon2id\$%';")"
+expect_sql "carol has a password hash" "1" "SELECT count(*) FROM user WHERE username = 'carol' AND password_hash LIKE '\$argon2id\$%';"
 hash_before=$(sql "SELECT password_hash FROM user WHERE username = 'carol';")
 
 tui_start 80 24
@@ -29,8 +29,8 @@ expect_no_screen "the password text never shows" "wrong horse"
 keys Enter
 expect_screen "a wrong password is refused" "Wrong password for carol; still posting as tester."
 expect_screen "the author is unchanged" "as tester"
-expect_eq "nothing written on failure" "$hash_before" "$(sql "SELECT password_hash FROM user WHERE username = 'carol';")"
-expect_eq "no user created on failure" "2" "$(sql "SELECT count(*) FROM user;")" 
+expect_sql "nothing written on failure" "$hash_before" "SELECT password_hash FROM user WHERE username = 'carol';"
+expect_sql "no user created on failure" "2" "SELECT count(*) FROM user;" 
 
 keys u
 type_text carol
@@ -51,7 +51,7 @@ keys i
 type_text "carol writes"
 keys Enter
 expect_screen "the post shows carol as author" "carol  "
-expect_eq "the post is stored as carol's" "carol" "$(sql "SELECT u.username FROM post p JOIN user u ON u.id = p.user_id WHERE p.body = 'carol writes';")"
+expect_sql "the post is stored as carol's" "carol" "SELECT u.username FROM post p JOIN user u ON u.id = p.user_id WHERE p.body = 'carol writes';"
 keys Escape
 
 keys u

@@ -30,7 +30,7 @@ expect_screen "the counter shows 141/140" "141/140"
 keys Enter
 expect_screen "an over-long draft is refused with the reason" "too long (141/140"
 expect_screen "the over-long draft is kept" "141/140"
-expect_eq "nothing was written" "1" "$(sql "SELECT count(*) FROM post;")"
+expect_sql "nothing was written" "1" "SELECT count(*) FROM post;"
 # Shorten it by one with Backspace: now it posts.
 keys BSpace
 expect_screen "Backspace shortens the draft" "140/140"
@@ -49,12 +49,12 @@ keys g d
 expect_screen "delete asks first" "Delete this post? (y/n)"
 keys n
 expect_screen "n keeps the post" "Not deleted."
-expect_eq "still two posts after n" "2" "$(sql "SELECT count(*) FROM post;")"
+expect_sql "still two posts after n" "2" "SELECT count(*) FROM post;"
 keys d
 wait_for "Delete this post? (y/n)" 5
 keys y
 expect_screen "y deletes the post" "Post deleted."
-expect_eq "one post left after y" "my first post" "$(sql "SELECT body FROM post;")"
+expect_sql "one post left after y" "my first post" "SELECT body FROM post;"
 
 # Someone else's post cannot be deleted.
 sql_user alice
@@ -63,7 +63,7 @@ keys r
 expect_screen "r reloads" "alice was here"
 keys g d
 expect_screen "another user's post is refused" "only delete your own posts"
-expect_eq "alice's post is still there" "2" "$(sql "SELECT count(*) FROM post;")"
+expect_sql "alice's post is still there" "2" "SELECT count(*) FROM post;"
 
 # Help overlay from the key table.
 keys '?'
