@@ -634,21 +634,29 @@ enum mb_status store_history(struct store *store, struct revision_info **out, si
 struct schema_entry {
     char *type;
     char *name;
-    char *sql; /* white space folded */
+    char *sql; /* normalised by normalise_sql() */
 };
 
-static char *fold_space(const char *sql)
+/* The CREATE text in a comparable form: white space folded, and double
+ * quotes around identifiers dropped outside string literals, because
+ * ALTER TABLE ... RENAME (step 11 of a table rebuild) stores the new name
+ * quoted: CREATE TABLE "post" means what CREATE TABLE post means. */
+static char *normalise_sql(const char *sql)
 {
     if (sql == NULL)
         return xstrdup("");
     char *out = xmalloc(strlen(sql) + 1);
     size_t j = 0;
-    bool space = false;
+    bool space = false, in_string = false;
     for (const char *p = sql; *p != '\0'; p++) {
-        if (isspace((unsigned char)*p)) {
+        if (!in_string && isspace((unsigned char)*p)) {
             space = j > 0;
             continue;
         }
+        if (*p == '\'')
+            in_string = !in_string;
+        if (!in_string && *p == '"')
+            continue;
         if (space)
             out[j++] = ' ';
         space = false;
@@ -672,7 +680,7 @@ static enum mb_status read_schema(sqlite3 *db, struct schema_entry **out, size_t
         items = xreallocarray(items, n + 1, sizeof *items);
         items[n].type = xstrdup((const char *)sqlite3_column_text(stmt, 0));
         items[n].name = xstrdup((const char *)sqlite3_column_text(stmt, 1));
-        items[n].sql = fold_space((const char *)sqlite3_column_text(stmt, 2));
+        items[n].sql = normalise_sql((const char *)sqlite3_column_text(stmt, 2));
         n++;
         rc = SQLITE_OK;
     }

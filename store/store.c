@@ -117,7 +117,8 @@ enum mb_status store_fail_sqlite(struct store *store, int rc, const char *what)
     const char *message = store->db != NULL ? sqlite3_errmsg(store->db) : sqlite3_errstr(rc);
     if ((rc & 0xff) == SQLITE_BUSY)
         return store_fail(store, MB_BUSY,
-                          "%s: the database stayed locked by another process for more than %d ms",
+                          "%s: the database is locked by another process (waited up to %d ms); "
+                          "nothing was written, try again",
                           what, store->busy_timeout_ms);
     /* An I/O error says little by itself: the system's errno says why
      * (a full disk often shows up as an I/O error on the -shm file). */

@@ -8,49 +8,9 @@
 . "$MB_ROOT/tests/lib.sh"
 . "$MB_ROOT/tests/tui/helpers.inc"
 
-# 1. `db check` reports drift after a documented 12-step table rebuild is
-# downgraded: store_check (store/migrate.c, the strcmp of live[a].sql and
-# expected[b].sql near "definition differs") compares the CREATE text, and
-# ALTER TABLE ... RENAME stores the new name quoted (CREATE TABLE "post"),
-# so a schema identical in meaning counts as drift.
-mkdir -p "$T/migrations"
-cp "$MB_ROOT"/migrations/*.sql "$T/migrations/"
-cat > "$T/migrations/0003_rebuild_post.up.sql" <<'EOF'
-CREATE TABLE post_new (
-    id        INTEGER PRIMARY KEY,
-    body      TEXT    NOT NULL CHECK (length(body) BETWEEN 1 AND 140),
-    timestamp INTEGER NOT NULL,
-    user_id   INTEGER NOT NULL REFERENCES user (id) ON DELETE CASCADE,
-    edited_at INTEGER
-);
-INSERT INTO post_new (id, body, timestamp, user_id) SELECT id, body, timestamp, user_id FROM post;
-DROP TABLE post;
-ALTER TABLE post_new RENAME TO post;
-CREATE INDEX ix_post_timestamp ON post (timestamp);
-CREATE INDEX ix_post_user_timestamp ON post (user_id, timestamp);
-EOF
-cat > "$T/migrations/0003_rebuild_post.down.sql" <<'EOF'
-CREATE TABLE post_old (
-    id        INTEGER PRIMARY KEY,
-    body      TEXT    NOT NULL CHECK (length(body) BETWEEN 1 AND 140),
-    timestamp INTEGER NOT NULL,
-    user_id   INTEGER NOT NULL REFERENCES user (id) ON DELETE CASCADE
-);
-INSERT INTO post_old (id, body, timestamp, user_id) SELECT id, body, timestamp, user_id FROM post;
-DROP TABLE post;
-ALTER TABLE post_old RENAME TO post;
-CREATE INDEX ix_post_timestamp ON post (timestamp);
-CREATE INDEX ix_post_user_timestamp ON post (user_id, timestamp);
-EOF
-mb post "kept" > /dev/null 2>&1
-mb db upgrade --migrations "$T/migrations" > /dev/null 2>&1
-mb db downgrade --migrations "$T/migrations" > /dev/null 2>&1
-run_cmd mb db check --migrations "$T/migrations"
-if [ "$RC" -eq 0 ]; then
-    ok "db check finds no drift after a table rebuild is downgraded"
-else
-    not_ok "db check finds no drift after a table rebuild is downgraded" "exit $RC" "$OUT" "$ERR"
-fi
+# (1. `db check` reported drift after a rebuilt table was renamed back,
+# because RENAME stores the name quoted; fixed in store/migrate.c
+# normalise_sql and covered by tests/unit/test_migrate.c.)
 
 # 2. At 80 columns the TUI's status line cuts off the reason a post failed:
 # on a full disk it shows "Not posted (the draft is kept): committing: the
