@@ -79,6 +79,11 @@ enum mb_status store_write_begin(struct store *store);
  * status (a failed COMMIT turns MB_OK into an error). */
 enum mb_status store_write_end(struct store *store, enum mb_status status);
 
+/* Deletes the row `id` with statement `which` in its own write; MB_NOT_FOUND
+ * ("no <what> with id N") when there was none. */
+enum mb_status store_delete_row(struct store *store, enum store_statement which, int64_t id,
+                                const char *what);
+
 /* Runs SQL without results; records the error on failure. */
 enum mb_status store_exec(struct store *store, const char *sql);
 

@@ -93,20 +93,7 @@ enum mb_status store_post_get(struct store *store, int64_t id, struct post *out)
 
 enum mb_status store_post_delete(struct store *store, int64_t id)
 {
-    enum mb_status status = store_write_begin(store);
-    if (status != MB_OK)
-        return status;
-    sqlite3_stmt *stmt = store_statement(store, STMT_POST_DELETE);
-    if (stmt == NULL)
-        return store_write_end(store, MB_DB);
-    sqlite3_bind_int64(stmt, 1, id);
-    int rc = sqlite3_step(stmt);
-    sqlite3_reset(stmt);
-    if (rc != SQLITE_DONE)
-        status = store_fail_sqlite(store, rc, "deleting a post");
-    else if (sqlite3_changes(store->db) == 0)
-        status = store_fail(store, MB_NOT_FOUND, "no post with id %lld", (long long)id);
-    return store_write_end(store, status);
+    return store_delete_row(store, STMT_POST_DELETE, id, "post");
 }
 
 enum mb_status store_post_count(struct store *store, int64_t user_id, int64_t *count)

@@ -225,6 +225,28 @@ enum mb_status store_write_end(struct store *store, enum mb_status status)
     return status;
 }
 
+enum mb_status store_delete_row(struct store *store, enum store_statement which, int64_t id,
+                                const char *what)
+{
+    enum mb_status status = store_write_begin(store);
+    if (status != MB_OK)
+        return status;
+    sqlite3_stmt *stmt = store_statement(store, which);
+    if (stmt == NULL)
+        return store_write_end(store, MB_DB);
+    sqlite3_bind_int64(stmt, 1, id);
+    int rc = sqlite3_step(stmt);
+    sqlite3_reset(stmt);
+    if (rc != SQLITE_DONE) {
+        char action[48];
+        snprintf(action, sizeof action, "deleting a %s", what);
+        status = store_fail_sqlite(store, rc, action);
+    }
+    else if (sqlite3_changes(store->db) == 0)
+        status = store_fail(store, MB_NOT_FOUND, "no %s with id %lld", what, (long long)id);
+    return store_write_end(store, status);
+}
+
 enum mb_status store_batch_begin(struct store *store)
 {
     if (store->in_batch)

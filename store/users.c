@@ -303,18 +303,6 @@ enum mb_status store_user_verify_password(struct store *store, int64_t id, const
 
 enum mb_status store_user_delete(struct store *store, int64_t id)
 {
-    enum mb_status status = store_write_begin(store);
-    if (status != MB_OK)
-        return status;
-    sqlite3_stmt *stmt = store_statement(store, STMT_USER_DELETE);
-    if (stmt == NULL)
-        return store_write_end(store, MB_DB);
-    sqlite3_bind_int64(stmt, 1, id);
-    int rc = sqlite3_step(stmt);
-    sqlite3_reset(stmt);
-    if (rc != SQLITE_DONE)
-        status = store_fail_sqlite(store, rc, "deleting a user");
-    else if (sqlite3_changes(store->db) == 0)
-        status = store_fail(store, MB_NOT_FOUND, "no user with id %lld", (long long)id);
-    return store_write_end(store, status);
+    /* ON DELETE CASCADE removes the posts in the same transaction. */
+    return store_delete_row(store, STMT_USER_DELETE, id, "user");
 }
