@@ -361,6 +361,11 @@ static void test_read_password_on_a_terminal_hides_it(void **state)
 static void test_terminal_restored_when_killed_at_the_prompt(void **state)
 {
     (void)state;
+    /* Under valgrind the child's blocking read is not interrupted by the
+     * signal (valgrind restarts it), so the child never dies: the property
+     * is checked in the ASan run only. */
+    if (getenv("MB_VALGRIND") != NULL)
+        skip();
     static const int signals[] = {SIGTERM, SIGINT, SIGHUP};
     for (size_t i = 0; i < sizeof signals / sizeof signals[0]; i++) {
         int master;
