@@ -16,6 +16,7 @@ filter=${TESTS:-}
 
 passed=0
 failed=0
+skipped=0
 failures=""
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
@@ -28,8 +29,10 @@ run_one() {
     "$@" >"$log" 2>&1
     status=$?
     cat "$log"
-    ok=$(grep -c '^ok ' "$log")
-    bad=$(grep -c '^not ok ' "$log")
+    ok=$(grep '^ok ' "$log" | grep -vc '# SKIP')
+    bad=$(grep '^not ok ' "$log" | grep -vc '# SKIP')
+    skip=$(grep -c '^\(not \)\{0,1\}ok .*# SKIP' "$log")
+    skipped=$((skipped + skip))
     if [ "$status" -ne 0 ] && [ "$bad" -eq 0 ]; then
         # A crash, a sanitizer report or a script error counts as a failure.
         echo "not ok - $name exited with status $status"
@@ -66,5 +69,5 @@ done
 if [ -n "$failures" ]; then
     echo "# failed:$failures"
 fi
-echo "$passed passed, $failed failed"
+echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]
