@@ -44,8 +44,15 @@ struct app {
     enum focus list_focus;       /* the list pane to return to from compose */
     struct layout layout;
     enum app_mode mode;
-    int64_t author_id;           /* 0: the default author, not created yet */
+    int64_t author_id;           /* 0: the default author, not created yet, or none */
     char *author_name;
+    /* No usable author (the default one has a password, or the author was
+     * deleted): nothing is posted or deleted until u succeeds. */
+    bool author_locked;
+    int64_t locked_user_id;      /* the user whose password a post asks for (0: none) */
+    char *locked_user_name;
+    /* The password of author_id was checked in this session. */
+    bool author_verified;
     int64_t filter_id;
     char message[512];
     enum draw_style message_style;
@@ -160,23 +167,77 @@ static void refresh_all(struct app *app)
     timeline_pane_refresh(app->panes[FOCUS_TIMELINE]);
 }
 
-/* Creates the default author on first use (a journal needs no set-up). */
+#define NO_AUTHOR "(no one)"   /* not a valid username: it has a space */
+
+/* Drops the current author: nothing is posted or deleted until u finds
+ * one. `user` (may be NULL) has a password that a post will ask for. */
+static void lock_author(struct app *app, const struct user *user)
+{
+    app->author_id = 0;
+    app->author_verified = false;
+    app->author_locked = true;
+    free(app->author_name);
+    app->author_name = xstrdup(NO_AUTHOR);
+    free(app->locked_user_name);
+    app->locked_user_name = NULL;
+    app->locked_user_id = 0;
+    if (user != NULL) {
+        app->locked_user_id = user->id;
+        app->locked_user_name = xstrdup(user->username);
+        app_message(app, STYLE_WARNING, "%s has a password: press u to log in.",
+                    user->username);
+    } else {
+        app_message(app, STYLE_ERROR, "Your author no longer exists; press u.");
+    }
+}
+
+static void start_password_prompt(struct app *app, int64_t id, const char *name);
+
+/* True when posting or deleting as the current author is allowed: a user
+ * with a password only after store_user_verify_password succeeded in this
+ * session (a password may also have been set, or the user deleted, by
+ * another process since). Creates the default author on first use (a
+ * journal needs no set-up). A post by a locked-out user with a password
+ * opens that password's prompt; the draft is kept. */
 static bool ensure_author(struct app *app)
 {
-    if (app->author_id != 0)
+    if (app->author_locked) {
+        if (app->locked_user_id != 0) {
+            start_password_prompt(app, app->locked_user_id, app->locked_user_name);
+            app_message(app, STYLE_WARNING, "%s has a password: type it, or Esc.",
+                        app->locked_user_name);
+        } else {
+            app_message(app, STYLE_ERROR, "Nobody to post as: press u to choose an author.");
+        }
+        return false;
+    }
+    if (app->author_id != 0 && app->author_verified)
         return true;
     struct user user;
     bool created = false;
-    enum mb_status status = store_user_ensure(app->store, app->author_name, &user, &created);
+    enum mb_status status;
+    if (app->author_id != 0)
+        status = store_user_get_by_id(app->store, app->author_id, &user);
+    else
+        status = store_user_ensure(app->store, app->author_name, &user, &created);
+    if (status == MB_NOT_FOUND) {
+        lock_author(app, NULL);
+        return false;
+    }
     if (status != MB_OK) {
         app_store_error(app, "Cannot create the author", status);
         return false;
     }
-    app->author_id = user.id;
-    free(app->author_name);
-    app->author_name = xstrdup(user.username);
+    bool usable = !user.has_password;
+    if (usable) {
+        app->author_id = user.id;
+        free(app->author_name);
+        app->author_name = xstrdup(user.username);
+    } else {
+        lock_author(app, &user);
+    }
     store_user_clear(&user);
-    return true;
+    return usable;
 }
 
 void app_post_draft(struct app *app)
@@ -202,6 +263,10 @@ void app_post_draft(struct app *app)
         return;
     int64_t id = 0;
     enum mb_status status = store_post_add(app->store, app->author_id, draft->text, 0, &id);
+    if (status == MB_NOT_FOUND) {   /* deleted by another process meanwhile */
+        lock_author(app, NULL);
+        return;
+    }
     if (status != MB_OK) {
         app_store_error(app, "Not posted (the draft is kept)", status);
         return;
@@ -258,8 +323,22 @@ static void end_prompt(struct app *app)
     app->prompt_user_id = 0;
 }
 
-static void become_author(struct app *app, int64_t id, const char *name)
+static void start_password_prompt(struct app *app, int64_t id, const char *name)
 {
+    start_prompt(app, PROMPT_PASSWORD);
+    app->prompt_user_id = id;
+    free(app->prompt_user_name);
+    app->prompt_user_name = xstrdup(name);
+    crypto_disable_core_dumps();
+}
+
+static void become_author(struct app *app, int64_t id, const char *name, bool verified)
+{
+    app->author_locked = false;
+    app->author_verified = verified;
+    free(app->locked_user_name);
+    app->locked_user_name = NULL;
+    app->locked_user_id = 0;
     app->author_id = id;
     free(app->author_name);
     app->author_name = xstrdup(name);
@@ -279,6 +358,8 @@ static void delete_selected(struct app *app)
                     author);
         return;
     }
+    if (!ensure_author(app))
+        return;
     app->confirm_post_id = post_id;
     ask(app, CONFIRM_DELETE);
 }
@@ -335,12 +416,9 @@ static void accept_prompt(struct app *app)
         }
         if (!user.has_password) {
             end_prompt(app);
-            become_author(app, user.id, user.username);
+            become_author(app, user.id, user.username, false);
         } else {
-            start_prompt(app, PROMPT_PASSWORD);
-            app->prompt_user_id = user.id;
-            app->prompt_user_name = xstrdup(user.username);
-            crypto_disable_core_dumps();
+            start_password_prompt(app, user.id, user.username);
         }
         store_user_clear(&user);
         return;
@@ -349,7 +427,7 @@ static void accept_prompt(struct app *app)
     draw_frame(app);
     enum mb_status status = store_user_verify_password(app->store, app->prompt_user_id, text);
     if (status == MB_OK)
-        become_author(app, app->prompt_user_id, app->prompt_user_name);
+        become_author(app, app->prompt_user_id, app->prompt_user_name, true);
     else if (status == MB_AUTH)
         app_message(app, STYLE_ERROR, "Wrong password for %s; still posting as %s.",
                     app->prompt_user_name, app->author_name);
@@ -681,8 +759,12 @@ static void app_init(struct app *app, struct store *store, const struct config *
     const char *name = config->user != NULL && config->user[0] != '\0' ? config->user : "me";
     struct user user;
     if (store_user_get(store, name, &user) == MB_OK) {
-        app->author_id = user.id;
-        app->author_name = xstrdup(user.username);
+        if (user.has_password) {
+            lock_author(app, &user);   /* $USER is no proof of the password */
+        } else {
+            app->author_id = user.id;
+            app->author_name = xstrdup(user.username);
+        }
         store_user_clear(&user);
     } else {
         app->author_name = xstrdup(name);
@@ -699,6 +781,7 @@ static void app_free(struct app *app)
         pane_free(app->panes[i]);
     edit_buffer_free(&app->prompt_text);
     free(app->prompt_user_name);
+    free(app->locked_user_name);
     free(app->author_name);
     free(app->database_label);
 }
