@@ -67,8 +67,32 @@ struct app {
     bool have_data_version;
     struct timespec last_poll;
     bool quit;
+    bool pasting;                /* between the bracketed-paste markers */
     char *database_label;
 };
+
+/* Bracketed paste (xterm mode 2004): the terminal wraps pasted text in
+ * these markers, which curses turns into these key codes; everything in
+ * between is text for the draft, never commands (a pasted newline must not
+ * post, nor a pasted "dy" delete). */
+enum { KEY_PASTE_BEGIN = KEY_MAX + 1, KEY_PASTE_END = KEY_MAX + 2 };
+
+static void write_terminal(const char *sequence)
+{
+    size_t length = strlen(sequence);
+    while (length > 0) {
+        ssize_t n = write(STDOUT_FILENO, sequence, length);
+        if (n <= 0)
+            return;   /* EINTR included: a signal is ending the program */
+        sequence += n;
+        length -= (size_t)n;
+    }
+}
+
+static void bracketed_paste(bool on)
+{
+    write_terminal(on ? "\033[?2004h" : "\033[?2004l");
+}
 
 void pane_free(struct pane *pane)
 {
@@ -285,8 +309,10 @@ void app_edit_externally(struct app *app)
     struct mb_error err;
     def_prog_mode();
     endwin();
+    bracketed_paste(false);
     enum mb_status status = editor_run(draft->text, draft->length, &text, &length, &err);
     reset_prog_mode();
+    bracketed_paste(true);
     draw_invalidate();
     if (status != MB_OK) {
         app_message(app, STYLE_ERROR, "%s", err.message);
@@ -557,10 +583,60 @@ static void global_action(struct app *app, enum key_action action)
     }
 }
 
+/* A pasted key: text for the draft (or for the open prompt). CR and LF
+ * become new lines, Tab a space; other control characters and function
+ * keys are dropped. */
+static void paste_key(struct app *app, const struct key_event *event)
+{
+    if (event->function)
+        return;
+    unsigned long c = (unsigned long)event->code;
+    if (c == '\t')
+        c = ' ';
+    if (app->mode == MODE_PROMPT) {
+        if (c >= 0x20 && c != 0x7f)
+            edit_buffer_insert_codepoint(&app->prompt_text, c);
+        return;
+    }
+    struct edit_buffer *draft = compose_pane_draft(app->panes[FOCUS_COMPOSE]);
+    if (c == '\r' || c == '\n')
+        edit_buffer_insert_codepoint(draft, '\n');
+    else if (c >= 0x20 && c != 0x7f)
+        edit_buffer_insert_codepoint(draft, c);
+}
+
+/* A paste starts: into the open prompt, else into the compose box (a
+ * pending y/n question is answered no: pasted text never answers it). */
+static void begin_paste(struct app *app)
+{
+    app->pasting = true;
+    if (app->mode == MODE_PROMPT)
+        return;
+    if (app->mode == MODE_CONFIRM)
+        app_message(app, STYLE_INFO, app->confirm == CONFIRM_QUIT
+                                         ? "Not quitting; the paste went into the draft."
+                                         : "Not deleted; the paste went into the draft.");
+    app->mode = MODE_NORMAL;
+    if (app->focus != FOCUS_COMPOSE)
+        set_focus(app, FOCUS_COMPOSE);
+}
+
 static void handle_key(struct app *app, struct key_event *event)
 {
     if (event->function && event->code == KEY_RESIZE) {
         relayout(app);
+        return;
+    }
+    if (event->function && event->code == KEY_PASTE_BEGIN) {
+        begin_paste(app);
+        return;
+    }
+    if (event->function && event->code == KEY_PASTE_END) {
+        app->pasting = false;
+        return;
+    }
+    if (app->pasting) {
+        paste_key(app, event);
         return;
     }
     switch (app->mode) {
@@ -738,6 +814,7 @@ static void restore_terminal(void)
 {
     if (!isendwin())
         endwin();
+    bracketed_paste(false);
 }
 
 static char *database_label(struct store *store)
@@ -811,6 +888,9 @@ int tui_run(struct store *store, const struct config *config)
     keypad(stdscr, TRUE);
     idlok(stdscr, TRUE);
     set_escdelay(25);
+    define_key("\033[200~", KEY_PASTE_BEGIN);
+    define_key("\033[201~", KEY_PASTE_END);
+    bracketed_paste(true);
     draw_init(config);
 
     int refresh_ms = config->refresh_ms > 0 ? config->refresh_ms : 500;
@@ -845,6 +925,7 @@ int tui_run(struct store *store, const struct config *config)
     if (signals_pending() != 0)
         exit_status = 128 + signals_pending();
     endwin();
+    bracketed_paste(false);
     delscreen(screen);
     xalloc_set_fail_hook(NULL);
     signals_restore();
