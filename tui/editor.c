@@ -72,14 +72,19 @@ static void sleep_ms(long ms)
 }
 
 /* Waits for the editor; on a termination signal asks it to stop, then
- * insists. Returns the wait status, or -1 when interrupted. */
+ * insists. Returns the wait status, or -1 when interrupted. Never blocks
+ * in waitpid: a signal that arrived between fork and the wait (its
+ * handler already run, so no EINTR is coming) would leave it waiting for
+ * the editor to exit. It polls instead; the handler cuts the sleep short,
+ * so a signal is noticed at once, and an arrival just before the sleep
+ * at most one poll late. */
 static int wait_editor(pid_t pid)
 {
     int status = 0;
     bool signalled = false;
     int waited_ms = 0;
     for (;;) {
-        pid_t r = waitpid(pid, &status, signalled ? WNOHANG : 0);
+        pid_t r = waitpid(pid, &status, WNOHANG);
         if (r == pid)
             return signalled ? -1 : status;
         if (r < 0 && errno != EINTR)
@@ -92,9 +97,9 @@ static int wait_editor(pid_t pid)
         if (signalled) {
             if (waited_ms >= 2000)
                 kill(pid, SIGKILL);
-            sleep_ms(20);
             waited_ms += 20;
         }
+        sleep_ms(signalled ? 20 : 50);
     }
 }
 

@@ -1,6 +1,7 @@
 /* Signal handling for the TUI (see signals.h). */
 #include "tui/signals.h"
 
+#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -17,12 +18,14 @@ static struct sigaction saved[HANDLED_COUNT];
 
 static void on_signal(int signo)
 {
+    int saved_errno = errno;   /* the interrupted code may be about to read it */
     if (pending == 0)
         pending = signo;
     if (tracking) {
         unlink(temp_file);
         rmdir(temp_directory);
     }
+    errno = saved_errno;
 }
 
 void signals_install(void)
