@@ -690,9 +690,8 @@ static void draw_status(struct app *app)
             snprintf(label, sizeof label, "Password for %s: ", app->prompt_user_name);
         x += draw_string(s->y, x, end - x, label, STYLE_TITLE);
         if (app->prompt == PROMPT_PASSWORD) {
-            size_t n = edit_buffer_codepoints(&app->prompt_text);
-            for (size_t i = 0; i < n && x < end - 1; i++)
-                x += draw_string(s->y, x, 1, "*", STYLE_NORMAL);
+            /* Echo off, as the issue says: not even stars, which would
+             * show the password's length. */
             draw_cursor_at(s->y, x);
             return;
         }

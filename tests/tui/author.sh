@@ -24,7 +24,9 @@ type_text carol
 keys Enter
 expect_screen "a user with a password asks for it" "Password for carol:"
 type_text "wrong horse"
-expect_screen "the password is not echoed" "Password for carol: ***********"
+sleep 0.3   # let it draw what it would echo
+expect_screen "the password prompt stays up" "Password for carol:"
+expect_no_screen "the password is not echoed, not even as stars (its length)" "Password for carol: *"
 expect_no_screen "the password text never shows" "wrong horse"
 keys Enter
 expect_screen "a wrong password is refused" "Wrong password for carol; still posting as tester."
