@@ -875,8 +875,10 @@ int tui_run(struct store *store, const struct config *config)
     if (screen == NULL) {
         signals_restore();
         const char *term = getenv("TERM");
-        fprintf(stderr, "microblog-tui: cannot use the terminal type \"%s\"\n",
-                term != NULL ? term : "");
+        /* $TERM is whatever the environment says: no escapes reach the terminal. */
+        char *shown = text_sanitize(term != NULL ? term : "", term != NULL ? strlen(term) : 0, 0);
+        fprintf(stderr, "microblog-tui: cannot use the terminal type \"%s\"\n", shown);
+        free(shown);
         return 1;
     }
     set_term(screen);
