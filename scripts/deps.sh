@@ -6,14 +6,15 @@ set -eu
 
 PACKAGES="build-essential pkg-config libncurses-dev libsqlite3-dev libsodium-dev \
 libinih-dev libutf8proc-dev libcmocka-dev libjansson-dev sqlite3 tmux \
-clang libclang-rt-14-dev valgrind hyperfine"
+clang libclang-rt-14-dev valgrind hyperfine python3 procps util-linux"
 
 # Fast path: everything already present.
 if command -v pkg-config >/dev/null 2>&1 &&
    pkg-config --exists ncursesw sqlite3 libsodium inih libutf8proc cmocka jansson &&
    command -v tmux >/dev/null && command -v sqlite3 >/dev/null &&
    command -v clang >/dev/null && command -v valgrind >/dev/null &&
-   command -v hyperfine >/dev/null &&
+   command -v hyperfine >/dev/null && command -v python3 >/dev/null &&
+   command -v pgrep >/dev/null && command -v setpriv >/dev/null &&
    [ -n "$(ls /usr/lib/llvm-14/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a 2>/dev/null)" ]; then
     exit 0
 fi
