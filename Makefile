@@ -2,7 +2,7 @@
 #   make run      build and start the TUI on the default database
 #   make test     unit, CLI and TUI tests under AddressSanitizer + UBSan
 #   make install  PREFIX=/usr/local DESTDIR=
-#   make bench | fuzz | valgrind | clean
+#   make bench | fuzz | torture | valgrind | clean
 #
 # Missing Debian packages are installed by scripts/deps.sh (apt-get, with
 # sudo when not root) before anything is compiled.
@@ -37,7 +37,6 @@ ASAN_CFLAGS := $(BASE_CFLAGS) -O1 -g $(SAN_FLAGS)
 LIB_SRC := $(wildcard core/*.c store/*.c tui/*.c) \
            $(filter-out cli/main.c,$(wildcard cli/*.c))
 GEN_SRC := $(BUILD)/gen/migrations_builtin.c
-MAIN_SRC := cli/main.c
 MIGRATIONS := $(wildcard migrations/*.sql)
 
 REL_OBJ  := $(patsubst %.c,$(BUILD)/release/%.o,$(LIB_SRC) $(GEN_SRC))
