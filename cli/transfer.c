@@ -180,7 +180,6 @@ int cli_import_run(struct cli_context *context, const struct cli_args *args)
         const char *author, *body;
         int64_t timestamp, user_id, post_id;
         char what[300];
-        struct mb_error err = { { 0 } };
 
         line_number++;
         if (length > 0 && line[length - 1] == '\n')
@@ -193,12 +192,8 @@ int cli_import_run(struct cli_context *context, const struct cli_args *args)
             status = cli_fail("%s:%ld: %s", name, line_number, what);
             goto out;
         }
-        if (store_validate_username(author, &err) != MB_OK
-            || store_validate_body(body, &err) != MB_OK) {
-            json_decref(json);
-            status = cli_fail("%s:%ld: %s", name, line_number, err.message);
-            goto out;
-        }
+        /* The store validates the author (when it creates one) and the body,
+         * with the same messages; the line number is added here. */
         if (!cache_find(&cache, author, &user_id)) {
             struct user user = { 0 };
             bool created = false;
