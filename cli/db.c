@@ -92,182 +92,169 @@ static int parse_revision(const struct cli_args *args, const struct migration_se
     return CLI_EXIT_OK;
 }
 
-/* Refuses a database newer than the revisions known: nothing may change it. */
-static int refuse_newer(struct store *store, const struct migration_set *set, int *current)
+/* What a db command that opens the database holds. */
+struct db_session {
+    struct store *store;
+    const struct migration_set *set;
+    struct migration_set *owned; /* --migrations DIR, else NULL */
+    int current;                 /* the database's revision */
+};
+
+/* Loads the revisions (unless session->set is already chosen), opens the
+ * database as it is and reads its revision. Unless allow_newer, a database
+ * newer than the revisions known is refused: nothing may change it. On
+ * failure the error is printed; db_session_close frees what was opened. */
+static int db_session_open(struct cli_context *context, const struct cli_args *args,
+                           bool allow_newer, struct db_session *session)
 {
-    int head;
-    if (store_revision(store, current, &head) != MB_OK)
-        return cli_fail("%s", store_error(store));
-    if (*current > head_of(set))
+    int head, status = CLI_EXIT_OK;
+    if (session->set == NULL)
+        status = load_migrations(args, &session->set, &session->owned);
+    if (status == CLI_EXIT_OK)
+        status = cli_open_store(context, CLI_OPEN_REVISIONS, session->set, &session->store);
+    if (status != CLI_EXIT_OK)
+        return status;
+    if (store_revision(session->store, &session->current, &head) != MB_OK)
+        return cli_fail("%s", store_error(session->store));
+    if (!allow_newer && session->current > head_of(session->set))
         return cli_fail("the database is at revision %04d, newer than this program knows "
-                        "(head %04d): refusing to touch it", *current, head_of(set));
+                        "(head %04d): refusing to touch it",
+                        session->current, head_of(session->set));
     return CLI_EXIT_OK;
 }
 
-/* Opens the store as it is with the chosen revisions. */
-static int open_revisions(struct cli_context *context, const struct cli_args *args,
-                          struct store **store, const struct migration_set **set,
-                          struct migration_set **owned)
+static void db_session_close(struct db_session *session)
 {
-    int status = load_migrations(args, set, owned);
-    if (status != CLI_EXIT_OK)
-        return status;
-    return cli_open_store(context, CLI_OPEN_REVISIONS, *set, store);
+    store_close(session->store);
+    migration_set_free(session->owned);
 }
 
 static int db_upgrade(struct cli_context *context, const struct cli_args *args)
 {
-    struct store *store = NULL;
-    const struct migration_set *set;
-    struct migration_set *owned = NULL;
-    char *backup = NULL;
-    int current, target;
+    struct db_session session = { 0 };
+    int target;
     char label[200];
-    int status = open_revisions(context, args, &store, &set, &owned);
+    int status = db_session_open(context, args, false, &session);
     if (status != CLI_EXIT_OK)
         goto out;
-    status = refuse_newer(store, set, &current);
-    if (status != CLI_EXIT_OK)
-        goto out;
-    target = head_of(set);
+    target = head_of(session.set);
     if (args->count > 0) {
-        status = parse_revision(args, set, args->positional[0], true, &target);
+        status = parse_revision(args, session.set, args->positional[0], true, &target);
         if (status != CLI_EXIT_OK)
             goto out;
     }
-    if (target < current) {
+    if (target < session.current) {
         char wanted[200];
-        format_revision(set, current, label, sizeof label);
-        format_revision(set, target, wanted, sizeof wanted);
+        format_revision(session.set, session.current, label, sizeof label);
+        format_revision(session.set, target, wanted, sizeof wanted);
         status = cli_fail("the database is at %s, past %s: use 'db downgrade'", label, wanted);
         goto out;
     }
-    if (target == current) {
-        format_revision(set, current, label, sizeof label);
-        printf("already at %s%s\n", label, current == head_of(set) ? " (head)" : "");
+    if (target == session.current) {
+        format_revision(session.set, session.current, label, sizeof label);
+        printf("already at %s%s\n", label,
+               session.current == head_of(session.set) ? " (head)" : "");
         goto out;
     }
-    if (store_upgrade(store, target, &backup) != MB_OK) {
-        status = cli_fail("%s", store_error(store));
+    if (store_upgrade(session.store, target, NULL) != MB_OK) {
+        status = cli_fail("%s", store_error(session.store));
         goto out;
     }
-    for (int revision = current + 1; revision <= target; revision++) {
-        format_revision(set, revision, label, sizeof label);
+    for (int revision = session.current + 1; revision <= target; revision++) {
+        format_revision(session.set, revision, label, sizeof label);
         fputs("upgraded to ", stdout);
         cli_print_clean(stdout, label, 0);
-        printf("%s\n", revision == head_of(set) ? " (head)" : "");
+        printf("%s\n", revision == head_of(session.set) ? " (head)" : "");
     }
 out:
-    free(backup);
-    store_close(store);
-    migration_set_free(owned);
+    db_session_close(&session);
     return status;
 }
 
 static int db_downgrade(struct cli_context *context, const struct cli_args *args)
 {
-    struct store *store = NULL;
-    const struct migration_set *set;
-    struct migration_set *owned = NULL;
-    char *backup = NULL;
-    int current, target;
+    struct db_session session = { 0 };
+    int target;
     char label[200];
-    int status = open_revisions(context, args, &store, &set, &owned);
+    int status = db_session_open(context, args, false, &session);
     if (status != CLI_EXIT_OK)
         goto out;
-    status = refuse_newer(store, set, &current);
-    if (status != CLI_EXIT_OK)
-        goto out;
-    target = current - 1;
+    target = session.current - 1;
     if (args->count > 0) {
-        status = parse_revision(args, set, args->positional[0], true, &target);
+        status = parse_revision(args, session.set, args->positional[0], true, &target);
         if (status != CLI_EXIT_OK)
             goto out;
     }
-    if (current == 0 && args->count == 0) {
+    if (session.current == 0 && args->count == 0) {
         status = cli_fail("the database is at base: there is nothing to downgrade");
         goto out;
     }
-    if (target > current) {
+    if (target > session.current) {
         char wanted[200];
-        format_revision(set, current, label, sizeof label);
-        format_revision(set, target, wanted, sizeof wanted);
+        format_revision(session.set, session.current, label, sizeof label);
+        format_revision(session.set, target, wanted, sizeof wanted);
         status = cli_fail("the database is at %s, before %s: use 'db upgrade'", label, wanted);
         goto out;
     }
-    if (target == current) {
-        format_revision(set, current, label, sizeof label);
+    if (target == session.current) {
+        format_revision(session.set, session.current, label, sizeof label);
         printf("already at %s\n", label);
         goto out;
     }
-    if (store_downgrade(store, target, &backup) != MB_OK) {
-        status = cli_fail("%s", store_error(store));
+    if (store_downgrade(session.store, target, NULL) != MB_OK) {
+        status = cli_fail("%s", store_error(session.store));
         goto out;
     }
-    for (int revision = current; revision > target; revision--) {
-        format_revision(set, revision, label, sizeof label);
+    for (int revision = session.current; revision > target; revision--) {
+        format_revision(session.set, revision, label, sizeof label);
         fputs("reverted ", stdout);
         cli_print_clean(stdout, label, 0);
         putchar('\n');
     }
-    format_revision(set, target, label, sizeof label);
+    format_revision(session.set, target, label, sizeof label);
     fputs("now at ", stdout);
     cli_print_clean(stdout, label, 0);
     putchar('\n');
 out:
-    free(backup);
-    store_close(store);
-    migration_set_free(owned);
+    db_session_close(&session);
     return status;
 }
 
 static int db_current(struct cli_context *context, const struct cli_args *args)
 {
-    struct store *store = NULL;
-    const struct migration_set *set;
-    struct migration_set *owned = NULL;
-    int current, head;
-    int status = open_revisions(context, args, &store, &set, &owned);
+    struct db_session session = { 0 };
+    int status = db_session_open(context, args, true, &session);
     if (status != CLI_EXIT_OK)
         goto out;
-    if (store_revision(store, &current, &head) != MB_OK) {
-        status = cli_fail("%s", store_error(store));
-        goto out;
-    }
-    if (current == 0) {
+    int current = session.current, head = head_of(session.set);
+    if (current == 0)
         printf("base\n");
-        goto out;
+    else if (current > head)
+        printf("%04d (unknown: newer than this program, whose head is %04d)\n", current, head);
+    else {
+        printf("%04d ", current);
+        cli_print_clean(stdout, revision_name(session.set, current), 0);
+        printf("%s\n", current == head ? " (head)" : "");
     }
-    if (current > head_of(set)) {
-        printf("%04d (unknown: newer than this program, whose head is %04d)\n", current,
-               head_of(set));
-        goto out;
-    }
-    printf("%04d ", current);
-    cli_print_clean(stdout, revision_name(set, current), 0);
-    printf("%s\n", current == head_of(set) ? " (head)" : "");
 out:
-    store_close(store);
-    migration_set_free(owned);
+    db_session_close(&session);
     return status;
 }
 
 static int db_history(struct cli_context *context, const struct cli_args *args)
 {
-    struct store *store = NULL;
-    const struct migration_set *set;
-    struct migration_set *owned = NULL;
+    struct db_session session = { 0 };
     struct revision_info *history = NULL;
     size_t count = 0;
-    int current, head;
-    int status = open_revisions(context, args, &store, &set, &owned);
+    int status = db_session_open(context, args, true, &session);
     if (status != CLI_EXIT_OK)
         goto out;
-    if (store_revision(store, &current, &head) != MB_OK
-        || store_history(store, &history, &count) != MB_OK) {
-        status = cli_fail("%s", store_error(store));
+    if (store_history(session.store, &history, &count) != MB_OK) {
+        status = cli_fail("%s", store_error(session.store));
         goto out;
     }
+    int current = session.current;
+    const struct migration_set *set = session.set;
     int width = 0;
     for (size_t i = 0; i < count; i++) {
         int w = text_width(history[i].name, strlen(history[i].name));
@@ -306,8 +293,7 @@ static int db_history(struct cli_context *context, const struct cli_args *args)
         printf("* base  (current)\n");
 out:
     free(history);
-    store_close(store);
-    migration_set_free(owned);
+    db_session_close(&session);
     return status;
 }
 
@@ -350,54 +336,43 @@ out:
 
 static int db_stamp(struct cli_context *context, const struct cli_args *args)
 {
-    struct store *store = NULL;
-    const struct migration_set *set;
-    struct migration_set *owned = NULL;
-    int current, target;
+    struct db_session session = { 0 };
+    int target;
     char label[200];
-    int status = load_migrations(args, &set, &owned);
+    int status = load_migrations(args, &session.set, &session.owned);
     if (status != CLI_EXIT_OK)
         goto out;
     /* Parse before opening: a bad REV must not create a database. */
-    status = parse_revision(args, set, args->positional[0], true, &target);
+    status = parse_revision(args, session.set, args->positional[0], true, &target);
     if (status != CLI_EXIT_OK)
         goto out;
-    status = cli_open_store(context, CLI_OPEN_REVISIONS, set, &store);
+    status = db_session_open(context, args, false, &session);
     if (status != CLI_EXIT_OK)
         goto out;
-    status = refuse_newer(store, set, &current);
-    if (status != CLI_EXIT_OK)
-        goto out;
-    if (store_stamp(store, target) != MB_OK) {
-        status = cli_fail("%s", store_error(store));
+    if (store_stamp(session.store, target) != MB_OK) {
+        status = cli_fail("%s", store_error(session.store));
         goto out;
     }
-    format_revision(set, target, label, sizeof label);
+    format_revision(session.set, target, label, sizeof label);
     fputs("stamped ", stdout);
     cli_print_clean(stdout, label, 0);
-    printf("%s (no SQL was run)\n", target == head_of(set) && target > 0 ? " (head)" : "");
+    printf("%s (no SQL was run)\n",
+           target == head_of(session.set) && target > 0 ? " (head)" : "");
 out:
-    store_close(store);
-    migration_set_free(owned);
+    db_session_close(&session);
     return status;
 }
 
 static int db_check(struct cli_context *context, const struct cli_args *args)
 {
-    struct store *store = NULL;
-    const struct migration_set *set;
-    struct migration_set *owned = NULL;
+    struct db_session session = { 0 };
     char *report = NULL;
-    int current;
     char label[200];
-    int status = open_revisions(context, args, &store, &set, &owned);
+    int status = db_session_open(context, args, false, &session);
     if (status != CLI_EXIT_OK)
         goto out;
-    status = refuse_newer(store, set, &current);
-    if (status != CLI_EXIT_OK)
-        goto out;
-    enum mb_status result = store_check(store, &report);
-    format_revision(set, current, label, sizeof label);
+    enum mb_status result = store_check(session.store, &report);
+    format_revision(session.set, session.current, label, sizeof label);
     if (result == MB_OK) {
         fputs("ok: the schema is what ", stdout);
         cli_print_clean(stdout, label, 0);
@@ -407,12 +382,11 @@ static int db_check(struct cli_context *context, const struct cli_args *args)
             print_sql(report);
         status = cli_fail("the schema differs from what %s produces", label);
     } else {
-        status = cli_fail("%s", store_error(store));
+        status = cli_fail("%s", store_error(session.store));
     }
 out:
     free(report);
-    store_close(store);
-    migration_set_free(owned);
+    db_session_close(&session);
     return status;
 }
 
