@@ -187,7 +187,6 @@ static int user_show(struct cli_context *context, const struct cli_args *args)
 {
     struct store *store = NULL;
     struct user user = { 0 };
-    int64_t posts = 0;
     char created[48];
     int status = cli_open_store(context, CLI_OPEN_DATA, NULL, &store);
     if (status != CLI_EXIT_OK)
@@ -195,17 +194,13 @@ static int user_show(struct cli_context *context, const struct cli_args *args)
     status = find_user(store, args->positional[0], &user);
     if (status != CLI_EXIT_OK)
         goto out;
-    if (store_post_count(store, user.id, &posts) != MB_OK) {
-        status = cli_fail("%s", store_error(store));
-        goto out;
-    }
     cli_format_local_time(user.created_at, true, created, sizeof created);
     printf("id:        %lld\nusername:  ", (long long)user.id);
     cli_print_clean(stdout, user.username, 0);
     printf("\nemail:     ");
     cli_print_clean(stdout, user.email ? user.email : "-", 0);
     printf("\npassword:  %s\ncreated:   %s\nposts:     %lld\n",
-           user.has_password ? "yes" : "no", created, (long long)posts);
+           user.has_password ? "yes" : "no", created, (long long)user.post_count);
 out:
     store_user_clear(&user);
     store_close(store);
@@ -254,17 +249,12 @@ static int user_del(struct cli_context *context, const struct cli_args *args)
 {
     struct store *store = NULL;
     struct user user = { 0 };
-    int64_t posts = 0;
     int status = cli_open_store(context, CLI_OPEN_DATA, NULL, &store);
     if (status != CLI_EXIT_OK)
         goto out;
     status = find_user(store, args->positional[0], &user);
     if (status != CLI_EXIT_OK)
         goto out;
-    if (store_post_count(store, user.id, &posts) != MB_OK) {
-        status = cli_fail("%s", store_error(store));
-        goto out;
-    }
     char *clean = text_sanitize(user.username, strlen(user.username), 0);
     if (!cli_flag(args, "--yes")) {
         if (!cli_stdin_is_tty()) {
@@ -274,7 +264,7 @@ static int user_del(struct cli_context *context, const struct cli_args *args)
             goto out;
         }
         char *question = xasprintf("Delete user '%s' and their %lld post%s?", clean,
-                                   (long long)posts, plural(posts));
+                                   (long long)user.post_count, plural(user.post_count));
         bool yes = cli_confirm(question);
         free(question);
         if (!yes) {
@@ -288,7 +278,7 @@ static int user_del(struct cli_context *context, const struct cli_args *args)
         free(clean);
         goto out;
     }
-    printf("deleted user '%s' and %lld post%s\n", clean, (long long)posts, plural(posts));
+    printf("deleted user '%s' and %lld post%s\n", clean, (long long)user.post_count, plural(user.post_count));
     free(clean);
 out:
     store_user_clear(&user);
