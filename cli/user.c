@@ -278,7 +278,8 @@ static int user_del(struct cli_context *context, const struct cli_args *args)
         free(clean);
         goto out;
     }
-    printf("deleted user '%s' and %lld post%s\n", clean, (long long)user.post_count, plural(user.post_count));
+    printf("deleted user '%s' and %lld post%s\n", clean, (long long)user.post_count,
+           plural(user.post_count));
     free(clean);
 out:
     store_user_clear(&user);
