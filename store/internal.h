@@ -70,6 +70,9 @@ enum mb_status store_fail_sqlite(struct store *store, int rc, const char *what);
  * recorded) when it cannot be prepared. */
 sqlite3_stmt *store_statement(struct store *store, enum store_statement which);
 
+/* The SQL of a statement in the table (for the tests' query-plan checks). */
+const char *store_statement_sql(enum store_statement which);
+
 /* Finalizes every cached statement (before and after schema changes). */
 void store_statements_clear(struct store *store);
 

@@ -152,6 +152,11 @@ sqlite3_stmt *store_statement(struct store *store, enum store_statement which)
     return stmt;
 }
 
+const char *store_statement_sql(enum store_statement which)
+{
+    return statement_sql[which];
+}
+
 void store_statements_clear(struct store *store)
 {
     for (size_t i = 0; i < STMT_COUNT; i++) {
