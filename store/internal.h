@@ -6,6 +6,7 @@
 
 #include <sqlite3.h>
 #include <stdbool.h>
+#include <time.h>
 
 #include "store/store.h"
 
@@ -51,6 +52,8 @@ struct store {
     const struct migration_set *migrations;
     enum crypto_strength password_strength;
     int busy_timeout_ms;
+    struct timespec busy_since; /* when the current wait for a lock began */
+    unsigned busy_seed;         /* jitter for the busy handler's sleeps */
     bool newer;        /* database is past our head: refuse every write */
     bool in_batch;     /* inside store_batch_begin..commit */
     bool deferred_writes; /* testing: BEGIN DEFERRED (see store_options) */

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -297,6 +298,29 @@ enum mb_status store_data_version(struct store *store, uint64_t *version)
     return status;
 }
 
+/* The busy handler: waits for another connection's lock for up to
+ * busy_timeout_ms in short, jittered sleeps. SQLite's own handler backs off
+ * to 100 ms sleeps, so under contention the writer that has waited longest
+ * checks least often and can lose the lock to newcomers past the timeout
+ * (seen in tests/reliability/test_concurrency.sh); polling every 0.5-3 ms
+ * keeps every waiter in the race. */
+static int wait_for_lock(void *context, int attempts)
+{
+    struct store *store = context;
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    if (attempts == 0)
+        store->busy_since = now;
+    int64_t waited_ms = (int64_t)(now.tv_sec - store->busy_since.tv_sec) * 1000 +
+                        (now.tv_nsec - store->busy_since.tv_nsec) / 1000000;
+    if (waited_ms >= store->busy_timeout_ms)
+        return 0;
+    store->busy_seed = store->busy_seed * 1103515245u + 12345u;
+    struct timespec pause = {0, 500000 + (long)((store->busy_seed >> 8) % 2500) * 1000};
+    nanosleep(&pause, NULL);
+    return 1;
+}
+
 /* Classifies the file before SQLite sees it: SQLite writes nothing when
  * it opens a file, but a foreign file must not even get a -wal beside it. */
 static enum mb_status check_file(const char *path, bool read_only, bool *exists,
@@ -378,7 +402,8 @@ enum mb_status store_open(const struct store_options *options, struct store **ou
                          store->db != NULL ? sqlite3_errmsg(store->db) : sqlite3_errstr(rc));
         goto out;
     }
-    sqlite3_busy_timeout(store->db, options->busy_timeout_ms);
+    store->busy_seed = (unsigned)getpid() ^ (unsigned)(uintptr_t)store;
+    sqlite3_busy_handler(store->db, wait_for_lock, store);
     if (options->cache_kib > 0) {
         /* A small page cache keeps an interactive session's memory flat
          * however large the database; imports keep SQLite's default. */
