@@ -98,6 +98,9 @@ bool cli_flag(const struct cli_args *args, const char *name);
  * CLI_EXIT_FAILURE. */
 int cli_fail(const char *format, ...) __attribute__((format(printf, 1, 2)));
 
+/* Prints "microblog-tui: MESSAGE" (sanitized) on stderr. */
+void cli_print_error_line(const char *message);
+
 /* Prints "microblog-tui: MESSAGE" and the command's usage on stderr;
  * returns CLI_EXIT_USAGE. */
 int cli_usage_error(const struct cli_args *args, const char *format, ...)

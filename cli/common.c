@@ -1,8 +1,8 @@
 /* The machinery every command shares: finding a command in the tables and
  * parsing its options (the tables also produce every --help), the one-line
- * error and the usage-error conventions, opening the store as the config
- * says, passwords and confirmations, and printing text from the database
- * safely, either sanitized for a terminal or escaped as JSON. */
+ * error and the usage-error conventions, passwords and confirmations, and
+ * printing text from the database safely, either sanitized for a terminal
+ * or escaped as JSON. Opening the store is in cli/open.c. */
 #include "cli/cli.h"
 
 #include <errno.h>
@@ -34,7 +34,7 @@ static char *vformat(const char *format, va_list args)
     return text;
 }
 
-static void print_error_line(const char *message)
+void cli_print_error_line(const char *message)
 {
     char *clean = text_sanitize(message, strlen(message), 0);
     fflush(stdout);
@@ -48,7 +48,7 @@ int cli_fail(const char *format, ...)
     va_start(args, format);
     char *message = vformat(format, args);
     va_end(args);
-    print_error_line(message);
+    cli_print_error_line(message);
     free(message);
     return CLI_EXIT_FAILURE;
 }
@@ -138,7 +138,7 @@ static void print_help(const struct cli_command *command, const char *path)
 static int usage_error_for(const struct cli_command *command, const char *path,
                            const char *message)
 {
-    print_error_line(message);
+    cli_print_error_line(message);
     print_usage_lines(stderr, command, path);
     fprintf(stderr, "Run '%s --help' for more.\n", path);
     return CLI_EXIT_USAGE;
@@ -277,7 +277,7 @@ int cli_dispatch(struct cli_context *context, const struct cli_command *table,
     if (command == NULL) {
         char message[300];
         snprintf(message, sizeof message, "unknown command '%.200s'", argv[0]);
-        print_error_line(message);
+        cli_print_error_line(message);
         fprintf(stderr, "usage: %s [--db PATH] [--config FILE] [COMMAND [ARGS...]]\n"
                         "Run '%s --help' for the commands.\n", prefix, prefix);
         return CLI_EXIT_USAGE;
@@ -285,79 +285,6 @@ int cli_dispatch(struct cli_context *context, const struct cli_command *table,
     char path[256];
     snprintf(path, sizeof path, "%s %s", prefix, command->name);
     return run_command(context, command, path, argc, argv);
-}
-
-/* ---- configuration and the store ------------------------------------- */
-
-int cli_load_config(struct cli_context *context)
-{
-    if (context->config_loaded)
-        return CLI_EXIT_OK;
-    struct mb_error err = { { 0 } };
-    enum mb_status status = config_load(&context->config, context->config_option, &err);
-    context->config_loaded = true;
-    if (status != MB_OK)
-        return cli_fail("%s", err.message[0] ? err.message : mb_status_message(status));
-    return CLI_EXIT_OK;
-}
-
-static void notice_stderr(void *unused, const char *message)
-{
-    print_error_line(message);
-}
-
-static void notice_stdout(void *unused, const char *message)
-{
-    cli_print_clean(stdout, message, 0);
-    putchar('\n');
-    fflush(stdout);
-}
-
-int cli_open_store(struct cli_context *context, enum cli_open_mode mode,
-                   const struct migration_set *migrations, struct store **out)
-{
-    struct mb_error err = { { 0 } };
-    char *path = NULL;
-    enum mb_status status;
-    int exit_status = cli_load_config(context);
-
-    *out = NULL;
-    if (exit_status != CLI_EXIT_OK)
-        return exit_status;
-    status = config_database_path(&context->config, context->db_option, &path, &err);
-    if (status != MB_OK)
-        goto fail;
-    status = config_make_parent_dirs(path, &err);
-    if (status != MB_OK)
-        goto fail;
-
-    struct store_options options = {
-        .path = path,
-        .busy_timeout_ms = context->config.busy_timeout_ms,
-        .password_strength = context->config.password_strength,
-        .migrations = migrations,
-    };
-    if (mode == CLI_OPEN_DATA || mode == CLI_OPEN_INTERACTIVE) {
-        /* The TUI holds a screenful of rows: 256 KiB of page cache keeps its
-         * memory flat from 1k to 1M posts (bench/RESULTS.md). */
-        if (mode == CLI_OPEN_INTERACTIVE)
-            options.cache_kib = 256;
-        options.migrate = context->config.auto_migrate ? STORE_MIGRATE_AUTO
-                                                       : STORE_MIGRATE_REFUSE;
-        options.notice = notice_stderr;
-    } else {
-        options.migrate = STORE_MIGRATE_NONE;
-        options.notice = notice_stdout;
-    }
-    status = store_open(&options, out, &err);
-    if (status != MB_OK)
-        goto fail;
-    free(path);
-    return CLI_EXIT_OK;
-fail:
-    free(path);
-    *out = NULL;
-    return cli_fail("%s", err.message[0] ? err.message : mb_status_message(status));
 }
 
 /* ---- parsing and formatting ------------------------------------------ */
