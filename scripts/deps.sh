@@ -6,7 +6,8 @@ set -eu
 
 PACKAGES="build-essential pkg-config libncurses-dev libsqlite3-dev libsodium-dev \
 libinih-dev libutf8proc-dev libcmocka-dev libjansson-dev sqlite3 tmux \
-clang libclang-rt-14-dev valgrind hyperfine python3 procps util-linux"
+clang libclang-rt-14-dev valgrind hyperfine python3 procps util-linux passwd \
+openssh-server openssh-client postgresql libicu-dev"
 
 # Fast path: everything already present.
 if command -v pkg-config >/dev/null 2>&1 &&
@@ -15,6 +16,10 @@ if command -v pkg-config >/dev/null 2>&1 &&
    command -v clang >/dev/null && command -v valgrind >/dev/null &&
    command -v hyperfine >/dev/null && command -v python3 >/dev/null &&
    command -v pgrep >/dev/null && command -v setpriv >/dev/null &&
+   command -v useradd >/dev/null && command -v groupadd >/dev/null &&
+   [ -x /usr/sbin/sshd ] && command -v ssh >/dev/null && command -v ssh-keygen >/dev/null &&
+   [ -n "$(ls /usr/lib/postgresql/*/bin/postgres 2>/dev/null)" ] &&
+   pkg-config --exists icu-uc &&
    [ -n "$(ls /usr/lib/llvm-14/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a 2>/dev/null)" ]; then
     exit 0
 fi
@@ -33,6 +38,21 @@ if [ "$(id -u)" != 0 ]; then
     SUDO="sudo"
 fi
 export DEBIAN_FRONTEND=noninteractive
+# openssh-server and postgresql start their services from their postinst.
+# On a machine without systemd (a container, a chroot) there is nothing to
+# start them with and a failing start would fail the install: a temporary
+# policy-rc.d (exit 101, "not allowed") tells invoke-rc.d to leave them
+# alone. The tests start their own sshd and PostgreSQL. A machine that
+# already has a policy-rc.d, or runs systemd, is left as it is.
+policy=/usr/sbin/policy-rc.d
+made_policy=""
+if [ ! -d /run/systemd/system ] && [ ! -e "$policy" ]; then
+    printf '#!/bin/sh\n# temporary, from microblog-tui scripts/deps.sh\nexit 101\n' |
+        $SUDO tee "$policy" >/dev/null && $SUDO chmod 0755 "$policy" && made_policy=1
+fi
+cleanup() { if [ -n "$made_policy" ]; then $SUDO rm -f "$policy"; fi; }
+trap cleanup EXIT
 $SUDO apt-get update -qq || true
 # shellcheck disable=SC2086
-$SUDO apt-get install -y -qq $missing >&2
+$SUDO apt-get install -y -qq -o Dpkg::Options::=--force-confdef \
+    -o Dpkg::Options::=--force-confold $missing >&2
