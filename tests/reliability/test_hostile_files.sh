@@ -123,14 +123,25 @@ done
 chmod 0711 "$T"
 chmod 0644 "$MICROBLOG_CONFIG"
 d=$(make_dir readonly); RO="$d/ro.db"; make_real "$RO"; chmod 0755 "$d"; chmod 0644 "$RO"
-chmod 0755 "$MB_BUILD" 2>/dev/null
 as_nobody=""
 if setpriv --reuid=65534 --regid=65534 --clear-groups true 2>/dev/null; then
     as_nobody="setpriv --reuid=65534 --regid=65534 --clear-groups"
 elif runuser -u nobody -- true 2>/dev/null; then
     as_nobody="runuser -u nobody --"
 fi
-if [ -n "$as_nobody" ] && $as_nobody test -r "$RO" && ! $as_nobody test -w "$RO"; then
+# nobody may not be able to enter the checkout (a clone under /root or a
+# mktemp -d directory is 0700): it runs a copy of the binary from $T,
+# which it can reach (0711). The sanitizer build needs nothing else.
+mkdir -p "$T/nobody-bin"
+cp "$MB_BIN" "$T/nobody-bin/microblog-tui"
+chmod 0755 "$T/nobody-bin" "$T/nobody-bin/microblog-tui"
+if [ -z "$as_nobody" ]; then
+    ok "read-only as nobody # SKIP no way to drop privileges here"
+elif ! $as_nobody test -x "$T/nobody-bin/microblog-tui"; then
+    ok "read-only as nobody # SKIP nobody cannot reach $T (TMPDIR=${TMPDIR:-})"
+elif $as_nobody test -r "$RO" && ! $as_nobody test -w "$RO"; then
+    MB_BIN_OWN=$MB_BIN
+    MB_BIN="$T/nobody-bin/microblog-tui"
     for cmd in "post hello" "user add mallory --no-password" "db upgrade"; do
         # shellcheck disable=SC2086
         refused "'$cmd' as a user who may not write the database" "$RO" \
@@ -143,8 +154,9 @@ if [ -n "$as_nobody" ] && $as_nobody test -r "$RO" && ! $as_nobody test -w "$RO"
     refused "'posts' on a 0400 file owned by someone else" "$RO" \
         $as_nobody env HOME="$T" $MB_BIN --db "$RO" posts
     chmod 0644 "$RO"
+    MB_BIN=$MB_BIN_OWN
 else
-    ok "read-only as nobody # SKIP no way to drop privileges here"
+    not_ok "read-only as nobody: nobody can read $RO and not write it" "$(ls -la "$d")"
 fi
 
 d=$(make_dir romount); ROM="$d/rom.db"; make_real "$ROM"
