@@ -248,6 +248,35 @@ static bool set_color(struct parse *parse, const char *key, const char *value)
     return false;
 }
 
+/* A list of names, separated by commas and/or blanks. */
+static bool set_admins(struct parse *parse, const char *key, const char *value)
+{
+    for (const char *p = value; *p != '\0'; p++) {
+        if ((unsigned char)*p < 0x20 || *p == 0x7f) {
+            parse_error(parse, "%s: control character in the list of names", key);
+            return false;
+        }
+    }
+    free(parse->config->admins);
+    parse->config->admins = xstrdup(value);
+    return true;
+}
+
+static bool set_admin_group(struct parse *parse, const char *key, const char *value)
+{
+    for (const char *p = value; *p != '\0'; p++) {
+        if (*p == ' ' || *p == ',' || *p == ':' || (unsigned char)*p < 0x20) {
+            char *q = quote(value);
+            parse_error(parse, "%s must be one Unix group name, not '%s'", key, q);
+            free(q);
+            return false;
+        }
+    }
+    free(parse->config->admin_group);
+    parse->config->admin_group = xstrdup(value);
+    return true;
+}
+
 static const struct option {
     const char *name;
     option_setter *set;
@@ -259,6 +288,8 @@ static const struct option {
     {.name = "password_strength", .set = set_password_strength},
     {.name = "color", .set = set_color},
     {.name = "refresh_ms", .set = set_refresh},
+    {.name = "admins", .set = set_admins},
+    {.name = "admin_group", .set = set_admin_group},
 };
 
 /* inih's handler: returns 0 (an error at this line) or 1. */
@@ -359,6 +390,8 @@ static enum mb_status parse_text(struct config *config, const char *text, size_t
     draft.database = copy_or_null(config->database);
     draft.user = copy_or_null(config->user);
     draft.source = copy_or_null(config->source);
+    draft.admins = copy_or_null(config->admins);
+    draft.admin_group = copy_or_null(config->admin_group);
 
     int first_bad_line = ini_parse_stream(read_line, &parse, handle_key, &parse);
     if (first_bad_line < 0) {
@@ -411,9 +444,13 @@ void config_free(struct config *config)
     free(config->database);
     free(config->user);
     free(config->source);
+    free(config->admins);
+    free(config->admin_group);
     config->database = NULL;
     config->user = NULL;
     config->source = NULL;
+    config->admins = NULL;
+    config->admin_group = NULL;
 }
 
 enum mb_status config_load_string(struct config *config, const char *text,
@@ -575,7 +612,7 @@ enum mb_status config_parse_database_url(const char *url, char **out,
 
     *out = NULL;
     if (url == NULL || url[0] == '\0')
-        return mb_fail(err, MB_INVALID, "DATABASE_URL is empty");
+        return mb_fail(err, MB_INVALID, "DATABASE_URL: the database name is empty");
     if (scheme == 0) {
         *out = xstrdup(url); /* a plain path */
         return MB_OK;
@@ -610,6 +647,36 @@ enum mb_status config_parse_database_url(const char *url, char **out,
     return MB_OK;
 }
 
+enum mb_status config_check_database_name(const char *name, const char *what,
+                                          struct mb_error *err)
+{
+    if (name == NULL || name[0] == '\0')
+        return mb_fail(err, MB_INVALID, "%s: the database name is empty", what);
+    /* SQLite reads these as an in-memory database, or as a URI whose query
+     * may make it one: every post would be lost at exit. */
+    const char *problem = NULL;
+    if (strcmp(name, ":memory:") == 0)
+        problem = "is an in-memory database, which would lose every post";
+    else if (strncasecmp(name, "file:", 5) == 0)
+        problem = "is a SQLite URI, which is not supported (for a file of that name, "
+                  "write ./ before it)";
+    if (problem == NULL)
+        return MB_OK;
+    char *q = quote(name);
+    mb_fail(err, MB_INVALID, "%s '%s' %s", what, q, problem);
+    free(q);
+    return MB_INVALID;
+}
+
+/* The path, once its name was checked; *out NULL on failure. */
+static enum mb_status checked_copy(const char *name, const char *what, char **out,
+                                   struct mb_error *err)
+{
+    enum mb_status status = config_check_database_name(name, what, err);
+    *out = status == MB_OK ? xstrdup(name) : NULL;
+    return status;
+}
+
 enum mb_status config_database_path(const struct config *config,
                                     const char *cli_db, char **out,
                                     struct mb_error *err)
@@ -617,18 +684,18 @@ enum mb_status config_database_path(const struct config *config,
     const char *url = getenv("DATABASE_URL");
 
     *out = NULL;
-    if (cli_db != NULL) {
-        if (cli_db[0] == '\0')
-            return mb_fail(err, MB_INVALID, "--db needs a path");
-        *out = xstrdup(cli_db);
-        return MB_OK;
+    if (cli_db != NULL)
+        return checked_copy(cli_db, "--db", out, err);
+    if (url != NULL && url[0] != '\0') {
+        char *path = NULL;
+        enum mb_status status = config_parse_database_url(url, &path, err);
+        if (status == MB_OK)
+            status = checked_copy(path, "DATABASE_URL", out, err);
+        free(path);
+        return status;
     }
-    if (url != NULL && url[0] != '\0')
-        return config_parse_database_url(url, out, err);
-    if (config != NULL && config->database != NULL) {
-        *out = xstrdup(config->database);
-        return MB_OK;
-    }
+    if (config != NULL && config->database != NULL)
+        return checked_copy(config->database, "database", out, err);
     char *directory = xdg_directory("XDG_DATA_HOME", ".local/share");
     if (directory == NULL)
         return mb_fail(err, MB_CONFIG,
@@ -679,4 +746,20 @@ enum mb_status config_make_parent_dirs(const char *path, struct mb_error *err)
 out:
     free(copy);
     return status;
+}
+
+bool config_names_admin(const struct config *config, const char *username)
+{
+    if (config->admins == NULL || username == NULL)
+        return false;
+    size_t length = strlen(username);
+    const char *p = config->admins;
+    while (*p != '\0') {
+        p += strspn(p, ", \t");
+        size_t word = strcspn(p, ", \t");
+        if (word > 0 && word == length && strncasecmp(p, username, length) == 0)
+            return true;
+        p += word;
+    }
+    return false;
 }

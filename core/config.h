@@ -19,6 +19,8 @@ struct config {
     enum config_color color;   /* default auto (NO_COLOR honoured by the TUI) */
     int refresh_ms;            /* TUI live-update poll interval, default 500 */
     char *source;              /* the file read, or NULL for defaults only */
+    char *admins;              /* `admins`: usernames separated by commas/blanks */
+    char *admin_group;         /* `admin_group`: members of this Unix group are admins */
 };
 
 /* Fills *config with the built-in defaults. Free with config_free(). */
@@ -59,6 +61,17 @@ enum mb_status config_load_string(struct config *config, const char *text,
 enum mb_status config_database_path(const struct config *config,
                                     const char *cli_db, char **out,
                                     struct mb_error *err);
+
+/* The one check every database name goes through, wherever it came from
+ * (what: "--db", "DATABASE_URL", "database"): refuses an empty name,
+ * ":memory:" and SQLite URI names ("file:..."), which would lose every
+ * post or create stray files, with MB_INVALID and a message naming it. */
+enum mb_status config_check_database_name(const char *name, const char *what,
+                                          struct mb_error *err);
+
+/* True when username is in the `admins` list (ASCII case ignored, as
+ * usernames are compared). */
+bool config_names_admin(const struct config *config, const char *username);
 
 /* Parses a DATABASE_URL-style value into a newly allocated path. In-memory
  * URLs (sqlite://, sqlite:///:memory:) and query parameters are

@@ -23,7 +23,9 @@
     X(CONFIG,      "configuration error") \
     X(UNSUPPORTED, "not supported") \
     X(DRIFT,       "schema differs from the applied revisions") \
-    X(DENIED,      "permission denied")
+    X(DENIED,      "permission denied") \
+    X(PASSWORD,    "a password is needed") \
+    X(REPLACED,    "the database file was deleted or replaced")
 
 enum mb_status {
 #define MB_STATUS_ENUM(name, message) MB_##name,

@@ -6,6 +6,7 @@
 
 #include <sqlite3.h>
 #include <stdbool.h>
+#include <sys/types.h>
 #include <time.h>
 
 #include "store/store.h"
@@ -55,6 +56,16 @@ struct store {
     struct timespec busy_since; /* when the current wait for a lock began */
     unsigned busy_seed;         /* jitter for the busy handler's sleeps */
     bool newer;        /* database is past our head: refuse every write */
+    /* Who the store acts for (store/authz.c). */
+    enum store_mode mode;
+    char *person;          /* shared modes: the person's username */
+    int64_t person_id;     /* their user row (0 until known) */
+    bool person_is_admin;
+    bool importing;        /* inside store_import_begin: any author, any time */
+    int64_t verified_user_id; /* password checked on this handle (0: none) */
+    /* The file opened, to notice when it is deleted or replaced. */
+    dev_t file_device;
+    ino_t file_inode;
     bool in_batch;     /* inside store_batch_begin..commit */
     bool deferred_writes; /* testing: BEGIN DEFERRED (see store_options) */
     void (*notice)(void *context, const char *message);
@@ -86,9 +97,11 @@ enum mb_status store_write_begin(struct store *store);
 enum mb_status store_write_end(struct store *store, enum mb_status status);
 
 /* Deletes the row `id` with statement `which` in its own write; MB_NOT_FOUND
- * ("no <what> with id N") when there was none. */
+ * ("no <what> with id N") when there was none. allowed (may be NULL) is
+ * asked inside the write, before the delete, whether it may happen. */
 enum mb_status store_delete_row(struct store *store, enum store_statement which, int64_t id,
-                                const char *what);
+                                const char *what,
+                                enum mb_status (*allowed)(struct store *store, int64_t id));
 
 /* Runs SQL without results; records the error on failure. */
 enum mb_status store_exec(struct store *store, const char *sql);
@@ -98,6 +111,10 @@ enum mb_status store_query_int(struct store *store, const char *sql, int64_t *ou
 
 /* Seconds since the epoch, UTC. */
 int64_t store_now(void);
+
+/* Resolves (creating on first use) the person's user row when the schema
+ * has one; called after migrations at open (authz.c). */
+enum mb_status store_person_prepare(struct store *store);
 
 /* Opening helpers from migrate.c. */
 enum mb_status store_migrations_prepare(struct store *store,

@@ -41,6 +41,8 @@ void store_test_fail_migration(int revision, int statement)
     fail_statement = statement;
 }
 
+static enum mb_status upgrade_to(struct store *store, int target, char **backup_path);
+
 static int head_revision(const struct store *store)
 {
     return (int)store->migrations->count;
@@ -209,7 +211,7 @@ enum mb_status store_migrations_prepare(struct store *store, enum store_migrate_
             return mb_fail(err, status, "initialising %s: %s", store->path, store->error);
         if (policy == STORE_MIGRATE_NONE)
             return MB_OK;
-        status = store_upgrade(store, -1, NULL);
+        status = upgrade_to(store, -1, NULL);
         if (status != MB_OK)
             return mb_fail(err, status, "%s", store->error);
         return MB_OK;
@@ -226,7 +228,7 @@ enum mb_status store_migrations_prepare(struct store *store, enum store_migrate_
                        store->path, have, know);
     }
     char *backup = NULL;
-    status = store_upgrade(store, -1, &backup);
+    status = upgrade_to(store, -1, &backup);
     free(backup);
     if (status != MB_OK)
         return mb_fail(err, status, "%s", store->error);
@@ -504,7 +506,9 @@ enum mb_status store_revision(struct store *store, int *current, int *head)
     return status;
 }
 
-enum mb_status store_upgrade(struct store *store, int target, char **backup_path)
+/* Upgrades without asking who: the automatic upgrade at open runs the
+ * program's own revisions to head, whoever opens the database. */
+static enum mb_status upgrade_to(struct store *store, int target, char **backup_path)
 {
     int head = head_revision(store), current = 0;
     if (backup_path != NULL)
@@ -531,9 +535,21 @@ enum mb_status store_upgrade(struct store *store, int target, char **backup_path
     return status;
 }
 
+enum mb_status store_upgrade(struct store *store, int target, char **backup_path)
+{
+    if (backup_path != NULL)
+        *backup_path = NULL;
+    enum mb_status status = store_authorize(store, STORE_ACTION_MIGRATE, 0);
+    if (status != MB_OK)
+        return status;
+    return upgrade_to(store, target, backup_path);
+}
+
 enum mb_status store_downgrade(struct store *store, int target, char **backup_path)
 {
     int current = 0;
+    if (store_authorize(store, STORE_ACTION_MIGRATE, 0) != MB_OK)
+        return MB_DENIED;
     if (backup_path != NULL)
         *backup_path = NULL;
     if (store->newer)
@@ -557,6 +573,8 @@ enum mb_status store_downgrade(struct store *store, int target, char **backup_pa
 
 enum mb_status store_stamp(struct store *store, int target)
 {
+    if (store_authorize(store, STORE_ACTION_MIGRATE, 0) != MB_OK)
+        return MB_DENIED;
     int head = head_revision(store);
     if (store->newer)
         return store_fail(store, MB_NEWER, "%s", store->error);

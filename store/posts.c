@@ -50,7 +50,12 @@ enum mb_status store_post_add(struct store *store, int64_t user_id, const char *
                               int64_t timestamp, int64_t *id)
 {
     struct mb_error err;
-    enum mb_status status = store_validate_body(body, &err);
+    enum mb_status status = store_authorize(store, STORE_ACTION_POST_AS, user_id);
+    if (status != MB_OK)
+        return status;
+    if (timestamp != 0 && store->mode != STORE_MODE_PERSONAL && !store->importing)
+        return store_fail(store, MB_DENIED, "only an admin may set a post's time (import)");
+    status = store_validate_body(body, &err);
     if (status != MB_OK)
         return store_fail(store, status, "%s", err.message);
     status = store_write_begin(store);
@@ -91,9 +96,24 @@ enum mb_status store_post_get(struct store *store, int64_t id, struct post *out)
     return status;
 }
 
+/* Inside the delete's write: whose post it is decides who may delete it. */
+static enum mb_status may_delete_post(struct store *store, int64_t id)
+{
+    struct post post = { 0 };
+    if (store->mode == STORE_MODE_PERSONAL)
+        return MB_OK;
+    enum mb_status status = store_post_get(store, id, &post);
+    if (status == MB_NOT_FOUND)
+        status = store_fail(store, MB_NOT_FOUND, "no post with id %lld", (long long)id);
+    if (status == MB_OK)
+        status = store_authorize(store, STORE_ACTION_POST_DELETE, post.user_id);
+    store_post_clear(&post);
+    return status;
+}
+
 enum mb_status store_post_delete(struct store *store, int64_t id)
 {
-    return store_delete_row(store, STMT_POST_DELETE, id, "post");
+    return store_delete_row(store, STMT_POST_DELETE, id, "post", may_delete_post);
 }
 
 enum mb_status store_post_count(struct store *store, int64_t user_id, int64_t *count)

@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/config.h"
 #include "core/xalloc.h"
 #include "store/internal.h"
 
@@ -200,6 +201,17 @@ int64_t store_now(void)
     return (int64_t)time(NULL);
 }
 
+enum mb_status store_file_check(struct store *store)
+{
+    struct stat st;
+    if (stat(store->path, &st) == 0 && st.st_dev == store->file_device &&
+        st.st_ino == store->file_inode)
+        return MB_OK;
+    return store_fail(store, MB_REPLACED,
+                      "%s was deleted or replaced since it was opened: nothing was written "
+                      "(start again to open the file that is there now)", store->path);
+}
+
 enum mb_status store_write_begin(struct store *store)
 {
     if (store->newer)
@@ -213,7 +225,13 @@ enum mb_status store_write_begin(struct store *store)
                           NULL, NULL, NULL);
     if (rc != SQLITE_OK)
         return store_fail_sqlite(store, rc, "starting a write");
-    return MB_OK;
+    /* Checked with the lock held: a file deleted or renamed over since it
+     * was opened must not get this write, nor the old -wal that a new file
+     * at the same path would read. */
+    enum mb_status status = store_file_check(store);
+    if (status != MB_OK)
+        sqlite3_exec(store->db, "ROLLBACK", NULL, NULL, NULL);
+    return status;
 }
 
 enum mb_status store_write_end(struct store *store, enum mb_status status)
@@ -232,11 +250,14 @@ enum mb_status store_write_end(struct store *store, enum mb_status status)
 }
 
 enum mb_status store_delete_row(struct store *store, enum store_statement which, int64_t id,
-                                const char *what)
+                                const char *what,
+                                enum mb_status (*allowed)(struct store *store, int64_t id))
 {
     enum mb_status status = store_write_begin(store);
     if (status != MB_OK)
         return status;
+    if (allowed != NULL && (status = allowed(store, id)) != MB_OK)
+        return store_write_end(store, status);
     sqlite3_stmt *stmt = store_statement(store, which);
     if (stmt == NULL)
         return store_write_end(store, MB_DB);
@@ -268,6 +289,7 @@ enum mb_status store_batch_commit(struct store *store)
     if (!store->in_batch)
         return store_fail(store, MB_INVALID, "no batch is open");
     store->in_batch = false;
+    store->importing = false;
     return store_write_end(store, MB_OK);
 }
 
@@ -276,6 +298,7 @@ void store_batch_rollback(struct store *store)
     if (!store->in_batch)
         return;
     store->in_batch = false;
+    store->importing = false;
     store_write_end(store, MB_INVALID);
 }
 
@@ -374,8 +397,12 @@ enum mb_status store_open(const struct store_options *options, struct store **ou
     enum mb_status status;
     *out = NULL;
 
-    if (options->path == NULL || options->path[0] == '\0')
-        return mb_fail(err, MB_INVALID, "no database path given");
+    status = config_check_database_name(options->path, "database", err);
+    if (status != MB_OK)
+        return status;
+    if (options->mode != STORE_MODE_PERSONAL &&
+        (options->person == NULL || options->person[0] == '\0'))
+        return mb_fail(err, MB_INVALID, "a shared mode needs a person to act for");
     status = check_file(options->path, options->read_only, &exists, err);
     if (status != MB_OK)
         return status;
@@ -393,6 +420,11 @@ enum mb_status store_open(const struct store_options *options, struct store **ou
     store->notice = options->notice;
     store->notice_context = options->notice_context;
     store->deferred_writes = options->deferred_writes;
+    store->mode = options->mode;
+    if (options->mode != STORE_MODE_PERSONAL) {
+        store->person = xstrdup(options->person);
+        store->person_is_admin = options->person_is_admin;
+    }
 
     int flags = (options->read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE) |
                 SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE;
@@ -402,6 +434,13 @@ enum mb_status store_open(const struct store_options *options, struct store **ou
                          store->db != NULL ? sqlite3_errmsg(store->db) : sqlite3_errstr(rc));
         goto out;
     }
+    struct stat st;
+    if (stat(options->path, &st) != 0) {
+        status = mb_fail(err, MB_IO, "%s: %s", options->path, strerror(errno));
+        goto out;
+    }
+    store->file_device = st.st_dev;
+    store->file_inode = st.st_ino;
     store->busy_seed = (unsigned)getpid() ^ (unsigned)(uintptr_t)store;
     sqlite3_busy_handler(store->db, wait_for_lock, store);
     if (options->cache_kib > 0) {
@@ -414,6 +453,11 @@ enum mb_status store_open(const struct store_options *options, struct store **ou
     sqlite3_extended_result_codes(store->db, 1);
 
     status = store_migrations_prepare(store, options->migrate, err);
+    if (status == MB_OK && options->migrate != STORE_MIGRATE_NONE) {
+        status = store_person_prepare(store);
+        if (status != MB_OK)
+            mb_fail(err, status, "%s", store->error);
+    }
 out:
     if (status != MB_OK) {
         store_close(store);
@@ -434,5 +478,6 @@ void store_close(struct store *store)
         sqlite3_close_v2(store->db);
     }
     free(store->path);
+    free(store->person);
     free(store);
 }

@@ -1,6 +1,7 @@
 /* The store: the only module that speaks SQL. It owns one SQLite database
- * of users and posts and its schema revisions. This header exposes no
- * SQLite types, so that another backend could sit behind it later.
+ * of users and posts and its schema revisions, and decides who may do
+ * what (store/authz.c). This header exposes no SQLite types, so that
+ * another backend could sit behind it later.
  *
  * Conventions: every function that can fail returns an enum mb_status and
  * fills out-parameters only on MB_OK; store_error() then holds a one-line
@@ -59,8 +60,21 @@ enum store_migrate_policy {
     STORE_MIGRATE_NONE,    /* open as it is (the db commands) */
 };
 
+/* Who the store acts for (shared/ARCHITECTURE.md, "Who you are"). In
+ * personal mode everything is allowed; in the shared modes the store knows
+ * the person and checks every write itself (store/authz.c). */
+enum store_mode {
+    STORE_MODE_PERSONAL,   /* your own file: every command is allowed */
+    STORE_MODE_SHARED,     /* setgid shared box: the person is the real uid's login */
+    STORE_MODE_RESTRICTED, /* SSH forced command: the person is --user NAME */
+};
+
 struct store_options {
     const char *path;
+    enum store_mode mode;
+    const char *person;    /* shared modes: the person's username (created on
+                            * first use); ignored in personal mode */
+    bool person_is_admin;  /* shared modes: may manage users, import, migrate */
     int busy_timeout_ms;
     enum store_migrate_policy migrate;
     enum crypto_strength password_strength;
@@ -97,6 +111,55 @@ const char *store_error(const struct store *store);
 
 /* The path the store was opened with. */
 const char *store_path(const struct store *store);
+
+/* MB_OK while the file at the store's path is the one that was opened;
+ * MB_REPLACED (with the message) once it was deleted or replaced (another
+ * file renamed over it). Every write checks this first, so nothing is ever
+ * written into a file nobody will read, nor through its old -wal. */
+enum mb_status store_file_check(struct store *store);
+
+/* ---- who the store acts for (store/authz.c) ---------------------------- */
+
+struct user;
+
+enum store_mode store_mode(const struct store *store);
+
+/* The person of a shared mode (NULL in personal mode) and their user id
+ * (0 until the database has a user table, e.g. a db command on a new file). */
+const char *store_person(const struct store *store);
+int64_t store_person_id(const struct store *store);
+bool store_person_is_admin(const struct store *store);
+
+/* Actions only some people may take; store_authorize says whether the
+ * store's person may, MB_OK or MB_DENIED with a one-line reason such as
+ * "only an admin may delete other people's posts". owner_id is the user
+ * the action is on (0: none). Every write below calls it itself; the faces
+ * may call it early to refuse before asking for input. */
+enum store_action {
+    STORE_ACTION_POST_AS,       /* write a post as owner_id */
+    STORE_ACTION_POST_DELETE,   /* delete a post of owner_id */
+    STORE_ACTION_USER_ADD,
+    STORE_ACTION_USER_DELETE,
+    STORE_ACTION_USER_PASSWORD, /* set or remove owner_id's password */
+    STORE_ACTION_IMPORT,        /* posts for anyone, at any time */
+    STORE_ACTION_MIGRATE,       /* db upgrade / downgrade / stamp */
+};
+enum mb_status store_authorize(struct store *store, enum store_action action,
+                               int64_t owner_id);
+
+/* Who a post is written as: the one home of that rule for every face.
+ * Shared modes: the person (name NULL or the person's own name); anyone
+ * else is MB_DENIED. Personal mode: name (NULL: default_name); when it does
+ * not exist it is created without a password if create_missing is set,
+ * else MB_NOT_FOUND ("no user 'X'"). A user with a password needs it:
+ * with password NULL that is MB_PASSWORD, unless it was verified on this
+ * handle before (store_user_verify_password); a wrong one is MB_AUTH.
+ * *created (may be NULL) says whether the user was created. Fills *out
+ * (free with store_user_clear). */
+enum mb_status store_author_resolve(struct store *store, const char *name,
+                                    const char *default_name, bool create_missing,
+                                    const char *password, struct user *out,
+                                    bool *created);
 
 /* A number that changes whenever another connection commits a change
  * (PRAGMA data_version): cheap enough to poll every few hundred ms. */
@@ -169,8 +232,9 @@ struct user_list {
     size_t count;
 };
 
-/* Adds a user; password NULL means no password. MB_EXISTS when the
- * username (ignoring case) or the email is taken; MB_INVALID on bad input. */
+/* Adds a user (admins only in the shared modes); password NULL means no
+ * password. MB_EXISTS when the username (ignoring case) or the email is
+ * taken; MB_INVALID on bad input. */
 enum mb_status store_user_add(struct store *store, const char *username,
                               const char *email, const char *password,
                               int64_t *id);
@@ -191,20 +255,24 @@ enum mb_status store_user_list(struct store *store, const char *after, bool desc
 
 /* Finds username (ignoring case) or, when there is none, creates it
  * without a password (a journal needs no set-up); *created says which
- * (may be NULL). Fills *out (free with store_user_clear). */
+ * (may be NULL). Fills *out (free with store_user_clear). Shared modes:
+ * creates only the person, or anyone inside store_import_begin. */
 enum mb_status store_user_ensure(struct store *store, const char *username,
                                  struct user *out, bool *created);
 
-/* Sets (or, with NULL, removes) a user's password. */
+/* Sets (or, with NULL, removes) a user's password. Shared modes: your
+ * own, or anyone's for an admin. */
 enum mb_status store_user_set_password(struct store *store, int64_t id,
                                        const char *password);
 
 /* MB_OK when password matches; MB_AUTH when it does not or the user has
- * none; rehashes on success when the stored parameters are outdated. */
+ * none; rehashes on success when the stored parameters are outdated. On
+ * success the handle remembers the user as verified (store_author_resolve). */
 enum mb_status store_user_verify_password(struct store *store, int64_t id,
                                           const char *password);
 
-/* Deletes a user and (ON DELETE CASCADE) their posts. */
+/* Deletes a user and (ON DELETE CASCADE) their posts. Admins only in the
+ * shared modes. */
 enum mb_status store_user_delete(struct store *store, int64_t id);
 
 void store_user_clear(struct user *user);
@@ -236,11 +304,13 @@ enum page_direction {
     PAGE_NEWER,  /* posts strictly newer than the cursor, newest first */
 };
 
-/* Adds a post by user_id now (timestamp 0) or at timestamp. */
+/* Adds a post by user_id now (timestamp 0) or at timestamp. Shared modes:
+ * only as the person and only now, unless inside store_import_begin. */
 enum mb_status store_post_add(struct store *store, int64_t user_id, const char *body,
                               int64_t timestamp, int64_t *id);
 
 enum mb_status store_post_get(struct store *store, int64_t id, struct post *out);
+/* Deletes a post; in the shared modes your own, or anyone's for an admin. */
 enum mb_status store_post_delete(struct store *store, int64_t id);
 
 /* A keyset page of at most limit posts, newest first, of user_id (0: all
@@ -266,5 +336,10 @@ void store_post_list_free(struct post_list *list);
 enum mb_status store_batch_begin(struct store *store);
 enum mb_status store_batch_commit(struct store *store);
 void store_batch_rollback(struct store *store);
+
+/* A batch for `import`: posts for any author, at any time, authors created
+ * as needed. Admins only in the shared modes (MB_DENIED otherwise); ends
+ * with store_batch_commit or store_batch_rollback. */
+enum mb_status store_import_begin(struct store *store);
 
 #endif

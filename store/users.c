@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "core/crypto.h"
 #include "core/xalloc.h"
@@ -146,7 +147,10 @@ enum mb_status store_user_add(struct store *store, const char *username, const c
 {
     struct mb_error err;
     char hash[CRYPTO_HASH_MAX] = "";
-    enum mb_status status = store_validate_username(username, &err);
+    enum mb_status status = store_authorize(store, STORE_ACTION_USER_ADD, 0);
+    if (status != MB_OK)
+        return status;
+    status = store_validate_username(username, &err);
     if (status == MB_OK && email != NULL)
         status = store_validate_email(email, &err);
     if (status != MB_OK)
@@ -174,6 +178,14 @@ enum mb_status store_user_ensure(struct store *store, const char *username, stru
     enum mb_status status = store_user_get(store, username, out);
     if (status != MB_NOT_FOUND)
         return status;
+    /* In the shared modes the person is created on first use; anyone else
+     * only by an admin or an import. */
+    bool is_person = store->person != NULL && strcasecmp(username, store->person) == 0;
+    if (!is_person) {
+        status = store_authorize(store, STORE_ACTION_USER_ADD, 0);
+        if (status != MB_OK)
+            return status;
+    }
     status = store_validate_username(username, &err);
     if (status != MB_OK)
         return store_fail(store, status, "%s", err.message);
@@ -251,12 +263,15 @@ static enum mb_status write_hash(struct store *store, int64_t id, const char *ha
 enum mb_status store_user_set_password(struct store *store, int64_t id, const char *password)
 {
     char hash[CRYPTO_HASH_MAX] = "";
+    enum mb_status status = store_authorize(store, STORE_ACTION_USER_PASSWORD, id);
+    if (status != MB_OK)
+        return status;
     if (password != NULL) {
-        enum mb_status status = hash_password(store, password, hash);
+        status = hash_password(store, password, hash);
         if (status != MB_OK)
             return status;
     }
-    enum mb_status status = write_hash(store, id, password != NULL ? hash : NULL);
+    status = write_hash(store, id, password != NULL ? hash : NULL);
     crypto_wipe(hash, sizeof hash);
     return status;
 }
@@ -290,6 +305,7 @@ enum mb_status store_user_verify_password(struct store *store, int64_t id, const
         return store_fail(store, MB_AUTH, "wrong password");
     }
     enum mb_status status = MB_OK;
+    store->verified_user_id = id;
     if (crypto_password_needs_rehash(hash, store->password_strength) && !store->newer) {
         /* A failed rehash is not a failed login: the old hash still works. */
         char fresh[CRYPTO_HASH_MAX];
@@ -303,6 +319,9 @@ enum mb_status store_user_verify_password(struct store *store, int64_t id, const
 
 enum mb_status store_user_delete(struct store *store, int64_t id)
 {
+    enum mb_status status = store_authorize(store, STORE_ACTION_USER_DELETE, 0);
+    if (status != MB_OK)
+        return status;
     /* ON DELETE CASCADE removes the posts in the same transaction. */
-    return store_delete_row(store, STMT_USER_DELETE, id, "user");
+    return store_delete_row(store, STMT_USER_DELETE, id, "user", NULL);
 }
