@@ -2,6 +2,8 @@
 #   make run      build and start the TUI on the default database
 #   make test     unit, CLI and TUI tests under AddressSanitizer + UBSan
 #   make install  PREFIX=/usr/local DESTDIR=
+#   make install-shared  PREFIX=/usr/local SYSCONFDIR=/etc
+#                 STATEDIR=/var/lib/microblog SHARED_GROUP=microblog  (as root)
 #   make bench | fuzz | torture | valgrind | clean
 #
 # Missing Debian packages are installed by scripts/deps.sh (apt-get, with
@@ -12,6 +14,20 @@ DESTDIR ?=
 CC      ?= cc
 BUILD   ?= build
 VERSION := 0.1.0
+# The shared box (make install-shared): where the system configuration,
+# the database and the group live. The configuration's directory is
+# compiled into the setgid binary (MB_SYSCONFDIR, read by core/identity.c).
+SYSCONFDIR   ?= /etc
+STATEDIR     ?= /var/lib/microblog
+SHARED_GROUP ?= microblog
+
+# install-shared creates a group, root-owned files and a setgid binary:
+# refuse before building anything when that cannot work.
+ifneq ($(filter install-shared,$(MAKECMDGOALS)),)
+ifneq ($(shell id -u),0)
+$(error make install-shared must run as root (it creates the group $(SHARED_GROUP), a setgid binary and root-owned files); try: sudo make install-shared)
+endif
+endif
 
 ifeq ($(filter clean,$(MAKECMDGOALS)),)
 DEPS_STATUS := $(shell sh scripts/deps.sh >&2 && echo ok)
@@ -65,7 +81,7 @@ FUZZ_CFLAGS := $(BASE_CFLAGS) -O1 -g -fsanitize=fuzzer-no-link,address,undefined
                -fno-omit-frame-pointer
 FUZZ_OBJ := $(patsubst %.c,$(BUILD)/fuzz/%.o,$(filter-out tui/%,$(LIB_SRC)) $(GEN_SRC))
 
-.PHONY: all run test unit install bench fuzz torture valgrind clean
+.PHONY: all run test unit install install-shared bench fuzz torture valgrind clean FORCE
 .DEFAULT_GOAL := all
 
 all: microblog-tui
@@ -182,6 +198,62 @@ install: microblog-tui
 	install -m 0755 microblog-tui $(DESTDIR)$(PREFIX)/bin/microblog-tui
 	install -m 0644 docs/microblog-tui.1 $(DESTDIR)$(PREFIX)/share/man/man1/microblog-tui.1
 	install -m 0644 microblog.conf $(DESTDIR)$(PREFIX)/share/doc/microblog-tui/microblog.conf.example
+
+# The shared box: a setgid binary whose system configuration is
+# SYSCONFDIR/microblog/microblog.conf. core/identity.c is compiled afresh
+# every time (SYSCONFDIR may differ from the last install) and linked
+# before the library, so its objects win over the archive's copy.
+FORCE:
+
+$(BUILD)/shared/identity.o: core/identity.c FORCE | $(BUILD)/gen/migrations_builtin.c
+	@mkdir -p $(@D)
+	$(CC) $(RELEASE_CFLAGS) -DMB_SYSCONFDIR='"$(SYSCONFDIR)"' -c -o $@ core/identity.c
+
+$(BUILD)/shared/microblog-tui: $(BUILD)/release/cli/main.o $(BUILD)/shared/identity.o \
+                               $(BUILD)/release/libmicroblog.a
+	$(CC) -o $@ $(BUILD)/release/cli/main.o $(BUILD)/shared/identity.o \
+	    $(BUILD)/release/libmicroblog.a $(PKG_LIBS)
+
+# Installs a working shared box under exactly these paths (no DESTDIR):
+# the group, the binary root:GROUP 2755, the state directory root:GROUP
+# 2770, the database created (or upgraded) at head by the build tree's
+# ordinary, non-setgid binary, root:GROUP 0660, and the system
+# configuration root:GROUP 0640. An existing database and configuration
+# are kept: only their owner and mode are set again.
+SHARED_DB   := $(STATEDIR)/microblog.db
+SHARED_CONF := $(SYSCONFDIR)/microblog/microblog.conf
+
+install-shared: microblog-tui $(BUILD)/shared/microblog-tui
+	@getent group '$(SHARED_GROUP)' >/dev/null || { \
+	    echo "groupadd --system $(SHARED_GROUP)"; groupadd --system '$(SHARED_GROUP)'; }
+	install -d '$(PREFIX)/bin' '$(PREFIX)/share/man/man1' '$(SYSCONFDIR)/microblog'
+	install -o root -g '$(SHARED_GROUP)' -m 2755 $(BUILD)/shared/microblog-tui '$(PREFIX)/bin/microblog-tui'
+	install -m 0644 docs/microblog-tui.1 '$(PREFIX)/share/man/man1/microblog-tui.1'
+	install -d -o root -g '$(SHARED_GROUP)' -m 2770 '$(STATEDIR)'
+	@if [ -e '$(SHARED_DB)' ]; then echo "keeping $(SHARED_DB); upgrading it to head"; fi
+	env -u DATABASE_URL MICROBLOG_CONFIG=/dev/null ./microblog-tui --db '$(SHARED_DB)' db upgrade
+	chown root:'$(SHARED_GROUP)' '$(SHARED_DB)'
+	chmod 0660 '$(SHARED_DB)'
+	@if [ -e '$(SHARED_CONF)' ]; then \
+	    echo "keeping $(SHARED_CONF)"; \
+	else \
+	    echo "writing $(SHARED_CONF)"; \
+	    umask 077; { echo '# microblog-tui: the system configuration of the shared box.'; \
+	      echo '# Read by the setgid $(PREFIX)/bin/microblog-tui, and only this file:'; \
+	      echo '# users cannot override it. Keys are documented in microblog.conf.'; \
+	      echo '[microblog]'; \
+	      echo 'database = $(SHARED_DB)'; \
+	      echo ''; \
+	      echo '# Who may add, delete and rename users, delete other people'"'"'s posts,'; \
+	      echo '# import, and run db upgrade/downgrade/stamp: login names, and/or the'; \
+	      echo '# members of a Unix group. Everyone else posts and deletes as themselves.'; \
+	      echo '# admins = alice, bob'; \
+	      echo '# admin_group = microblog-admins'; \
+	    } > '$(SHARED_CONF).new' && mv '$(SHARED_CONF).new' '$(SHARED_CONF)'; \
+	fi
+	chown root:'$(SHARED_GROUP)' '$(SHARED_CONF)'
+	chmod 0640 '$(SHARED_CONF)'
+	@echo "shared box installed: users run $(PREFIX)/bin/microblog-tui; admins go in $(SHARED_CONF)"
 
 clean:
 	rm -rf $(BUILD) microblog-tui
