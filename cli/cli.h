@@ -12,6 +12,7 @@
 #include <stdio.h>
 
 #include "core/config.h"
+#include "core/identity.h"
 #include "store/store.h"
 
 #define CLI_PROGRAM "microblog-tui"
@@ -28,6 +29,7 @@ enum cli_exit {
 struct cli_context {
     const char *config_option;  /* --config FILE, or NULL */
     const char *db_option;      /* --db PATH, or NULL */
+    struct identity identity;   /* the mode and the person (core/identity) */
     struct config config;
     bool config_loaded;
 };
@@ -72,6 +74,7 @@ struct cli_command {
 extern const struct cli_command cli_db_commands[];
 extern const struct cli_command cli_user_commands[];
 extern const struct cli_command cli_post_commands[];
+extern const struct cli_command cli_admin_commands[];
 int cli_post_run(struct cli_context *context, const struct cli_args *args);
 int cli_posts_run(struct cli_context *context, const struct cli_args *args);
 extern const struct cli_option cli_post_options[];
@@ -122,6 +125,11 @@ enum cli_open_mode {
  * failure prints one line and returns CLI_EXIT_FAILURE with *out NULL. */
 int cli_open_store(struct cli_context *context, enum cli_open_mode mode,
                    const struct migration_set *migrations, struct store **out);
+
+/* Asks the store whether its person may take action (see store_authorize)
+ * before a command asks for a password or a confirmation; the store checks
+ * again when it writes. Prints the refusal; returns an exit status. */
+int cli_authorize(struct store *store, enum store_action action, int64_t owner_id);
 
 /* Parses a whole string as a decimal integer in [min, max]. */
 bool cli_parse_int64(const char *text, int64_t min, int64_t max, int64_t *out);

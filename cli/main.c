@@ -70,6 +70,11 @@ static const struct cli_command commands[] = {
         .run = cli_import_run,
     },
     {
+        .name = "admin",
+        .summary = "deployment helpers for admins (authorize an SSH key)",
+        .subcommands = cli_admin_commands,
+    },
+    {
         .name = "export",
         .summary = "print every post, oldest first, as JSON Lines",
         .max_args = 0,
@@ -80,7 +85,9 @@ static const struct cli_command commands[] = {
 
 static void print_main_usage(FILE *out)
 {
-    fprintf(out, "usage: %s [--db PATH] [--config FILE] [COMMAND [ARGS...]]\n", CLI_PROGRAM);
+    fprintf(out, "usage: %s [--db PATH] [--config FILE] [COMMAND [ARGS...]]\n"
+                 "       %s --restricted --user NAME [--db PATH] [--config FILE]\n",
+            CLI_PROGRAM, CLI_PROGRAM);
 }
 
 static void print_main_help(void)
@@ -92,6 +99,9 @@ static void print_main_help(void)
     printf("\nGlobal options (before the command):\n"
            "  --db PATH      the database file (over $DATABASE_URL and the config)\n"
            "  --config FILE  the configuration file (over $MICROBLOG_CONFIG)\n"
+           "  --restricted --user NAME\n"
+           "                 an SSH forced command: the TUI only, as NAME, without an\n"
+           "                 editor and ignoring the environment (admin authorize)\n"
            "  -h, --help     show this help and exit\n"
            "  -V, --version  print the version and exit\n"
            "\nRun '%s COMMAND --help' for a command's options; see microblog-tui(1).\n",
@@ -145,12 +155,77 @@ static int run_tui(struct cli_context *context)
     return status;
 }
 
+/* Shared mode: nothing the person controls chooses the database or the
+ * configuration. */
+static int refuse_in_shared_mode(const struct cli_context *context)
+{
+    const char *what = NULL;
+    const char *url = getenv("DATABASE_URL");
+    const char *config = getenv("MICROBLOG_CONFIG");
+    if (context->db_option != NULL)
+        what = "--db";
+    else if (context->config_option != NULL)
+        what = "--config";
+    else if (url != NULL && url[0] != '\0')
+        what = "DATABASE_URL";
+    else if (config != NULL && config[0] != '\0')
+        what = "MICROBLOG_CONFIG";
+    if (what == NULL)
+        return CLI_EXIT_OK;
+    return cli_fail("%s is not allowed in shared mode (the database and settings come "
+                    "from %s)", what, identity_system_config());
+}
+
+/* Restricted mode: the forced command of an SSH key runs the TUI and
+ * nothing else, whatever the client asked for. */
+static int enter_restricted_mode(struct cli_context *context, const char *user,
+                                 const char *command)
+{
+    struct mb_error err = { { 0 } };
+    const char *asked = getenv("SSH_ORIGINAL_COMMAND");
+    if (identity_restrict(&context->identity, user, &err) != MB_OK)
+        return cli_fail("%s", err.message);
+    if (asked != NULL && asked[0] != '\0')
+        return cli_fail("this key opens the microblog only: the command '%.200s' was not run",
+                        asked);
+    if (command != NULL)
+        return cli_fail("restricted mode runs the terminal interface only, not '%.200s'",
+                        command);
+    return CLI_EXIT_OK;
+}
+
+static int choose_mode(struct cli_context *context, bool restricted, const char *user,
+                       const char *command)
+{
+    if (context->identity.mode == IDENTITY_SHARED) {
+        if (restricted || user != NULL)
+            return cli_fail("%s is not allowed in shared mode (you are %s here)",
+                            restricted ? "--restricted" : "--user", context->identity.person);
+        return refuse_in_shared_mode(context);
+    }
+    if (user != NULL && !restricted)
+        return main_usage_error("--user only goes with", "--restricted");
+    if (restricted)
+        return enter_restricted_mode(context, user, command);
+    return CLI_EXIT_OK;
+}
+
 int main(int argc, char **argv)
 {
     struct cli_context context = { 0 };
+    struct mb_error err = { { 0 } };
+    const char *restricted_user = NULL;
+    bool restricted = false;
     int status;
     int i;
 
+    /* Before anything else: in shared mode the group is lowered at once,
+     * so the locale and everything after it are read with the person's
+     * own rights. */
+    if (identity_start(&context.identity, &err) != MB_OK) {
+        status = cli_fail("%s", err.message);
+        goto out;
+    }
     setlocale(LC_ALL, "");
     tzset();
     for (i = 1; i < argc; i++) {
@@ -164,31 +239,51 @@ int main(int argc, char **argv)
         }
         if (strcmp(word, "--help") == 0 || strcmp(word, "-h") == 0) {
             print_main_help();
-            return CLI_EXIT_OK;
+            status = CLI_EXIT_OK;
+            goto out;
         }
         if (strcmp(word, "--version") == 0 || strcmp(word, "-V") == 0) {
             printf("%s %s\n", CLI_PROGRAM, MB_VERSION);
-            return CLI_EXIT_OK;
+            status = CLI_EXIT_OK;
+            goto out;
         }
-        if (global_value(argc, argv, &i, "--db", &value)) {
-            if (value == NULL || value[0] == '\0')
-                return main_usage_error("missing PATH after", "--db");
+        if (strcmp(word, "--restricted") == 0) {
+            restricted = true;
+        } else if (global_value(argc, argv, &i, "--user", &value)) {
+            if (value == NULL || value[0] == '\0') {
+                status = main_usage_error("missing NAME after", "--user");
+                goto out;
+            }
+            restricted_user = value;
+        } else if (global_value(argc, argv, &i, "--db", &value)) {
+            if (value == NULL || value[0] == '\0') {
+                status = main_usage_error("missing PATH after", "--db");
+                goto out;
+            }
             context.db_option = value;
         } else if (global_value(argc, argv, &i, "--config", &value)) {
-            if (value == NULL || value[0] == '\0')
-                return main_usage_error("missing FILE after", "--config");
+            if (value == NULL || value[0] == '\0') {
+                status = main_usage_error("missing FILE after", "--config");
+                goto out;
+            }
             context.config_option = value;
         } else {
-            return main_usage_error("unknown option", word);
+            status = main_usage_error("unknown option", word);
+            goto out;
         }
     }
 
+    status = choose_mode(&context, restricted, restricted_user, i < argc ? argv[i] : NULL);
+    if (status != CLI_EXIT_OK)
+        goto out;
     if (i >= argc)
         status = run_tui(&context);
     else
         status = cli_dispatch(&context, commands, CLI_PROGRAM, argc - i, argv + i);
+out:
     if (context.config_loaded)
         config_free(&context.config);
+    identity_free(&context.identity);
     if (fflush(stdout) != 0 && status == CLI_EXIT_OK)
         status = cli_fail("cannot write the output");
     return status;

@@ -1,18 +1,37 @@
 /* Opening the store the way every command does: the configuration (loaded
- * once, on first need), the database path, the migration policy and the
- * notices the store prints while opening. */
+ * once, on first need), the database path, the migration policy, the
+ * notices the store prints while opening, and who the store acts for. In
+ * shared mode the configuration is the system's alone and the shared group
+ * is held only while it and the database are opened. */
 #include "cli/cli.h"
 
 #include <stdlib.h>
 
 /* ---- configuration and the store ------------------------------------- */
 
+/* Shared mode: the system configuration, read with the group (it is
+ * root:GROUP 0640), and nothing the person chose. */
+static enum mb_status load_system_config(struct cli_context *context, struct mb_error *err)
+{
+    config_defaults(&context->config);
+    identity_raise(&context->identity);
+    enum mb_status status = config_load_file(&context->config, identity_system_config(), err);
+    identity_lower(&context->identity);
+    if (status == MB_OK && context->config.database == NULL)
+        status = mb_fail(err, MB_CONFIG, "%s names no database", identity_system_config());
+    return status;
+}
+
 int cli_load_config(struct cli_context *context)
 {
     if (context->config_loaded)
         return CLI_EXIT_OK;
     struct mb_error err = { { 0 } };
-    enum mb_status status = config_load(&context->config, context->config_option, &err);
+    enum mb_status status;
+    if (context->identity.mode == IDENTITY_SHARED)
+        status = load_system_config(context, &err);
+    else
+        status = config_load(&context->config, context->config_option, &err);
     context->config_loaded = true;
     if (status != MB_OK)
         return cli_fail("%s", err.message[0] ? err.message : mb_status_message(status));
@@ -45,12 +64,21 @@ int cli_open_store(struct cli_context *context, enum cli_open_mode mode,
     status = config_database_path(&context->config, context->db_option, &path, &err);
     if (status != MB_OK)
         goto fail;
-    status = config_make_parent_dirs(path, &err);
+    /* The shared database exists (make install-shared made it): never
+     * create directories with the group. */
+    if (context->identity.mode != IDENTITY_SHARED)
+        status = config_make_parent_dirs(path, &err);
     if (status != MB_OK)
         goto fail;
 
+    const struct identity *identity = &context->identity;
     struct store_options options = {
         .path = path,
+        .mode = identity->mode == IDENTITY_SHARED       ? STORE_MODE_SHARED
+                : identity->mode == IDENTITY_RESTRICTED ? STORE_MODE_RESTRICTED
+                                                        : STORE_MODE_PERSONAL,
+        .person = identity->person,
+        .person_is_admin = identity_is_admin(identity, &context->config),
         .busy_timeout_ms = context->config.busy_timeout_ms,
         .password_strength = context->config.password_strength,
         .migrations = migrations,
@@ -67,9 +95,20 @@ int cli_open_store(struct cli_context *context, enum cli_open_mode mode,
         options.migrate = STORE_MIGRATE_NONE;
         options.notice = notice_stdout;
     }
+    identity_raise(identity);
     status = store_open(&options, out, &err);
-    if (status != MB_OK)
+    /* The db commands (admins only: the store refuses anyone else) keep
+     * the group for the backups they write beside the database; every
+     * other command gives it up for good before it reads a file, starts
+     * the TUI or runs an editor. */
+    if (status == MB_OK && mode != CLI_OPEN_REVISIONS)
+        status = identity_drop_for_good(&context->identity, &err);
+    if (mode != CLI_OPEN_REVISIONS)
+        identity_lower(identity);
+    if (status != MB_OK) {
+        store_close(*out);
         goto fail;
+    }
     free(path);
     return CLI_EXIT_OK;
 fail:
@@ -78,3 +117,10 @@ fail:
     return cli_fail("%s", err.message[0] ? err.message : mb_status_message(status));
 }
 
+
+int cli_authorize(struct store *store, enum store_action action, int64_t owner_id)
+{
+    if (store_authorize(store, action, owner_id) != MB_OK)
+        return cli_fail("%s", store_error(store));
+    return CLI_EXIT_OK;
+}

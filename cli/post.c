@@ -86,28 +86,48 @@ static char *join_words(char **words, int count)
     return text;
 }
 
-/* A user with a password must give it before posting. */
-static int authenticate(struct store *store, const struct user *user, bool from_stdin)
+/* The author's password, for a user that has one: asked on a terminal
+ * or read from stdin. */
+static int ask_password(const struct user *user, bool from_stdin, char **password)
+{
+    *password = NULL;
+    if (!from_stdin && !cli_stdin_is_tty()) {
+        char *clean = text_sanitize(user->username, strlen(user->username), 0);
+        int status = cli_fail("user '%s' has a password: give it with --password-stdin", clean);
+        free(clean);
+        return status;
+    }
+    return cli_read_password(from_stdin, false, user->username, password);
+}
+
+/* Decides the author through the store's one rule (store_author_resolve):
+ * --as NAME or the configured user in personal mode, the person in the
+ * shared modes. The default author is created with the post, in one
+ * transaction (*in_batch is then set). */
+static int choose_author(struct store *store, const char *as, const char *default_name,
+                         bool password_stdin, struct user *user, bool *created,
+                         bool *in_batch)
 {
     char *password = NULL;
-    char *clean = text_sanitize(user->username, strlen(user->username), 0);
-    int status;
-    if (!from_stdin && !cli_stdin_is_tty()) {
-        status = cli_fail("user '%s' has a password: give it with --password-stdin", clean);
-        goto out;
+    enum mb_status found = store_author_resolve(store, as, default_name, false, NULL, user,
+                                                NULL);
+    if (found == MB_PASSWORD) {
+        int asked = ask_password(user, password_stdin, &password);
+        if (asked != CLI_EXIT_OK)
+            return asked;
+        store_user_clear(user);
+        found = store_author_resolve(store, as, default_name, false, password, user, NULL);
+        cli_password_free(password);
+    } else if (found == MB_NOT_FOUND && as == NULL) {
+        if (store_batch_begin(store) != MB_OK)
+            return cli_fail("%s", store_error(store));
+        *in_batch = true;
+        store_user_clear(user);
+        found = store_author_resolve(store, NULL, default_name, true, NULL, user, created);
     }
-    status = cli_read_password(from_stdin, false, user->username, &password);
-    if (status != CLI_EXIT_OK)
-        goto out;
-    enum mb_status result = store_user_verify_password(store, user->id, password);
-    if (result == MB_AUTH)
-        status = cli_fail("wrong password for '%s'", clean);
-    else if (result != MB_OK)
-        status = cli_fail("%s", store_error(store));
-out:
-    cli_password_free(password);
-    free(clean);
-    return status;
+    if (found != MB_OK)
+        return cli_fail("%s", store_error(store));
+    return CLI_EXIT_OK;
 }
 
 int cli_post_run(struct cli_context *context, const struct cli_args *args)
@@ -141,37 +161,18 @@ int cli_post_run(struct cli_context *context, const struct cli_args *args)
     if (status != CLI_EXIT_OK)
         goto out;
     const char *author = as ? as : context->config.user;
-    if (store_validate_username(author, &err) != MB_OK) {
+    if (context->identity.mode == IDENTITY_PERSONAL &&
+        store_validate_username(author, &err) != MB_OK) {
         status = cli_fail("%s", err.message);
         goto out;
     }
     status = cli_open_store(context, CLI_OPEN_DATA, NULL, &store);
     if (status != CLI_EXIT_OK)
         goto out;
-
-    enum mb_status found = store_user_get(store, author, &user);
-    if (found == MB_NOT_FOUND && as != NULL) {
-        status = cli_fail("no user '%s'", as);
+    status = choose_author(store, as, context->config.user, password_stdin, &user, &created,
+                           &in_batch);
+    if (status != CLI_EXIT_OK)
         goto out;
-    } else if (found == MB_OK && user.has_password) {
-        status = authenticate(store, &user, password_stdin);
-        if (status != CLI_EXIT_OK)
-            goto out;
-    } else if (found == MB_NOT_FOUND) {
-        /* The default author is created with the post, in one transaction. */
-        if (store_batch_begin(store) != MB_OK) {
-            status = cli_fail("%s", store_error(store));
-            goto out;
-        }
-        in_batch = true;
-        if (store_user_ensure(store, author, &user, &created) != MB_OK) {
-            status = cli_fail("%s", store_error(store));
-            goto out;
-        }
-    } else if (found != MB_OK) {
-        status = cli_fail("%s", store_error(store));
-        goto out;
-    }
     if (store_post_add(store, user.id, body, 0, &id) != MB_OK) {
         status = cli_fail("%s", store_error(store));
         goto out;
@@ -259,6 +260,8 @@ static int post_del(struct cli_context *context, const struct cli_args *args)
     if (status != CLI_EXIT_OK)
         goto out;
     status = get_post(store, id, &post);
+    if (status == CLI_EXIT_OK)
+        status = cli_authorize(store, STORE_ACTION_POST_DELETE, post.user_id);
     if (status != CLI_EXIT_OK)
         goto out;
     if (!cli_flag(args, "--yes")) {

@@ -169,7 +169,7 @@ int cli_import_run(struct cli_context *context, const struct cli_args *args)
     status = cli_open_store(context, CLI_OPEN_DATA, NULL, &store);
     if (status != CLI_EXIT_OK)
         goto out;
-    if (store_batch_begin(store) != MB_OK) {
+    if (store_import_begin(store) != MB_OK) {
         status = cli_fail("%s", store_error(store));
         goto out;
     }

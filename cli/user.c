@@ -102,6 +102,9 @@ static int user_add(struct cli_context *context, const struct cli_args *args)
     status = cli_open_store(context, CLI_OPEN_DATA, NULL, &store);
     if (status != CLI_EXIT_OK)
         goto out;
+    status = cli_authorize(store, STORE_ACTION_USER_ADD, 0);
+    if (status != CLI_EXIT_OK)
+        goto out;
     /* Say so before asking for a password that could not be used. */
     if (store_user_get(store, username, &existing) == MB_OK) {
         status = cli_fail("username '%s' is taken", username);
@@ -220,6 +223,8 @@ static int user_passwd(struct cli_context *context, const struct cli_args *args)
     if (status != CLI_EXIT_OK)
         goto out;
     status = find_user(store, args->positional[0], &user);
+    if (status == CLI_EXIT_OK)
+        status = cli_authorize(store, STORE_ACTION_USER_PASSWORD, user.id);
     if (status != CLI_EXIT_OK)
         goto out;
     if (!cli_flag(args, "--no-password") && !cli_flag(args, "--password-stdin")
@@ -253,6 +258,8 @@ static int user_del(struct cli_context *context, const struct cli_args *args)
     if (status != CLI_EXIT_OK)
         goto out;
     status = find_user(store, args->positional[0], &user);
+    if (status == CLI_EXIT_OK)
+        status = cli_authorize(store, STORE_ACTION_USER_DELETE, user.id);
     if (status != CLI_EXIT_OK)
         goto out;
     char *clean = text_sanitize(user.username, strlen(user.username), 0);
