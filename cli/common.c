@@ -370,60 +370,20 @@ bool cli_parse_utc_time(const char *text, int64_t *out)
 
 /* ---- JSON ------------------------------------------------------------ */
 
-/* Decodes one UTF-8 sequence at s (n bytes left); returns its length, or 0
- * when it is not valid (overlong, surrogate, beyond U+10FFFF, truncated). */
-static size_t utf8_decode(const unsigned char *s, size_t n, uint32_t *cp)
-{
-    if (s[0] < 0x80) {
-        *cp = s[0];
-        return 1;
-    }
-    size_t length;
-    uint32_t value, min;
-    if ((s[0] & 0xE0) == 0xC0) {
-        length = 2, value = s[0] & 0x1F, min = 0x80;
-    } else if ((s[0] & 0xF0) == 0xE0) {
-        length = 3, value = s[0] & 0x0F, min = 0x800;
-    } else if ((s[0] & 0xF8) == 0xF0) {
-        length = 4, value = s[0] & 0x07, min = 0x10000;
-    } else {
-        return 0;
-    }
-    if (n < length)
-        return 0;
-    for (size_t i = 1; i < length; i++) {
-        if ((s[i] & 0xC0) != 0x80)
-            return 0;
-        value = (value << 6) | (s[i] & 0x3F);
-    }
-    if (value < min || value > 0x10FFFF || (value >= 0xD800 && value <= 0xDFFF))
-        return 0;
-    *cp = value;
-    return length;
-}
-
-static bool json_must_escape(uint32_t cp)
-{
-    return cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp <= 0x9F)
-        || cp == 0x2028 || cp == 0x2029 || cp == 0x061C || cp == 0x200E || cp == 0x200F
-        || (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069)
-        || cp == 0xFEFF;
-}
-
+/* Strings go through core/text's decoder and list: every dangerous code
+ * point (text_danger, all classes) is escaped, so what validation refuses
+ * in a name and what a terminal would act on never appears raw; U+2028 and
+ * U+2029 also end lines in JavaScript. Each maximal ill-formed subsequence
+ * becomes one \ufffd, as on a terminal. */
 void cli_print_json_string(FILE *out, const char *s)
 {
-    const unsigned char *p = (const unsigned char *)s;
     size_t n = strlen(s);
     putc('"', out);
     while (n > 0) {
-        uint32_t cp;
-        size_t length = utf8_decode(p, n, &cp);
-        if (length == 0) {
-            fputs("\\ufffd", out);
-            p++, n--;
-            continue;
-        }
+        int32_t cp;
+        size_t length = text_decode(s, n, &cp);
         switch (cp) {
+        case -1: fputs("\\ufffd", out); break;
         case '"': fputs("\\\"", out); break;
         case '\\': fputs("\\\\", out); break;
         case '\n': fputs("\\n", out); break;
@@ -432,12 +392,12 @@ void cli_print_json_string(FILE *out, const char *s)
         case '\b': fputs("\\b", out); break;
         case '\f': fputs("\\f", out); break;
         default:
-            if (json_must_escape(cp))
+            if (text_danger(cp) != TEXT_SAFE)
                 fprintf(out, "\\u%04x", (unsigned)cp);
             else
-                fwrite(p, 1, length, out);
+                fwrite(s, 1, length, out);
         }
-        p += length, n -= length;
+        s += length, n -= length;
     }
     putc('"', out);
 }

@@ -1,12 +1,14 @@
-/* UTF-8 text for a terminal: a strict decoder, code-point counting, the
+/* UTF-8 text for a terminal: the program's one strict decoder (and an
+ * encoder), its one list of dangerous code points, code-point counting, the
  * sanitizer every user- or database-supplied string passes through before
  * it is printed, and display widths, fitting and wrapping by grapheme
- * cluster. Unicode properties (grapheme breaks, widths, categories) come
- * from utf8proc; the decoder is our own because the sanitizer needs the
- * length of each maximal ill-formed subsequence (Unicode 3.9, "U+FFFD
- * substitution of maximal subparts"), which utf8proc_iterate does not
- * report. Every function takes a length and reads nothing beyond it, so
- * inputs need not be NUL-terminated: they are fuzzed with libFuzzer. */
+ * cluster. Unicode properties (grapheme breaks, widths, categories) and
+ * encoding come from utf8proc; the decoder is our own because the sanitizer
+ * needs the length of each maximal ill-formed subsequence (Unicode 3.9,
+ * "U+FFFD substitution of maximal subparts"), which utf8proc_iterate does
+ * not report (the unit tests hold the two to the same verdicts). Every
+ * function takes a length and reads nothing beyond it, so inputs need not
+ * be NUL-terminated: they are fuzzed with libFuzzer. */
 #include "core/text.h"
 
 #include <stdint.h>
@@ -19,12 +21,9 @@
 #define REPLACEMENT_CHARACTER 0xFFFD
 #define VARIATION_SELECTOR_16 0xFE0F
 
-/* Decodes one unit at s (len > 0). Returns the number of bytes it spans
- * (at least 1) and stores the code point in *cp, or -1 when those bytes
- * are a maximal ill-formed subsequence, to be shown as one U+FFFD. The
- * ranges are Table 3-7 of the Unicode standard, which excludes overlongs
- * (C0, C1, E0 80..9F, F0 80..8F), surrogates (ED A0..BF) and everything
- * above U+10FFFF (F4 90.., F5..FF). */
+/* The ranges are Table 3-7 of the Unicode standard, which excludes
+ * overlongs (C0, C1, E0 80..9F, F0 80..8F), surrogates (ED A0..BF) and
+ * everything above U+10FFFF (F4 90.., F5..FF). */
 static size_t decode(const unsigned char *s, size_t len, int32_t *cp)
 {
     unsigned char lead = s[0];
@@ -82,6 +81,49 @@ static size_t decode_or_replacement(const unsigned char *s, size_t len, int32_t 
     return n;
 }
 
+size_t text_decode(const char *s, size_t len, int32_t *codepoint)
+{
+    if (s == NULL || len == 0) {
+        *codepoint = -1;
+        return 0;
+    }
+    return decode((const unsigned char *)s, len, codepoint);
+}
+
+size_t text_encode(int32_t codepoint, char out[4])
+{
+    if (!utf8proc_codepoint_valid(codepoint))
+        return 0;
+    utf8proc_ssize_t n = utf8proc_encode_char(codepoint, (utf8proc_uint8_t *)out);
+    return n > 0 ? (size_t)n : 0;
+}
+
+/* The one list (see enum text_danger for why each is here), in order. */
+static const struct {
+    int32_t first, last;
+    enum text_danger danger;
+} dangerous[] = {
+    { 0x0000, 0x001F, TEXT_DANGER_CONTROL },
+    { 0x007F, 0x009F, TEXT_DANGER_CONTROL },
+    { 0x061C, 0x061C, TEXT_DANGER_BIDI },
+    { 0x200E, 0x200F, TEXT_DANGER_BIDI },
+    { 0x2028, 0x2029, TEXT_DANGER_SEPARATOR },
+    { 0x202A, 0x202E, TEXT_DANGER_BIDI },
+    { 0x2066, 0x2069, TEXT_DANGER_BIDI },
+    { 0xFEFF, 0xFEFF, TEXT_DANGER_BYTE_ORDER_MARK },
+};
+
+enum text_danger text_danger(int32_t codepoint)
+{
+    for (size_t i = 0; i < sizeof dangerous / sizeof dangerous[0]; i++) {
+        if (codepoint < dangerous[i].first)
+            break;
+        if (codepoint <= dangerous[i].last)
+            return dangerous[i].danger;
+    }
+    return TEXT_SAFE;
+}
+
 bool text_utf8_valid(const char *s, size_t len)
 {
     size_t count;
@@ -103,18 +145,6 @@ bool text_codepoints(const char *s, size_t len, size_t *count)
     }
     *count = n;
     return true;
-}
-
-/* The controls a terminal may act on: C0 (ESC starts escape sequences),
- * DEL, C1 (U+009B is CSI, U+009D OSC, U+0090 DCS on terminals that accept
- * 8-bit controls) and the bidi controls that can reorder what is shown
- * around them ("Trojan Source"). */
-static bool is_dangerous(int32_t cp)
-{
-    if (cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp <= 0x9F))
-        return true;
-    return cp == 0x061C || cp == 0x200E || cp == 0x200F ||
-           (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069);
 }
 
 /* The one pass behind text_sanitize and text_is_clean: returns the length
@@ -144,7 +174,7 @@ static size_t sanitize_pass(const unsigned char *s, size_t len, unsigned flags,
         } else if (cp == '\r') {
             emit_len = 0;
             *changed = true;
-        } else if (cp < 0 || is_dangerous(cp)) {
+        } else if (cp < 0 || (text_danger(cp) & TEXT_DANGER_TERMINAL)) {
             emit = replacement;
             emit_len = 3;
             *changed = true;

@@ -1,47 +1,34 @@
 /* The rules for usernames, emails and post bodies, checked in C before
  * anything reaches SQL (SQLite's length() stops at a NUL and does not check
- * UTF-8). Lengths are Unicode code points of valid UTF-8. */
+ * UTF-8). Lengths are Unicode code points of valid UTF-8. What is dangerous
+ * comes from core/text's one list (text_danger): names and emails refuse
+ * all of it, bodies its controls other than '\n' and '\t' (a bidi mark
+ * is ordinary in right-to-left writing; the sanitizer and JSON neutralise
+ * it on the way out). Spaces are this file's own rule. */
 #include "store/store.h"
 
 #include <string.h>
 
 #include "core/text.h"
 
-/* Decodes one code point of valid UTF-8 (validity checked beforehand). */
-static unsigned decode(const unsigned char *s, size_t *len)
+/* The code point at *p, before end, through core/text's one decoder;
+ * moves *p past it. The text is valid UTF-8 (check_text came first). */
+static int32_t next_codepoint(const char **p, const char *end)
 {
-    if (s[0] < 0x80) {
-        *len = 1;
-        return s[0];
-    }
-    if (s[0] < 0xE0) {
-        *len = 2;
-        return ((s[0] & 0x1Fu) << 6) | (s[1] & 0x3Fu);
-    }
-    if (s[0] < 0xF0) {
-        *len = 3;
-        return ((s[0] & 0x0Fu) << 12) | ((s[1] & 0x3Fu) << 6) | (s[2] & 0x3Fu);
-    }
-    *len = 4;
-    return ((s[0] & 0x07u) << 18) | ((s[1] & 0x3Fu) << 12) | ((s[2] & 0x3Fu) << 6) |
-           (s[3] & 0x3Fu);
+    int32_t c;
+    *p += text_decode(*p, (size_t)(end - *p), &c);
+    return c;
 }
 
-static bool is_control(unsigned c)
+/* Spaces, visible or not: none in a name, and a body of nothing else is
+ * empty. Unicode's space separators (category Zs: test_text holds this to
+ * utf8proc's table), U+200B ZERO WIDTH SPACE, U+FEFF ZERO WIDTH NO-BREAK
+ * SPACE, tab and newline. */
+static bool is_space(int32_t c)
 {
-    return c < 0x20 || c == 0x7F || (c >= 0x80 && c <= 0x9F);
-}
-
-static bool is_bidi_control(unsigned c)
-{
-    return c == 0x061C || c == 0x200E || c == 0x200F || (c >= 0x202A && c <= 0x202E) ||
-           (c >= 0x2066 && c <= 0x2069);
-}
-
-static bool is_space(unsigned c)
-{
-    return c == ' ' || c == '\t' || c == '\n' || c == 0xA0 || c == 0x3000 ||
-           (c >= 0x2000 && c <= 0x200B) || c == 0x202F || c == 0x205F || c == 0xFEFF;
+    return c == ' ' || c == '\t' || c == '\n' || c == 0xA0 || c == 0x1680 ||
+           (c >= 0x2000 && c <= 0x200B) || c == 0x202F || c == 0x205F || c == 0x3000 ||
+           c == 0xFEFF;
 }
 
 /* Checks UTF-8 and length; `what` names the field in messages. */
@@ -68,17 +55,15 @@ enum mb_status store_validate_username(const char *username, struct mb_error *er
                                        err);
     if (status != MB_OK)
         return status;
-    const unsigned char *p = (const unsigned char *)username;
+    const char *p = username, *end = username + strlen(username);
     bool all_digits = true;
-    while (*p != '\0') {
-        size_t n;
-        unsigned c = decode(p, &n);
-        if (is_control(c) || is_bidi_control(c) || is_space(c))
+    while (p < end) {
+        int32_t c = next_codepoint(&p, end);
+        if (text_danger(c) != TEXT_SAFE || is_space(c))
             return mb_fail(err, MB_INVALID,
                            "the username may not contain spaces or control characters");
         if (c < '0' || c > '9')
             all_digits = false;
-        p += n;
     }
     if (all_digits)
         return mb_fail(err, MB_INVALID, "the username may not be only digits (ids are)");
@@ -91,17 +76,15 @@ enum mb_status store_validate_email(const char *email, struct mb_error *err)
     enum mb_status status = check_text(email, "the email", STORE_EMAIL_MAX, &count, err);
     if (status != MB_OK)
         return status;
-    const unsigned char *p = (const unsigned char *)email;
+    const char *p = email, *end = email + strlen(email);
     size_t ats = 0;
-    while (*p != '\0') {
-        size_t n;
-        unsigned c = decode(p, &n);
-        if (is_control(c) || is_bidi_control(c) || is_space(c))
+    while (p < end) {
+        int32_t c = next_codepoint(&p, end);
+        if (text_danger(c) != TEXT_SAFE || is_space(c))
             return mb_fail(err, MB_INVALID,
                            "the email may not contain spaces or control characters");
         if (c == '@')
             ats++;
-        p += n;
     }
     const char *at = strchr(email, '@');
     if (ats != 1 || at == email || at[1] == '\0')
@@ -115,17 +98,15 @@ enum mb_status store_validate_body(const char *body, struct mb_error *err)
     enum mb_status status = check_text(body, "the post", STORE_BODY_MAX, &count, err);
     if (status != MB_OK)
         return status;
-    const unsigned char *p = (const unsigned char *)body;
+    const char *p = body, *end = body + strlen(body);
     bool blank = true;
-    while (*p != '\0') {
-        size_t n;
-        unsigned c = decode(p, &n);
-        if (is_control(c) && c != '\n' && c != '\t')
+    while (p < end) {
+        int32_t c = next_codepoint(&p, end);
+        if (text_danger(c) == TEXT_DANGER_CONTROL && c != '\n' && c != '\t')
             return mb_fail(err, MB_INVALID,
-                           "the post contains a control character (U+%04X)", c);
+                           "the post contains a control character (U+%04X)", (unsigned)c);
         if (blank && !is_space(c))
             blank = false;
-        p += n;
     }
     if (blank)
         return mb_fail(err, MB_INVALID, "the post is empty");

@@ -66,32 +66,17 @@ void edit_buffer_insert(struct edit_buffer *buffer, const char *text, size_t len
     buffer->cursor += length;
 }
 
-bool edit_buffer_insert_codepoint(struct edit_buffer *buffer, unsigned long cp)
+bool edit_buffer_insert_codepoint(struct edit_buffer *buffer, unsigned long codepoint)
 {
     char utf8[4];
-    size_t n;
-    if ((cp < 0x20 && cp != '\n') || (cp >= 0x7f && cp < 0xa0) ||
-        (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
+    if (codepoint > 0x10FFFF)
         return false;
-    if (cp < 0x80) {
-        utf8[0] = (char)cp;
-        n = 1;
-    } else if (cp < 0x800) {
-        utf8[0] = (char)(0xc0 | (cp >> 6));
-        utf8[1] = (char)(0x80 | (cp & 0x3f));
-        n = 2;
-    } else if (cp < 0x10000) {
-        utf8[0] = (char)(0xe0 | (cp >> 12));
-        utf8[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
-        utf8[2] = (char)(0x80 | (cp & 0x3f));
-        n = 3;
-    } else {
-        utf8[0] = (char)(0xf0 | (cp >> 18));
-        utf8[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
-        utf8[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
-        utf8[3] = (char)(0x80 | (cp & 0x3f));
-        n = 4;
-    }
+    int32_t cp = (int32_t)codepoint;
+    if (text_danger(cp) == TEXT_DANGER_CONTROL && cp != '\n')
+        return false;
+    size_t n = text_encode(cp, utf8);
+    if (n == 0)
+        return false;
     edit_buffer_insert(buffer, utf8, n);
     return true;
 }
@@ -221,12 +206,12 @@ bool edit_buffer_kill_word(struct edit_buffer *buffer)
 size_t edit_buffer_codepoints(const struct edit_buffer *buffer)
 {
     size_t count = 0;
-    if (text_codepoints(buffer->text, buffer->length, &count))
-        return count;
-    /* Unreachable with whole characters inserted; count lead bytes. */
-    for (size_t i = 0; i < buffer->length; i++)
-        if (((unsigned char)buffer->text[i] & 0xc0) != 0x80)
-            count++;
+    /* Text from an editor may hold ill-formed bytes: each maximal
+     * ill-formed subsequence counts as the one U+FFFD it is shown as. */
+    for (size_t i = 0; i < buffer->length; count++) {
+        int32_t cp;
+        i += text_decode(buffer->text + i, buffer->length - i, &cp);
+    }
     return count;
 }
 

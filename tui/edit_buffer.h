@@ -29,9 +29,10 @@ void edit_buffer_set(struct edit_buffer *buffer, const char *text, size_t length
 /* Inserts text[0..length) at the cursor and moves the cursor after it. */
 void edit_buffer_insert(struct edit_buffer *buffer, const char *text, size_t length);
 
-/* Inserts one code point (encoded as UTF-8) at the cursor. Refuses (false)
- * control characters other than '\n', surrogates and values beyond
- * U+10FFFF. */
+/* Inserts one code point (encoded as UTF-8 by core/text) at the cursor.
+ * Refuses (false) the controls of core/text's list (C0, DEL, C1) other
+ * than '\n', surrogates and values beyond U+10FFFF; the store would refuse
+ * the same controls in a post. */
 bool edit_buffer_insert_codepoint(struct edit_buffer *buffer, unsigned long codepoint);
 
 /* Each returns true when the text or the cursor changed. */
@@ -48,7 +49,8 @@ bool edit_buffer_kill_to_start(struct edit_buffer *buffer);
 /* Ctrl-W: the whitespace before the cursor, then the word before that. */
 bool edit_buffer_kill_word(struct edit_buffer *buffer);
 
-/* Code points in the text, the unit the store's 140 limit counts. */
+/* Code points in the text, the unit the store's 140 limit counts (an
+ * ill-formed byte sequence counts as the one U+FFFD it is shown as). */
 size_t edit_buffer_codepoints(const struct edit_buffer *buffer);
 
 /* True when the text holds nothing but whitespace. */

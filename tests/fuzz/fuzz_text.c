@@ -1,6 +1,7 @@
-/* Fuzz target: UTF-8 validation, sanitizing, widths and wrapping. The
- * sanitized text must be valid UTF-8 free of anything a terminal would
- * obey, and no wrapped line may be wider than asked. */
+/* Fuzz target: the decoder, UTF-8 validation, sanitizing, widths and
+ * wrapping. Every well-formed unit the decoder reads must encode back to
+ * the same bytes; the sanitized text must be valid UTF-8 free of anything
+ * a terminal would obey, and no wrapped line may be wider than asked. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +16,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     size_t count = 0;
     bool valid = text_utf8_valid(s, size);
     if (text_codepoints(s, size, &count) != valid)
+        abort();
+    bool all_well_formed = true;
+    for (size_t i = 0; i < size;) {
+        int32_t cp;
+        char utf8[4];
+        size_t n = text_decode(s + i, size - i, &cp);
+        if (n == 0 || n > size - i)
+            abort();
+        if (cp >= 0 && (text_encode(cp, utf8) != n || memcmp(utf8, s + i, n) != 0))
+            abort();
+        all_well_formed &= cp >= 0;
+        i += n;
+    }
+    if (all_well_formed != valid)
         abort();
     for (unsigned flags = 0; flags <= TEXT_KEEP_NEWLINES; flags += TEXT_KEEP_NEWLINES) {
         char *clean = text_sanitize(s, size, flags);

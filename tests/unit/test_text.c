@@ -1,6 +1,9 @@
 /* Unit tests for core/text: what counts as valid UTF-8 and as one
- * character (the 140-character rule is counted in code points), what the
- * sanitizer lets through to a terminal, and how wide text is drawn and
+ * character (the 140-character rule is counted in code points), the one
+ * decoder and encoder (held to utf8proc's verdicts), the one list of
+ * dangerous code points and every caller of it (the store's validation,
+ * the CLI's JSON, the sanitizer, the compose box) against each other, what
+ * the sanitizer lets through to a terminal, and how wide text is drawn and
  * wrapped. Inputs are passed with explicit lengths and, where it matters,
  * without a terminating NUL, as the fuzzers will pass them. */
 #include <setjmp.h>
@@ -12,8 +15,12 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <utf8proc.h>
 
+#include "cli/cli.h"
 #include "core/text.h"
+#include "store/store.h"
+#include "tui/edit_buffer.h"
 
 #define GRINNING "\xF0\x9F\x98\x80"               /* U+1F600 */
 #define FAMILY "\xF0\x9F\x91\xA8\xE2\x80\x8D\xF0\x9F\x91\xA9\xE2\x80\x8D\xF0\x9F\x91\xA7"
@@ -134,6 +141,227 @@ static void test_length_bounds_the_input(void **state)
     free(copy);
     assert_true(text_utf8_valid(NULL, 0));
 }
+
+/* ---- the one decoder and encoder ------------------------------------- */
+
+/* text_decode against utf8proc_iterate on s[0..len): the same code point
+ * when the whole input is one well-formed character, an error otherwise. */
+static void assert_decoders_agree(const unsigned char *s, size_t len)
+{
+    int32_t ours = 0;
+    utf8proc_int32_t theirs = 0;
+    size_t used = text_decode((const char *)s, len, &ours);
+    utf8proc_ssize_t n = utf8proc_iterate(s, (utf8proc_ssize_t)len, &theirs);
+    bool ours_whole = ours >= 0 && used == len;
+    bool theirs_whole = n == (utf8proc_ssize_t)len && theirs >= 0;
+    assert_true(used >= 1 && used <= len);
+    if (ours_whole != theirs_whole || (ours_whole && ours != theirs))
+        fail_msg("%02X %02X %02X %02X (%zu bytes): text_decode %d in %zu bytes, "
+                 "utf8proc_iterate %d in %zd", s[0], len > 1 ? s[1] : 0, len > 2 ? s[2] : 0,
+                 len > 3 ? s[3] : 0, len, (int)ours, used, (int)theirs, (ssize_t)n);
+}
+
+static void test_decoder_agrees_with_utf8proc(void **state)
+{
+    (void)state;
+    unsigned char s[4];
+    static const unsigned char tails[] = { 0x00, 0x41, 0x7F, 0x80, 0x8F, 0x90, 0x9F,
+                                           0xA0, 0xBF, 0xC0, 0xF4, 0xFF };
+    /* Every sequence of one, two and three bytes... */
+    for (unsigned a = 0; a < 256; a++) {
+        s[0] = (unsigned char)a;
+        assert_decoders_agree(s, 1);
+        for (unsigned b = 0; b < 256; b++) {
+            s[1] = (unsigned char)b;
+            assert_decoders_agree(s, 2);
+            if (a < 0xE0 || a > 0xEF)
+                continue; /* three bytes only matter after a three-byte lead */
+            for (unsigned c = 0; c < 256; c++) {
+                s[2] = (unsigned char)c;
+                assert_decoders_agree(s, 3);
+            }
+        }
+    }
+    /* ...and four, after every four-byte lead and beyond. */
+    for (unsigned a = 0xF0; a < 256; a++)
+        for (unsigned b = 0; b < 256; b++)
+            for (size_t c = 0; c < sizeof tails; c++)
+                for (size_t d = 0; d < sizeof tails; d++) {
+                    s[0] = (unsigned char)a, s[1] = (unsigned char)b;
+                    s[2] = tails[c], s[3] = tails[d];
+                    assert_decoders_agree(s, 4);
+                }
+}
+
+static void test_decoder_reports_maximal_subparts(void **state)
+{
+    (void)state;
+    int32_t cp = 0;
+    assert_int_equal(text_decode("\xE6\x97" "a", 3, &cp), 2);
+    assert_int_equal(cp, -1);
+    assert_int_equal(text_decode("\xC0\xAF", 2, &cp), 1);
+    assert_int_equal(cp, -1);
+    assert_int_equal(text_decode("\xF0\x9F\x98", 3, &cp), 3);
+    assert_int_equal(cp, -1);
+    assert_int_equal(text_decode("\xED\xA0\x80", 3, &cp), 1); /* a surrogate */
+    assert_int_equal(cp, -1);
+    assert_int_equal(text_decode(GRINNING "x", 5, &cp), 4);
+    assert_int_equal(cp, 0x1F600);
+    assert_int_equal(text_decode("", 0, &cp), 0);
+    assert_int_equal(cp, -1);
+}
+
+static void test_encoder_round_trips_every_code_point(void **state)
+{
+    (void)state;
+    char out[4];
+    for (int32_t cp = 0; cp <= 0x10FFFF; cp++) {
+        size_t n = text_encode(cp, out);
+        if (cp >= 0xD800 && cp <= 0xDFFF) {
+            assert_int_equal(n, 0);
+            continue;
+        }
+        assert_int_equal(n, cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4);
+        int32_t back = -2;
+        assert_int_equal(text_decode(out, n, &back), n);
+        assert_int_equal(back, cp);
+    }
+    assert_int_equal(text_encode(0x110000, out), 0);
+    assert_int_equal(text_encode(-1, out), 0);
+    assert_int_equal(text_encode(INT32_MAX, out), 0);
+}
+
+/* ---- the one list of dangerous code points --------------------------- */
+
+/* The list, written out once more on purpose: a change to core/text's list
+ * must be made here too, knowingly. */
+static enum text_danger expected_danger(int32_t cp)
+{
+    if (cp <= 0x1F || (cp >= 0x7F && cp <= 0x9F))
+        return TEXT_DANGER_CONTROL;
+    if (cp == 0x061C || cp == 0x200E || cp == 0x200F || (cp >= 0x202A && cp <= 0x202E) ||
+        (cp >= 0x2066 && cp <= 0x2069))
+        return TEXT_DANGER_BIDI;
+    if (cp == 0x2028 || cp == 0x2029)
+        return TEXT_DANGER_SEPARATOR;
+    if (cp == 0xFEFF)
+        return TEXT_DANGER_BYTE_ORDER_MARK;
+    return TEXT_SAFE;
+}
+
+static void test_the_dangerous_list_is_pinned(void **state)
+{
+    (void)state;
+    size_t dangerous = 0;
+    for (int32_t cp = -1; cp <= 0x110001; cp++) {
+        enum text_danger got = text_danger(cp);
+        enum text_danger want = cp < 0 ? TEXT_SAFE : expected_danger(cp);
+        if (got != want)
+            fail_msg("U+%04X: class %d, expected %d", (unsigned)cp, got, want);
+        dangerous += got != TEXT_SAFE;
+    }
+    /* 65 controls, 12 bidi controls, 2 separators, 1 byte order mark. */
+    assert_int_equal(dangerous, 65 + 12 + 2 + 1);
+    assert_int_equal(text_danger(INT32_MIN), TEXT_SAFE);
+    assert_int_equal(text_danger(INT32_MAX), TEXT_SAFE);
+    assert_int_equal(TEXT_DANGER_TERMINAL & TEXT_DANGER_ANY, TEXT_DANGER_TERMINAL);
+}
+
+/* "a" X "b" as a NUL-terminated string, X encoded by text_encode; returns
+ * false for surrogates. */
+static bool surround(int32_t cp, const char *before, const char *after, char *out)
+{
+    char utf8[4];
+    size_t n = text_encode(cp, utf8);
+    if (n == 0)
+        return false;
+    size_t b = strlen(before);
+    memcpy(out, before, b);
+    memcpy(out + b, utf8, n);
+    strcpy(out + b + n, after);
+    return true;
+}
+
+/* Every code point through every caller of the list: each must act on
+ * exactly the classes it documents, so a caller that kept a list of its
+ * own (shorter, longer or stale) fails here. */
+static void test_every_caller_uses_the_one_list(void **state)
+{
+    (void)state;
+    char *json = NULL;
+    size_t json_size = 0;
+    FILE *out = open_memstream(&json, &json_size);
+    assert_non_null(out);
+    struct edit_buffer draft;
+    edit_buffer_init(&draft);
+    struct mb_error err;
+    char text[16], expected[24];
+
+    /* From U+0001: the callers take NUL-terminated strings. */
+    for (int32_t cp = 1; cp <= 0x10FFFF; cp++) {
+        if (!surround(cp, "a", "b", text))
+            continue;
+        enum text_danger danger = text_danger(cp);
+
+        /* JSON escapes every class, and nothing else but '"' and '\'. */
+        long start = ftell(out);
+        cli_print_json_string(out, text);
+        assert_int_equal(fflush(out), 0);
+        snprintf(expected, sizeof expected, "\"%s\"", text);
+        bool raw = strlen(json + start) == strlen(expected) &&
+                   strcmp(json + start, expected) == 0;
+        if (raw != (danger == TEXT_SAFE && cp != '"' && cp != '\\'))
+            fail_msg("JSON: U+%04X is %s", (unsigned)cp, raw ? "raw" : "escaped");
+
+        /* The terminal: the sanitizer changes exactly TEXT_DANGER_TERMINAL. */
+        bool clean = text_is_clean(text, strlen(text), 0);
+        if (clean != !(danger & TEXT_DANGER_TERMINAL))
+            fail_msg("sanitizer: U+%04X is %s", (unsigned)cp, clean ? "kept" : "replaced");
+
+        /* A post refuses the controls but '\n' and '\t', nothing else. */
+        bool body_ok = store_validate_body(text, &err) == MB_OK;
+        if (body_ok != !(danger == TEXT_DANGER_CONTROL && cp != '\n' && cp != '\t'))
+            fail_msg("post body: U+%04X is %s", (unsigned)cp, body_ok ? "accepted" : "refused");
+
+        /* Names and emails refuse every class; otherwise only spaces. */
+        bool name_ok = store_validate_username(text, &err) == MB_OK;
+        bool space = utf8proc_category(cp) == UTF8PROC_CATEGORY_ZS || cp == 0x200B;
+        if (name_ok != (danger == TEXT_SAFE && !space))
+            fail_msg("username: U+%04X is %s", (unsigned)cp, name_ok ? "accepted" : "refused");
+        if (cp != '@') {
+            assert_true(surround(cp, "a", "@b", text));
+            bool email_ok = store_validate_email(text, &err) == MB_OK;
+            if (email_ok != name_ok)
+                fail_msg("email: U+%04X is %s", (unsigned)cp, email_ok ? "accepted" : "refused");
+        }
+
+        /* The compose box takes what a post may hold, bar the tab. */
+        bool typed = edit_buffer_insert_codepoint(&draft, (unsigned long)cp);
+        if (typed != (body_ok && cp != '\t'))
+            fail_msg("compose: U+%04X is %s", (unsigned)cp, typed ? "accepted" : "refused");
+        edit_buffer_clear(&draft);
+    }
+    edit_buffer_free(&draft);
+    fclose(out);
+    free(json);
+}
+
+static void test_json_escapes(void **state)
+{
+    (void)state;
+    char *json = NULL;
+    size_t size = 0;
+    FILE *out = open_memstream(&json, &size);
+    assert_non_null(out);
+    cli_print_json_string(out, "q\"b\\n\n\x1b\xC2\x9B\xE2\x80\xAE\xE2\x80\xA8\xEF\xBB\xBF"
+                               "\xE6\x97" "x\xFF" GRINNING);
+    fclose(out);
+    assert_string_equal(json, "\"q\\\"b\\\\n\\n\\u001b\\u009b\\u202e\\u2028\\ufeff"
+                              "\\ufffdx\\ufffd" GRINNING "\"");
+    free(json);
+}
+
+/* ---- the sanitizer --------------------------------------------------- */
 
 static void assert_sanitized(const char *in, size_t len, unsigned flags, const char *expected)
 {
@@ -527,6 +755,12 @@ int main(void)
         cmocka_unit_test(test_invalid_utf8_is_rejected),
         cmocka_unit_test(test_boundaries_of_valid_utf8),
         cmocka_unit_test(test_length_bounds_the_input),
+        cmocka_unit_test(test_decoder_agrees_with_utf8proc),
+        cmocka_unit_test(test_decoder_reports_maximal_subparts),
+        cmocka_unit_test(test_encoder_round_trips_every_code_point),
+        cmocka_unit_test(test_the_dangerous_list_is_pinned),
+        cmocka_unit_test(test_every_caller_uses_the_one_list),
+        cmocka_unit_test(test_json_escapes),
         cmocka_unit_test(test_sanitize_keeps_ordinary_text),
         cmocka_unit_test(test_sanitize_removes_escape_sequences),
         cmocka_unit_test(test_sanitize_removes_c1_controls),

@@ -55,6 +55,36 @@ static void test_insert_refuses_controls(void **state)
     edit_buffer_free(&b);
 }
 
+static void test_insert_encodes_each_length(void **state)
+{
+    (void)state;
+    struct edit_buffer b;
+    edit_buffer_init(&b);
+    /* The last and first code point of each UTF-8 length. */
+    static const struct {
+        unsigned long cp;
+        const char *utf8;
+    } cases[] = {
+        { 0x7E, "~" },                      { 0xA0, "\xC2\xA0" },
+        { 0x7FF, "\xDF\xBF" },             { 0x800, "\xE0\xA0\x80" },
+        { 0xD7FF, "\xED\x9F\xBF" },        { 0xE000, "\xEE\x80\x80" },
+        { 0xFFFF, "\xEF\xBF\xBF" },        { 0x10000, "\xF0\x90\x80\x80" },
+        { 0x10FFFF, "\xF4\x8F\xBF\xBF" },
+        { 0x202E, "\xE2\x80\xAE" }, /* RLO: a post may hold it; it is shown replaced */
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        edit_buffer_clear(&b);
+        assert_true(edit_buffer_insert_codepoint(&b, cases[i].cp));
+        assert_string_equal(b.text, cases[i].utf8);
+        assert_int_equal(b.length, strlen(cases[i].utf8));
+    }
+    assert_false(edit_buffer_insert_codepoint(&b, 0xDFFF));
+    assert_false(edit_buffer_insert_codepoint(&b, 0xFFFFFFFFul));
+    assert_false(edit_buffer_insert_codepoint(&b, '\t'));
+    assert_false(edit_buffer_insert_codepoint(&b, 0x85)); /* NEL, a C1 control */
+    edit_buffer_free(&b);
+}
+
 static void test_grows_past_initial_capacity(void **state)
 {
     (void)state;
@@ -170,6 +200,10 @@ static void test_counts_code_points_as_the_store(void **state)
     set(&b, body, 0);
     assert_int_equal(edit_buffer_codepoints(&b), STORE_BODY_MAX + 1);
     assert_int_not_equal(store_validate_body(b.text, NULL), MB_OK);
+    /* Text from an editor may be ill-formed: each maximal ill-formed
+     * subsequence counts as the one U+FFFD shown for it. */
+    set(&b, "a\xE6\x97" "b\xFF\x80\xF0\x9F\x98", 0);
+    assert_int_equal(edit_buffer_codepoints(&b), 6);
     edit_buffer_free(&b);
 }
 
@@ -198,6 +232,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_insert_and_cursor),
         cmocka_unit_test(test_insert_refuses_controls),
+        cmocka_unit_test(test_insert_encodes_each_length),
         cmocka_unit_test(test_grows_past_initial_capacity),
         cmocka_unit_test(test_moves_by_grapheme),
         cmocka_unit_test(test_line_start_end_on_multiline),
