@@ -36,7 +36,7 @@ $(error scripts/deps.sh could not install the required packages)
 endif
 endif
 
-LIBS_PKG := ncursesw sqlite3 libsodium inih libutf8proc jansson
+LIBS_PKG := ncursesw sqlite3 libsodium inih libutf8proc jansson icu-uc icu-i18n
 PKG_CFLAGS := $(shell pkg-config --cflags $(LIBS_PKG) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(LIBS_PKG) 2>/dev/null)
 CMOCKA_CFLAGS := $(shell pkg-config --cflags cmocka 2>/dev/null)

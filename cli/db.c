@@ -363,6 +363,20 @@ out:
     return status;
 }
 
+/* Usernames that look alike, kept from before revision 3 refused them: a
+ * shared database with such a pair lets one impersonate the other. */
+static int print_lookalikes(struct store *store)
+{
+    char *pairs = NULL;
+    if (store_user_lookalikes(store, &pairs) != MB_OK)
+        return cli_fail("%s", store_error(store));
+    if (pairs == NULL)
+        return CLI_EXIT_OK;
+    cli_print_clean(stdout, pairs, TEXT_KEEP_NEWLINES);
+    free(pairs);
+    return cli_fail("some usernames look alike (rename or delete one of each pair)");
+}
+
 static int db_check(struct cli_context *context, const struct cli_args *args)
 {
     struct db_session session = { 0 };
@@ -384,6 +398,8 @@ static int db_check(struct cli_context *context, const struct cli_args *args)
     } else {
         status = cli_fail("%s", store_error(session.store));
     }
+    if (status == CLI_EXIT_OK)
+        status = print_lookalikes(session.store);
 out:
     free(report);
     db_session_close(&session);

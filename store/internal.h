@@ -25,6 +25,10 @@ enum store_statement {
     STMT_USER_DELETE,
     STMT_USER_NAME_TAKEN,
     STMT_USER_EMAIL_TAKEN,
+    STMT_USER_LOOKALIKE,
+    STMT_USER_KEYS_MISSING,
+    STMT_USER_SET_KEYS,
+    STMT_USER_LOOKALIKE_PAIRS,
     STMT_USER_LIST_ASC_FIRST,
     STMT_USER_LIST_ASC_AFTER,
     STMT_USER_LIST_DESC_FIRST,
@@ -111,6 +115,10 @@ enum mb_status store_query_int(struct store *store, const char *sql, int64_t *ou
 
 /* Seconds since the epoch, UTC. */
 int64_t store_now(void);
+
+/* Fills in the lookalike keys of users that have none (a database
+ * upgraded to revision 3, or rows added without the program); users.c. */
+enum mb_status store_user_keys_backfill(struct store *store);
 
 /* Resolves (creating on first use) the person's user row when the schema
  * has one; called after migrations at open (authz.c). */

@@ -30,7 +30,8 @@
 
 static const char *const statement_sql[STMT_COUNT] = {
     [STMT_USER_INSERT] =
-        "INSERT INTO user (username, email, password_hash, created_at) VALUES (?1, ?2, ?3, ?4)",
+        "INSERT INTO user (username, email, password_hash, created_at, name_fold, name_skeleton) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     [STMT_USER_BY_NAME] = USER_COLUMNS "WHERE u.username = ?1",
     [STMT_USER_BY_ID] = USER_COLUMNS "WHERE u.id = ?1",
     [STMT_USER_HASH] = "SELECT password_hash FROM user WHERE id = ?1",
@@ -38,6 +39,15 @@ static const char *const statement_sql[STMT_COUNT] = {
     [STMT_USER_DELETE] = "DELETE FROM user WHERE id = ?1",
     [STMT_USER_NAME_TAKEN] = "SELECT username FROM user WHERE username = ?1",
     [STMT_USER_EMAIL_TAKEN] = "SELECT username FROM user WHERE email = ?1",
+    /* Lookalike names (migration 0003): two index lookups. */
+    [STMT_USER_LOOKALIKE] =
+        "SELECT username FROM user WHERE name_fold = ?1 OR name_skeleton = ?2 LIMIT 1",
+    [STMT_USER_KEYS_MISSING] = "SELECT id, username FROM user WHERE name_fold IS NULL LIMIT 256",
+    [STMT_USER_SET_KEYS] = "UPDATE user SET name_fold = ?2, name_skeleton = ?3 WHERE id = ?1",
+    [STMT_USER_LOOKALIKE_PAIRS] =
+        "SELECT a.username, b.username FROM user a JOIN user b ON b.id > a.id "
+        "AND (b.name_fold = a.name_fold OR b.name_skeleton = a.name_skeleton) "
+        "ORDER BY a.id, b.id",
     [STMT_USER_LIST_ASC_FIRST] = USER_COLUMNS "ORDER BY u.username ASC LIMIT ?2",
     [STMT_USER_LIST_ASC_AFTER] =
         USER_COLUMNS "WHERE u.username > ?1 ORDER BY u.username ASC LIMIT ?2",
@@ -453,8 +463,11 @@ enum mb_status store_open(const struct store_options *options, struct store **ou
     sqlite3_extended_result_codes(store->db, 1);
 
     status = store_migrations_prepare(store, options->migrate, err);
-    if (status == MB_OK && options->migrate != STORE_MIGRATE_NONE) {
-        status = store_person_prepare(store);
+    if (status == MB_OK && options->migrate != STORE_MIGRATE_NONE && !options->read_only &&
+        !store->newer) {
+        status = store_user_keys_backfill(store);
+        if (status == MB_OK)
+            status = store_person_prepare(store);
         if (status != MB_OK)
             mb_fail(err, status, "%s", store->error);
     }

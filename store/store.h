@@ -271,6 +271,11 @@ enum mb_status store_user_set_password(struct store *store, int64_t id,
 enum mb_status store_user_verify_password(struct store *store, int64_t id,
                                           const char *password);
 
+/* Pairs of usernames that look alike (kept from before revision 3, which
+ * refuses new ones): one line each, "usernames 'a' and 'b' look alike",
+ * newly allocated in *report, or NULL when there are none. */
+enum mb_status store_user_lookalikes(struct store *store, char **report);
+
 /* Deletes a user and (ON DELETE CASCADE) their posts. Admins only in the
  * shared modes. */
 enum mb_status store_user_delete(struct store *store, int64_t id);

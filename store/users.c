@@ -9,6 +9,7 @@
 #include <strings.h>
 
 #include "core/crypto.h"
+#include "core/names.h"
 #include "core/xalloc.h"
 #include "store/internal.h"
 
@@ -116,29 +117,161 @@ static enum mb_status hash_password(struct store *store, const char *password,
     return MB_OK;
 }
 
+/* The lookalike keys of username (core/names), or the error recorded. */
+static enum mb_status name_keys(struct store *store, const char *username,
+                                struct name_keys *keys)
+{
+    struct mb_error err = { { 0 } };
+    enum mb_status status = names_keys(username, keys, &err);
+    if (status != MB_OK)
+        return store_fail(store, status, "%s", err.message);
+    return MB_OK;
+}
+
+/* A name another user's looks like (same after NFKC_Casefold, or the same
+ * confusable skeleton) is taken: in a shared database it would be
+ * impersonation. The refusal names the existing user. */
+static enum mb_status check_lookalike(struct store *store, const char *username,
+                                      const struct name_keys *keys)
+{
+    sqlite3_stmt *stmt = store_statement(store, STMT_USER_LOOKALIKE);
+    if (stmt == NULL)
+        return MB_DB;
+    sqlite3_bind_text(stmt, 1, keys->fold, -1, SQLITE_STATIC);
+    sqlite3_bind_text(stmt, 2, keys->skeleton, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(stmt);
+    enum mb_status status = MB_OK;
+    if (rc == SQLITE_ROW)
+        status = store_fail(store, MB_EXISTS, "username '%s' looks like the existing user '%s'",
+                            username, (const char *)sqlite3_column_text(stmt, 0));
+    else if (rc != SQLITE_DONE)
+        status = store_fail_sqlite(store, rc, "checking uniqueness");
+    sqlite3_reset(stmt);
+    return status;
+}
+
 static enum mb_status insert_user(struct store *store, const char *username, const char *email,
                                   const char *hash, int64_t *id)
 {
+    struct name_keys keys = { 0 };
     enum mb_status status = check_taken(store, STMT_USER_NAME_TAKEN, username, "username");
+    if (status == MB_OK)
+        status = name_keys(store, username, &keys);
+    if (status == MB_OK)
+        status = check_lookalike(store, username, &keys);
     if (status == MB_OK)
         status = check_taken(store, STMT_USER_EMAIL_TAKEN, email, "email");
     if (status != MB_OK)
-        return status;
+        goto out;
     sqlite3_stmt *stmt = store_statement(store, STMT_USER_INSERT);
-    if (stmt == NULL)
-        return MB_DB;
+    if (stmt == NULL) {
+        status = MB_DB;
+        goto out;
+    }
     sqlite3_bind_text(stmt, 1, username, -1, SQLITE_STATIC);
     if (email != NULL)
         sqlite3_bind_text(stmt, 2, email, -1, SQLITE_STATIC);
     if (hash != NULL)
         sqlite3_bind_text(stmt, 3, hash, -1, SQLITE_STATIC);
     sqlite3_bind_int64(stmt, 4, store_now());
+    sqlite3_bind_text(stmt, 5, keys.fold, -1, SQLITE_STATIC);
+    sqlite3_bind_text(stmt, 6, keys.skeleton, -1, SQLITE_STATIC);
     int rc = sqlite3_step(stmt);
     sqlite3_reset(stmt);
     if (rc != SQLITE_DONE)
-        return store_fail_sqlite(store, rc, "adding a user");
-    if (id != NULL)
+        status = store_fail_sqlite(store, rc, "adding a user");
+    else if (id != NULL)
         *id = sqlite3_last_insert_rowid(store->db);
+out:
+    names_keys_clear(&keys);
+    return status;
+}
+
+/* One batch of users without keys, filled in one write; *done when none
+ * was left. */
+static enum mb_status backfill_batch(struct store *store, bool *done)
+{
+    enum mb_status status = store_write_begin(store);
+    if (status != MB_OK)
+        return status;
+    sqlite3_stmt *missing = store_statement(store, STMT_USER_KEYS_MISSING);
+    if (missing == NULL)
+        return store_write_end(store, MB_DB);
+    int64_t ids[256];
+    char *names[256];
+    size_t count = 0;
+    int rc;
+    while (count < 256 && (rc = sqlite3_step(missing)) == SQLITE_ROW) {
+        ids[count] = sqlite3_column_int64(missing, 0);
+        names[count++] = xstrdup((const char *)sqlite3_column_text(missing, 1));
+    }
+    sqlite3_reset(missing);
+    *done = count == 0;
+    for (size_t i = 0; i < count && status == MB_OK; i++) {
+        struct name_keys keys = { 0 };
+        status = name_keys(store, names[i], &keys);
+        sqlite3_stmt *set = status == MB_OK ? store_statement(store, STMT_USER_SET_KEYS) : NULL;
+        if (status == MB_OK && set == NULL)
+            status = MB_DB;
+        if (status == MB_OK) {
+            sqlite3_bind_int64(set, 1, ids[i]);
+            sqlite3_bind_text(set, 2, keys.fold, -1, SQLITE_STATIC);
+            sqlite3_bind_text(set, 3, keys.skeleton, -1, SQLITE_STATIC);
+            rc = sqlite3_step(set);
+            sqlite3_reset(set);
+            if (rc != SQLITE_DONE)
+                status = store_fail_sqlite(store, rc, "storing username keys");
+        }
+        names_keys_clear(&keys);
+    }
+    for (size_t i = 0; i < count; i++)
+        free(names[i]);
+    return store_write_end(store, status);
+}
+
+enum mb_status store_user_keys_backfill(struct store *store)
+{
+    bool done = false;
+    enum mb_status status = MB_OK;
+    /* Nothing to do is one index lookup (the NULLs of ix_user_name_fold). */
+    while (status == MB_OK && !done)
+        status = backfill_batch(store, &done);
+    return status;
+}
+
+/* Revision 3 added the keys: before it there is nothing to compare. */
+#define KEYS_REVISION 3
+
+enum mb_status store_user_lookalikes(struct store *store, char **report)
+{
+    char *text = NULL;
+    size_t length = 0;
+    int current = 0, head = 0, rc;
+    *report = NULL;
+    enum mb_status status = store_revision(store, &current, &head);
+    if (status != MB_OK || current < KEYS_REVISION)
+        return status;
+    if (!store->newer && (status = store_user_keys_backfill(store)) != MB_OK)
+        return status;
+    sqlite3_stmt *stmt = store_statement(store, STMT_USER_LOOKALIKE_PAIRS);
+    if (stmt == NULL)
+        return MB_DB;
+    while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+        char *line = xasprintf("usernames '%s' and '%s' look alike\n",
+                               (const char *)sqlite3_column_text(stmt, 0),
+                               (const char *)sqlite3_column_text(stmt, 1));
+        size_t add = strlen(line);
+        text = xrealloc(text, length + add + 1);
+        memcpy(text + length, line, add + 1);
+        length += add;
+        free(line);
+    }
+    sqlite3_reset(stmt);
+    if (rc != SQLITE_DONE) {
+        free(text);
+        return store_fail_sqlite(store, rc, "looking for lookalike usernames");
+    }
+    *report = text;
     return MB_OK;
 }
 
