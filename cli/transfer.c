@@ -1,8 +1,11 @@
 /* `microblog-tui import` and `export`: posts as JSON Lines, the format
  * `posts --json` prints. An import is all or nothing: it runs in one store
  * batch and the first bad line rolls everything back, reported as
- * FILE:LINE. Lines are parsed with jansson; export writes with the same
- * careful escaping as `posts --json`. */
+ * FILE:LINE. A line is read into one fixed buffer of IMPORT_LINE_MAX bytes
+ * and refused as soon as it outgrows it, so memory stays flat whatever the
+ * input (a post is at most 140 characters, 560 bytes, escaped perhaps six
+ * times over: 64 KiB is generous). Lines are parsed with jansson; export
+ * writes with the same careful escaping as `posts --json`. */
 #include "cli/cli.h"
 
 #include <errno.h>
@@ -13,6 +16,7 @@
 #include "core/xalloc.h"
 
 #define EXPORT_PAGE 1000
+#define IMPORT_LINE_MAX 65536 /* bytes before the newline */
 
 const struct cli_option cli_import_options[] = {
     { NULL, NULL, NULL },
@@ -96,6 +100,28 @@ static bool blank(const char *line, size_t length)
     return true;
 }
 
+enum line_result { LINE_OK, LINE_END, LINE_TOO_LONG };
+
+/* Reads the next line of in into line[0..IMPORT_LINE_MAX] without its
+ * newline, NUL-terminated, its length in *length. Returns LINE_END at the
+ * end of the input (or on a read error: the caller checks ferror) and
+ * LINE_TOO_LONG, having read one byte past the limit and no more, when the
+ * line does not fit. A last line without a newline is a line. */
+static enum line_result read_line(FILE *in, char line[IMPORT_LINE_MAX + 1], size_t *length)
+{
+    size_t n = 0;
+    int c;
+
+    while ((c = getc_unlocked(in)) != EOF && c != '\n') {
+        if (n == IMPORT_LINE_MAX)
+            return LINE_TOO_LONG;
+        line[n++] = (char)c;
+    }
+    line[n] = '\0';
+    *length = n;
+    return c == EOF && (n == 0 || ferror(in)) ? LINE_END : LINE_OK;
+}
+
 /* Parses one line into author, body and timestamp (0: now); the strings
  * point into *json (caller decrefs). On failure writes why into what. */
 static bool parse_line(const char *line, size_t length, json_t **json, const char **author,
@@ -155,17 +181,19 @@ int cli_import_run(struct cli_context *context, const struct cli_args *args)
     struct author_cache cache = { 0 };
     struct store *store = NULL;
     FILE *in = NULL;
-    char *line = NULL;
-    size_t capacity = 0;
-    ssize_t length;
+    char *line = xmalloc(IMPORT_LINE_MAX + 1);
+    size_t length;
+    enum line_result read;
     long line_number = 0;
     int64_t imported = 0;
     bool in_batch = false;
     int status;
 
     in = from_stdin ? stdin : fopen(file, "r");
-    if (in == NULL)
-        return cli_fail("cannot open %s: %s", file, strerror(errno));
+    if (in == NULL) {
+        status = cli_fail("cannot open %s: %s", file, strerror(errno));
+        goto out;
+    }
     status = cli_open_store(context, CLI_OPEN_DATA, NULL, &store);
     if (status != CLI_EXIT_OK)
         goto out;
@@ -175,18 +203,21 @@ int cli_import_run(struct cli_context *context, const struct cli_args *args)
     }
     in_batch = true;
     int64_t created_users = 0;
-    while ((length = getline(&line, &capacity, in)) != -1) {
+    while ((read = read_line(in, line, &length)) != LINE_END) {
         json_t *json = NULL;
         const char *author, *body;
         int64_t timestamp, user_id, post_id;
         char what[300];
 
         line_number++;
-        if (length > 0 && line[length - 1] == '\n')
-            line[--length] = '\0';
-        if (blank(line, (size_t)length))
+        if (read == LINE_TOO_LONG) {
+            status = cli_fail("%s:%ld: line longer than %d bytes", name, line_number,
+                              IMPORT_LINE_MAX);
+            goto out;
+        }
+        if (blank(line, length))
             continue;
-        if (!parse_line(line, (size_t)length, &json, &author, &body, &timestamp, what,
+        if (!parse_line(line, length, &json, &author, &body, &timestamp, what,
                         sizeof what)) {
             json_decref(json);
             status = cli_fail("%s:%ld: %s", name, line_number, what);

@@ -1,7 +1,7 @@
 #!/bin/sh
 # import and export: JSON Lines as `posts --json` prints them; export is
 # oldest first; import creates authors as needed and is all or nothing,
-# a bad line reported as FILE:LINE.
+# a bad line (one longer than 65536 bytes too) reported as FILE:LINE.
 . "$MB_ROOT/tests/lib.sh"
 
 dump() { sqlite3 "$DB" .dump | sha256sum; }
@@ -58,6 +58,20 @@ bad_line "a body too long" "{\"author\":\"ann\",\"body\":\"$(printf 'x%.0s' $(se
 bad_line "a control character" '{"author":"ann","body":"a\u001b[2Jb"}' "the post contains a control character"
 bad_line "a bad author" '{"author":"a b","body":"x"}' "the username may not contain spaces"
 bad_line "a NUL" '{"author":"ann","body":"a\u0000b"}' "invalid JSON"
+# A line is at most 65536 bytes before its newline: one byte more is
+# refused, even when it is valid JSON padded with spaces.
+padded() {  # padded BYTES: a valid line of exactly BYTES bytes
+    line='{"author":"ann","body":"edge"}'
+    printf '%s' "$line"
+    head -c $(($1 - ${#line})) /dev/zero | tr '\0' ' '
+}
+bad_line "a line of 65537 bytes" "$(padded 65537)" "line longer than 65536 bytes"
+padded 65536 >"$T/edge.jsonl"
+printf '\n' >>"$T/edge.jsonl"
+padded 65536 >>"$T/edge.jsonl"
+run_cmd "$MB_BIN" --db "$T/edge.db" import "$T/edge.jsonl"
+expect_eq "lines of 65536 bytes, the last without a newline, are imported" \
+    "imported 2 posts (1 new user)" "$OUT"
 run_cmd sh -c 'printf "{\"author\":\"ann\"}\n" | "$0" --db "$1" import -' "$MB_BIN" "$DB"
 expect_contains "a bad line on stdin is named stdin:LINE" "$ERR" "microblog-tui: stdin:1: "
 run_cmd mb import "$T/none.jsonl"
