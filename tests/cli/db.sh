@@ -11,8 +11,9 @@ run_cmd mb db current
 expect_eq "db current on a new file exits 0" 0 "$RC"
 expect_eq "a new file opened by db is at base" "base" "$OUT"
 run_cmd mb db history
-expect_eq "db history at base" "  0001 users table  not applied
-  0002 posts table  not applied                  (head)
+expect_eq "db history at base" "  0001 users table    not applied
+  0002 posts table    not applied
+  0003 username keys  not applied                  (head)
 * base  (current)" "$OUT"
 
 run_cmd mb db upgrade 1
@@ -21,25 +22,26 @@ expect_eq "db upgrade 1 says what it applied" "upgraded to 0001 users table" "$O
 run_cmd mb db current
 expect_eq "db current after upgrade 1" "0001 users table" "$OUT"
 run_cmd mb db upgrade
-expect_eq "db upgrade to head" "upgraded to 0002 posts table (head)" "$OUT"
+expect_eq "db upgrade to head" "upgraded to 0002 posts table
+upgraded to 0003 username keys (head)" "$OUT"
 run_cmd mb db current
-expect_eq "db current at head" "0002 posts table (head)" "$OUT"
+expect_eq "db current at head" "0003 username keys (head)" "$OUT"
 run_cmd mb db upgrade
-expect_eq "db upgrade at head changes nothing" "already at 0002 posts table (head)" "$OUT"
+expect_eq "db upgrade at head changes nothing" "already at 0003 username keys (head)" "$OUT"
 run_cmd mb db upgrade 1
 expect_eq "db upgrade to an older revision exits 1" 1 "$RC"
 expect_eq "db upgrade to an older revision points to downgrade" \
-    "microblog-tui: the database is at 0002 posts table, past 0001 users table: use 'db downgrade'" "$ERR"
+    "microblog-tui: the database is at 0003 username keys, past 0001 users table: use 'db downgrade'" "$ERR"
 run_cmd mb db upgrade 7
 expect_eq "db upgrade to an unknown revision exits 1" 1 "$RC"
 expect_contains "db upgrade to an unknown revision says so" "$ERR" "unknown revision '7'"
 run_cmd mb db history
-expect_eq "db history marks applied, current and head" 2 \
-    "$(printf '%s\n' "$OUT" | grep -cE '^[ *] 000[12] (users|posts) table  applied [0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}')"
-expect_eq "db history marks the current revision" "* 0002 posts table" \
-    "$(printf '%s\n' "$OUT" | grep '^\*' | cut -c1-18)"
+expect_eq "db history marks applied, current and head" 3 \
+    "$(printf '%s\n' "$OUT" | grep -cE '^[ *] 000[123] (users table  |posts table  |username keys)  applied [0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}')"
+expect_eq "db history marks the current revision" "* 0003 username keys" \
+    "$(printf '%s\n' "$OUT" | grep '^\*' | cut -c1-20)"
 expect_contains "db history marks current and head" "$OUT" "(current, head)"
-expect_eq "db history is oldest first" "0001 0002" "$(printf '%s\n' "$OUT" | cut -c3-6 | paste -sd' ')"
+expect_eq "db history is oldest first" "0001 0002 0003" "$(printf '%s\n' "$OUT" | cut -c3-6 | paste -sd' ')"
 
 run_cmd mb db show 2
 expect_eq "db show exits 0" 0 "$RC"
@@ -48,9 +50,9 @@ expect_eq "db show prints the up and the down SQL" \
     "$OUT"
 run_cmd mb db show 0001
 expect_contains "db show takes 0001" "$OUT" "CREATE TABLE user"
-run_cmd mb db show 3
+run_cmd mb db show 4
 expect_eq "db show of an unknown revision exits 1" 1 "$RC"
-expect_contains "db show of an unknown revision says so" "$ERR" "microblog-tui: unknown revision '3'"
+expect_contains "db show of an unknown revision says so" "$ERR" "microblog-tui: unknown revision '4'"
 
 run_cmd mb db check
 expect_eq "db check on a clean database exits 0" 0 "$RC"
@@ -78,12 +80,13 @@ expect_eq "db check after stamping back exits 0" 0 "$RC"
 mb user add john >/dev/null
 run_cmd mb db downgrade
 expect_eq "db downgrade exits 0" 0 "$RC"
-expect_contains "db downgrade says what it reverted" "$OUT" "reverted 0002 posts table"
-expect_contains "db downgrade says where it is" "$OUT" "now at 0001 users table"
-expect_contains "db downgrade of data prints the backup" "$OUT" "backup of revision 0002 written to "
-backup=$(printf '%s\n' "$OUT" | sed -n 's/^backup of revision 0002 written to //p')
+expect_contains "db downgrade says what it reverted" "$OUT" "reverted 0003 username keys"
+expect_contains "db downgrade says where it is" "$OUT" "now at 0002 posts table"
+expect_contains "db downgrade of data prints the backup" "$OUT" "backup of revision 0003 written to "
+backup=$(printf '%s\n' "$OUT" | sed -n 's/^backup of revision 0003 written to //p')
 check "the backup file exists" test -f "$backup"
 expect_eq "the backup holds the data" "john" "$(sqlite3 "$backup" 'SELECT username FROM user')"
+mb db downgrade >/dev/null
 run_cmd mb db current
 expect_eq "db current after downgrade" "0001 users table" "$OUT"
 # A data command on a database behind head upgrades it, with a backup.
@@ -92,7 +95,7 @@ expect_eq "a data command on an old database exits 0" 0 "$RC"
 expect_contains "the automatic upgrade prints the backup on stderr" "$ERR" "microblog-tui: backup of revision 0001 written to "
 expect_eq "the data command still prints its result" "1  john" "$OUT"
 run_cmd mb db current
-expect_eq "the automatic upgrade reached head" "0002 posts table (head)" "$OUT"
+expect_eq "the automatic upgrade reached head" "0003 username keys (head)" "$OUT"
 run_cmd mb db downgrade base
 expect_contains "db downgrade base reverts everything" "$OUT" "now at base"
 expect_eq "db downgrade base leaves no tables but the version table" "schema_revision" \
@@ -107,36 +110,36 @@ mkdir "$T/migrations"
 cp "$MB_ROOT"/migrations/*.sql "$T/migrations/"
 run_cmd mb db new "add likes" --migrations "$T/migrations"
 expect_eq "db new exits 0" 0 "$RC"
-expect_eq "db new prints the two paths" "$T/migrations/0003_add_likes.up.sql
-$T/migrations/0003_add_likes.down.sql" "$OUT"
-check "db new writes the up file" test -f "$T/migrations/0003_add_likes.up.sql"
-check "db new writes the down file" test -f "$T/migrations/0003_add_likes.down.sql"
+expect_eq "db new prints the two paths" "$T/migrations/0004_add_likes.up.sql
+$T/migrations/0004_add_likes.down.sql" "$OUT"
+check "db new writes the up file" test -f "$T/migrations/0004_add_likes.up.sql"
+check "db new writes the down file" test -f "$T/migrations/0004_add_likes.down.sql"
 (cd "$T" && "$MB_BIN" --db "$DB" db new "second one" >"$T/out" 2>&1)
-expect_eq "db new defaults to ./migrations" "migrations/0004_second_one.up.sql
-migrations/0004_second_one.down.sql" "$(cat "$T/out")"
-rm "$T"/migrations/0004_*
+expect_eq "db new defaults to ./migrations" "migrations/0005_second_one.up.sql
+migrations/0005_second_one.down.sql" "$(cat "$T/out")"
+rm "$T"/migrations/0005_*
 
 # A failing revision from a test directory leaves the database as it was.
 mb post --as john hello >/dev/null
 printf 'ALTER TABLE post ADD COLUMN likes INTEGER NOT NULL DEFAULT 0;\nINSERT INTO nowhere VALUES (1);\n' \
-    >"$T/migrations/0003_add_likes.up.sql"
-printf 'ALTER TABLE post DROP COLUMN likes;\n' >"$T/migrations/0003_add_likes.down.sql"
+    >"$T/migrations/0004_add_likes.up.sql"
+printf 'ALTER TABLE post DROP COLUMN likes;\n' >"$T/migrations/0004_add_likes.down.sql"
 before=$(dump)
 run_cmd mb db upgrade --migrations "$T/migrations"
 expect_eq "a failing revision exits 1" 1 "$RC"
-expect_contains "the error names the revision" "$ERR" "0003"
+expect_contains "the error names the revision" "$ERR" "0004"
 expect_contains "the error names the statement" "$ERR" "nowhere"
 expect_eq "the failing revision's error is one line" 1 "$(printf '%s\n' "$ERR" | wc -l)"
 expect_eq "a failing revision leaves the database as it was" "$before" "$(dump)"
 
 # A working one: the database is then newer than the binary.
 printf 'ALTER TABLE post ADD COLUMN likes INTEGER NOT NULL DEFAULT 0;\n' \
-    >"$T/migrations/0003_add_likes.up.sql"
+    >"$T/migrations/0004_add_likes.up.sql"
 run_cmd mb db history --migrations "$T/migrations"
-expect_contains "db history shows a pending revision" "$OUT" "  0003 add likes    not applied"
+expect_contains "db history shows a pending revision" "$OUT" "  0004 add likes      not applied"
 run_cmd mb db upgrade --migrations "$T/migrations"
 expect_eq "db upgrade --migrations exits 0" 0 "$RC"
-expect_contains "db upgrade --migrations applies 0003" "$OUT" "upgraded to 0003 add likes (head)"
+expect_contains "db upgrade --migrations applies 0003" "$OUT" "upgraded to 0004 add likes (head)"
 rm -f "$DB"-wal "$DB"-shm
 sum_before=$(sum "$DB")
 for cmd in "posts" "user list" "user add mary" "post newer" "db upgrade" "db downgrade" \
@@ -144,20 +147,20 @@ for cmd in "posts" "user list" "user add mary" "post newer" "db upgrade" "db dow
     # shellcheck disable=SC2086
     run_cmd mb $cmd
     expect_eq "'$cmd' on a newer database exits 1" 1 "$RC"
-    expect_contains "'$cmd' on a newer database names the revisions" "$ERR" "0003"
+    expect_contains "'$cmd' on a newer database names the revisions" "$ERR" "0004"
     expect_eq "'$cmd' leaves a newer database byte-identical" "$sum_before" "$(sum "$DB")"
 done
 run_cmd mb posts
-expect_contains "the refusal names the known head" "$ERR" "0002"
+expect_contains "the refusal names the known head" "$ERR" "0003"
 run_cmd mb db current
 expect_eq "db current works on a newer database" 0 "$RC"
-expect_contains "db current names the unknown revision" "$OUT" "0003"
+expect_contains "db current names the unknown revision" "$OUT" "0004"
 run_cmd mb db history
 expect_eq "db history works on a newer database" 0 "$RC"
-expect_contains "db history lists the unknown revision" "$OUT" "* 0003 (unknown"
+expect_contains "db history lists the unknown revision" "$OUT" "* 0004 (unknown"
 expect_eq "db current and history leave it byte-identical" "$sum_before" "$(sum "$DB")"
 check "no -wal file was left beside the newer database" test ! -e "$DB-wal"
-mb db downgrade 2 --migrations "$T/migrations" >/dev/null
+mb db downgrade 3 --migrations "$T/migrations" >/dev/null
 
 # Foreign files: not SQLite, or SQLite that is not ours.
 printf 'my shopping list\n' >"$T/notes.txt"
