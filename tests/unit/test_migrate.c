@@ -1,11 +1,16 @@
 /* Schema revisions on real SQLite files: up, down and up again keeping
  * rows; a broken revision and an injected failure before every statement
  * rolled back completely; a table rebuild with rows; newer and foreign
- * files refused byte-identical; automatic upgrade with a backup; drift
+ * files refused byte-identical; automatic upgrade with a backup that
+ * names taken in advance cannot block and a planted or swapped-in link
+ * cannot redirect (issue 9); drift
  * detection, stamp, history and `db new`. */
 #include "tests/unit/testutil.h"
 
+#include <dirent.h>
+#include <dlfcn.h>
 #include <sys/wait.h>
+#include <time.h>
 
 struct fixture {
     char *dir;
@@ -106,6 +111,13 @@ static struct migration_set *make_set(const char *dir, const char *const *extra)
     return set;
 }
 
+/* The last built-in revision: the tests name revisions relative to it, so
+ * that a new built-in revision does not break them. */
+static int builtin_head(void)
+{
+    return (int)migrations_builtin()->count;
+}
+
 static int64_t count_rows(const char *path, const char *table)
 {
     char *out = testutil_shell("sqlite3 '%s' 'SELECT count(*) FROM %s'", path, table);
@@ -133,7 +145,7 @@ static void test_every_revision_up_down_up_keeps_rows(void **state)
     assert_int_equal(current_revision(store), 1);
     assert_int_equal(count_rows(f->path, "user"), 2);
     assert_int_equal(store_upgrade(store, -1, NULL), MB_OK);
-    assert_int_equal(current_revision(store), 2);
+    assert_int_equal(current_revision(store), builtin_head());
     assert_int_equal(count_rows(f->path, "user"), 2);
     assert_int_equal(store_downgrade(store, 0, NULL), MB_OK);
     assert_int_equal(current_revision(store), 0);
@@ -147,7 +159,11 @@ static void test_every_revision_up_down_up_keeps_rows(void **state)
 static void test_broken_revision_rolls_back_completely(void **state)
 {
     struct fixture *f = *state;
-    const char *extra[] = {"0003_broken",
+    int head = builtin_head();
+    char stem[32], expected[32];
+    snprintf(stem, sizeof stem, "%04d_broken", head + 1);
+    snprintf(expected, sizeof expected, "revision %04d", head + 1);
+    const char *extra[] = {stem,
                            "CREATE TABLE tag (name TEXT);\n"
                            "INSERT INTO tag VALUES ('x');\n"
                            "UPDATE user SET username = 'changed';\n"
@@ -156,18 +172,18 @@ static void test_broken_revision_rolls_back_completely(void **state)
     struct migration_set *set = make_set(f->dir, extra);
     struct mb_error err;
     struct store *store = open_with(f->path, STORE_MIGRATE_NONE, set, MB_OK, &err);
-    assert_int_equal(store_upgrade(store, 2, NULL), MB_OK);
+    assert_int_equal(store_upgrade(store, head, NULL), MB_OK);
     sql(f->path, "INSERT INTO user (username, created_at) VALUES ('john', 1)");
     char *before = dump(f->path);
     assert_int_equal(store_upgrade(store, -1, NULL), MB_DB);
     const char *message = store_error(store);
-    assert_non_null(strstr(message, "revision 0003"));
+    assert_non_null(strstr(message, expected));
     assert_non_null(strstr(message, "statement 4"));
     if (strstr(message, "THIS IS NOT SQL") == NULL)
         fail_msg("message: %s", message);
     char *after = dump(f->path);
     assert_string_equal(before, after);
-    assert_int_equal(current_revision(store), 2);
+    assert_int_equal(current_revision(store), head);
     free(before);
     free(after);
     store_close(store);
@@ -229,14 +245,20 @@ static const char rebuild_up[] =
     "    email TEXT COLLATE NOCASE CHECK (email IS NULL OR length(email) BETWEEN 1 AND 120),\n"
     "    password_hash TEXT,\n"
     "    created_at INTEGER NOT NULL,\n"
+    "    name_fold TEXT,\n"
+    "    name_skeleton TEXT,\n"
     "    about TEXT NOT NULL DEFAULT ''\n"
     ");\n"
-    "INSERT INTO user_new (id, username, email, password_hash, created_at)\n"
-    "    SELECT id, username, email, password_hash, created_at FROM user;\n"
+    "INSERT INTO user_new (id, username, email, password_hash, created_at, name_fold,\n"
+    "                      name_skeleton)\n"
+    "    SELECT id, username, email, password_hash, created_at, name_fold, name_skeleton\n"
+    "    FROM user;\n"
     "DROP TABLE user;\n"
     "ALTER TABLE user_new RENAME TO user;\n"
     "CREATE UNIQUE INDEX ix_user_username ON user (username);\n"
     "CREATE UNIQUE INDEX ix_user_email ON user (email);\n"
+    "CREATE INDEX ix_user_name_fold ON user (name_fold);\n"
+    "CREATE INDEX ix_user_name_skeleton ON user (name_skeleton);\n"
     "-- step 8: DROP TABLE took the table's trigger with it\n"
     "CREATE TRIGGER tr_post_count_user_delete AFTER DELETE ON user\n"
     "BEGIN\n"
@@ -250,12 +272,15 @@ static const char rebuild_down[] =
     "    email TEXT COLLATE NOCASE CHECK (email IS NULL OR length(email) BETWEEN 1 AND 120),\n"
     "    password_hash TEXT,\n"
     "    created_at INTEGER NOT NULL\n"
-    ");\n"
-    "INSERT INTO user_old SELECT id, username, email, password_hash, created_at FROM user;\n"
+    ", name_fold TEXT, name_skeleton TEXT);\n" /* as 0003's ADD COLUMNs left it */
+    "INSERT INTO user_old SELECT id, username, email, password_hash, created_at, name_fold,\n"
+    "    name_skeleton FROM user;\n"
     "DROP TABLE user;\n"
     "ALTER TABLE user_old RENAME TO user;\n"
     "CREATE UNIQUE INDEX ix_user_username ON user (username);\n"
     "CREATE UNIQUE INDEX ix_user_email ON user (email);\n"
+    "CREATE INDEX ix_user_name_fold ON user (name_fold);\n"
+    "CREATE INDEX ix_user_name_skeleton ON user (name_skeleton);\n"
     "CREATE TRIGGER tr_post_count_user_delete AFTER DELETE ON user\n"
     "BEGIN\n"
     "    DELETE FROM post_count WHERE user_id = OLD.id;\n"
@@ -264,18 +289,21 @@ static const char rebuild_down[] =
 static void test_table_rebuild_keeps_rows_and_foreign_keys(void **state)
 {
     struct fixture *f = *state;
-    const char *extra[] = {"0003_user_about", rebuild_up, rebuild_down, NULL};
+    int head = builtin_head();
+    char stem[32];
+    snprintf(stem, sizeof stem, "%04d_user_about", head + 1);
+    const char *extra[] = {stem, rebuild_up, rebuild_down, NULL};
     struct migration_set *set = make_set(f->dir, extra);
     struct mb_error err;
     struct store *store = open_with(f->path, STORE_MIGRATE_NONE, set, MB_OK, &err);
-    assert_int_equal(store_upgrade(store, 2, NULL), MB_OK);
+    assert_int_equal(store_upgrade(store, head, NULL), MB_OK);
     int64_t john = 0;
     assert_int_equal(store_user_add(store, "john", "john@example.com", NULL, &john), MB_OK);
     for (int i = 0; i < 50; i++)
         assert_int_equal(store_post_add(store, john, "a post that must survive", 0, NULL), MB_OK);
     char *content = testutil_shell("sqlite3 '%s' 'SELECT * FROM user; SELECT * FROM post'",
                                    f->path);
-    assert_int_equal(store_upgrade(store, 3, NULL), MB_OK);
+    assert_int_equal(store_upgrade(store, head + 1, NULL), MB_OK);
     assert_int_equal(count_rows(f->path, "post"), 50);
     char *fk = testutil_shell("sqlite3 '%s' 'PRAGMA foreign_key_check'", f->path);
     assert_string_equal(fk, "");
@@ -285,7 +313,7 @@ static void test_table_rebuild_keeps_rows_and_foreign_keys(void **state)
     assert_string_equal(about, "1\n");
     free(about);
     /* Foreign keys are back on after the revision: cascades still work. */
-    assert_int_equal(store_downgrade(store, 2, NULL), MB_OK);
+    assert_int_equal(store_downgrade(store, head, NULL), MB_OK);
     /* The rebuilt table is stored as CREATE TABLE "user" (RENAME quotes
      * it): the same schema, not drift. */
     char *report = NULL;
@@ -305,7 +333,10 @@ static void test_table_rebuild_keeps_rows_and_foreign_keys(void **state)
 static void test_rebuild_that_breaks_a_foreign_key_is_refused(void **state)
 {
     struct fixture *f = *state;
-    const char *extra[] = {"0003_lose_users",
+    int head = builtin_head();
+    char stem[32];
+    snprintf(stem, sizeof stem, "%04d_lose_users", head + 1);
+    const char *extra[] = {stem,
                            "CREATE TABLE user_new AS SELECT * FROM user WHERE 0;\n"
                            "DROP TABLE user;\n"
                            "ALTER TABLE user_new RENAME TO user;\n",
@@ -313,12 +344,12 @@ static void test_rebuild_that_breaks_a_foreign_key_is_refused(void **state)
     struct migration_set *set = make_set(f->dir, extra);
     struct mb_error err;
     struct store *store = open_with(f->path, STORE_MIGRATE_NONE, set, MB_OK, &err);
-    assert_int_equal(store_upgrade(store, 2, NULL), MB_OK);
+    assert_int_equal(store_upgrade(store, head, NULL), MB_OK);
     int64_t john = 0;
     assert_int_equal(store_user_add(store, "john", NULL, NULL, &john), MB_OK);
     assert_int_equal(store_post_add(store, john, "orphan to be", 0, NULL), MB_OK);
     char *before = dump(f->path);
-    assert_int_equal(store_upgrade(store, 3, NULL), MB_DB);
+    assert_int_equal(store_upgrade(store, head + 1, NULL), MB_DB);
     assert_non_null(strstr(store_error(store), "foreign key"));
     char *after = dump(f->path);
     assert_string_equal(before, after);
@@ -341,22 +372,31 @@ static void assert_same_file(const char *path, const char *before, size_t before
 static void test_newer_database_refused_byte_identical(void **state)
 {
     struct fixture *f = *state;
+    int head = builtin_head();
     struct store *store = testutil_open(f->path);
     store_close(store);
-    sql(f->path, "INSERT INTO schema_revision VALUES (3, 'from the future', 'x', 0); "
-                 "PRAGMA user_version = 3;");
+    char *future = xasprintf("INSERT INTO schema_revision VALUES (%d, 'from the future', 'x', 0); "
+                             "PRAGMA user_version = %d;",
+                             head + 1, head + 1);
+    sql(f->path, future);
+    free(future);
     free(testutil_shell("sqlite3 '%s' 'PRAGMA wal_checkpoint(TRUNCATE)'", f->path));
     size_t len = 0;
     char *before = testutil_read(f->path, &len);
     struct mb_error err;
     open_with(f->path, STORE_MIGRATE_AUTO, NULL, MB_NEWER, &err);
-    assert_non_null(strstr(err.message, "0003"));
-    assert_non_null(strstr(err.message, "0002 (posts table)"));
+    char *newer = xasprintf("%04d", head + 1);
+    char *ours = xasprintf("%04d (%s)", head, migrations_builtin()->items[head - 1].name);
+    assert_non_null(strstr(err.message, newer));
+    if (strstr(err.message, ours) == NULL)
+        fail_msg("'%s' not in: %s", ours, err.message);
+    free(ours);
+    free(newer);
     assert_same_file(f->path, before, len);
 
     /* The db commands may look (current, history) but change nothing. */
     store = open_with(f->path, STORE_MIGRATE_NONE, NULL, MB_OK, &err);
-    assert_int_equal(current_revision(store), 3);
+    assert_int_equal(current_revision(store), head + 1);
     assert_int_equal(store_upgrade(store, -1, NULL), MB_NEWER);
     assert_int_equal(store_downgrade(store, 0, NULL), MB_NEWER);
     assert_int_equal(store_stamp(store, 1), MB_NEWER);
@@ -364,8 +404,8 @@ static void test_newer_database_refused_byte_identical(void **state)
     struct revision_info *history = NULL;
     size_t count = 0;
     assert_int_equal(store_history(store, &history, &count), MB_OK);
-    assert_int_equal(count, 3);
-    assert_true(history[2].applied);
+    assert_int_equal(count, (size_t)head + 1);
+    assert_true(history[head].applied);
     free(history);
     store_close(store);
     assert_same_file(f->path, before, len);
@@ -429,7 +469,7 @@ static void test_behind_database_upgrades_with_backup_or_refuses(void **state)
     options.notice = notice;
     options.notice_context = &seen;
     assert_int_equal(store_open(&options, &store, &err), MB_OK);
-    assert_int_equal(current_revision(store), 2);
+    assert_int_equal(current_revision(store), builtin_head());
     assert_non_null(seen);
     assert_non_null(strstr(seen, "backup of revision 0001 written to "));
     const char *backup = strstr(seen, "written to ") + strlen("written to ");
@@ -441,6 +481,199 @@ static void test_behind_database_upgrades_with_backup_or_refuses(void **state)
     free(backup_dump);
     free(seen);
     free(before);
+    store_close(store);
+}
+
+/* A database at revision 1 holding a row, opened without migrating. */
+static struct store *behind_with_data(const char *path)
+{
+    struct mb_error err;
+    struct store *store = open_with(path, STORE_MIGRATE_NONE, NULL, MB_OK, &err);
+    assert_int_equal(store_upgrade(store, 1, NULL), MB_OK);
+    sql(path, "INSERT INTO user (username, created_at) VALUES ('john', 1)");
+    return store;
+}
+
+/* The names the backup of revision 1 of path took before issue 9 (the
+ * plain name, then -1 to -99) for every second from `from` to from+11, so
+ * that a test of a few seconds sees them whenever it migrates. */
+static void each_guessable_name(const char *path, time_t from, int attempts, const char *suffix,
+                                void (*make)(const char *name, void *context), void *context)
+{
+    for (time_t t = from; t <= from + 11; t++) {
+        struct tm tm;
+        char stamp[32];
+        gmtime_r(&t, &tm);
+        strftime(stamp, sizeof stamp, "%Y%m%dT%H%M%SZ", &tm);
+        for (int attempt = 0; attempt < attempts; attempt++) {
+            char *name = attempt == 0
+                             ? xasprintf("%s.rev0001-%s.bak%s", path, stamp, suffix)
+                             : xasprintf("%s.rev0001-%s-%d.bak%s", path, stamp, attempt, suffix);
+            make(name, context);
+            free(name);
+        }
+    }
+}
+
+static void make_file(const char *name, void *context)
+{
+    testutil_write(name, "taken\n");
+}
+
+static void assert_still_taken(const char *name, void *context)
+{
+    size_t len = 0;
+    char *content = testutil_read(name, &len);
+    assert_non_null(content);
+    assert_string_equal(content, "taken\n");
+    free(content);
+}
+
+static void make_link(const char *name, void *context)
+{
+    assert_int_equal(symlink((const char *)context, name), 0);
+}
+
+/* The backup is a file of its own at the name the notice gives: a copy of
+ * the database, 0600, not a link. */
+static void assert_sound_backup(const char *backup, const char *before)
+{
+    struct stat st;
+    assert_int_equal(lstat(backup, &st), 0);
+    assert_true(S_ISREG(st.st_mode));
+    assert_int_equal(st.st_mode & 0777, 0600);
+    assert_int_equal(st.st_nlink, 1);
+    char *backup_dump = dump(backup);
+    assert_string_equal(before, backup_dump);
+    free(backup_dump);
+}
+
+/* Issue 9, item 3: another member of a shared directory creating the
+ * guessable names in advance blocked every migration ("cannot create
+ * backup"); now the backup takes a name with a random part. */
+static void test_backup_names_taken_in_advance_do_not_block(void **state)
+{
+    struct fixture *f = *state;
+    struct store *store = behind_with_data(f->path);
+    char *before = dump(f->path);
+    time_t from = time(NULL) - 1;
+    each_guessable_name(f->path, from, 100, "", make_file, NULL);
+    char *backup = NULL;
+    enum mb_status status = store_upgrade(store, 2, &backup);
+    if (status != MB_OK)
+        fail_msg("upgrade blocked by names taken in advance: %s", store_error(store));
+    assert_non_null(backup);
+    assert_non_null(strstr(backup, ".rev0001-"));
+    assert_int_equal(strcmp(backup + strlen(backup) - 4, ".bak"), 0);
+    assert_sound_backup(backup, before);
+    each_guessable_name(f->path, from, 100, "", assert_still_taken, NULL);
+    free(backup);
+    free(before);
+    store_close(store);
+}
+
+/* The backup never writes through a link planted at its name or at the
+ * name of a journal beside it. (This one passed before issue 9 too: the
+ * create used O_EXCL, and SQLite opens with O_NOFOLLOW and drops a stale
+ * journal; it guards the new code's create and its journal-less copy.) */
+static void test_backup_never_follows_a_link(void **state)
+{
+    struct fixture *f = *state;
+    struct store *store = behind_with_data(f->path);
+    char *before = dump(f->path);
+    char *victim = xasprintf("%s/victim", f->dir);
+    testutil_write(victim, "the victim's file\n");
+    time_t from = time(NULL) - 1;
+    each_guessable_name(f->path, from, 1, "", make_link, victim);
+    each_guessable_name(f->path, from, 4, "-journal", make_link, victim);
+    char *backup = NULL;
+    assert_int_equal(store_upgrade(store, 2, &backup), MB_OK);
+    size_t len = 0;
+    char *content = testutil_read(victim, &len);
+    assert_string_equal(content, "the victim's file\n");
+    assert_non_null(backup);
+    assert_sound_backup(backup, before);
+    free(content);
+    free(backup);
+    free(victim);
+    free(before);
+    store_close(store);
+}
+
+/* The attacker's moment, made certain. The test stands in for
+ * sqlite3_open_v2 (a definition in the program wins over the shared
+ * library's): when armed, it first swaps the backup just created in
+ * swap_directory for a symbolic link to swap_victim, as another member of
+ * a directory without the sticky bit could at any time. Before issue 9 the
+ * backup was reopened by name at exactly this moment and SQLite followed
+ * the link (it resolves links in database names) into the victim. */
+struct sqlite3;
+int sqlite3_open_v2(const char *filename, struct sqlite3 **db, int flags, const char *vfs);
+
+static const char *swap_directory;
+static const char *swap_victim;
+static char swap_moved[4096]; /* where the backup file went */
+
+static void swap_backup_for_link(void)
+{
+    DIR *dir = opendir(swap_directory);
+    assert_non_null(dir);
+    struct dirent *entry;
+    while ((entry = readdir(dir)) != NULL) {
+        size_t len = strlen(entry->d_name);
+        if (strstr(entry->d_name, ".rev0001-") == NULL || len < 4 ||
+            strcmp(entry->d_name + len - 4, ".bak") != 0)
+            continue;
+        char *name = xasprintf("%s/%s", swap_directory, entry->d_name);
+        snprintf(swap_moved, sizeof swap_moved, "%s.moved", name);
+        assert_int_equal(rename(name, swap_moved), 0);
+        assert_int_equal(symlink(swap_victim, name), 0);
+        free(name);
+        break;
+    }
+    closedir(dir);
+    swap_directory = NULL;
+}
+
+int sqlite3_open_v2(const char *filename, struct sqlite3 **db, int flags, const char *vfs)
+{
+    static int (*real)(const char *, struct sqlite3 **, int, const char *);
+    if (real == NULL)
+        *(void **)&real = dlsym(RTLD_NEXT, "sqlite3_open_v2");
+    if (swap_directory != NULL)
+        swap_backup_for_link();
+    return real(filename, db, flags, vfs);
+}
+
+/* Issue 9, item 3: a backup whose name is swapped for a link while it is
+ * being written never writes through the link; the migration stops and
+ * says why, and the copy we can no longer name is emptied. */
+static void test_backup_swapped_for_a_link_is_not_followed(void **state)
+{
+    struct fixture *f = *state;
+    struct store *store = behind_with_data(f->path);
+    char *victim = xasprintf("%s/victim.db", f->dir);
+    sql(victim, "CREATE TABLE mine (x); INSERT INTO mine VALUES ('the victim''s row')");
+    char *victim_before = dump(victim);
+    swap_moved[0] = '\0';
+    swap_victim = victim;
+    swap_directory = f->dir;
+    char *backup = NULL;
+    enum mb_status status = store_upgrade(store, 2, &backup);
+    swap_directory = NULL;
+    assert_string_not_equal(swap_moved, ""); /* the attack happened */
+    char *victim_after = dump(victim);
+    assert_string_equal(victim_before, victim_after);
+    assert_int_not_equal(status, MB_OK);
+    assert_null(backup);
+    assert_non_null(strstr(store_error(store), "moved or replaced"));
+    assert_int_equal(current_revision(store), 1);
+    struct stat st;
+    assert_int_equal(lstat(swap_moved, &st), 0);
+    assert_int_equal(st.st_size, 0);
+    free(victim_after);
+    free(victim_before);
+    free(victim);
     store_close(store);
 }
 
@@ -489,7 +722,7 @@ static void test_stamp_history_and_changed_checksum(void **state)
     struct revision_info *history = NULL;
     size_t count = 0;
     assert_int_equal(store_history(store, &history, &count), MB_OK);
-    assert_int_equal(count, 2);
+    assert_int_equal(count, (size_t)builtin_head());
     assert_false(history[0].checksum_changed);
     assert_true(history[1].checksum_changed);
     assert_true(history[1].applied);
@@ -514,14 +747,15 @@ static void test_new_revision_files(void **state)
     char *up = NULL, *down = NULL;
     struct mb_error err;
     assert_int_equal(migration_new(mdir, "Add a bio to users!", &up, &down, &err), MB_OK);
-    char *expected = xasprintf("%s/0003_add_a_bio_to_users.up.sql", mdir);
+    int next = builtin_head() + 1;
+    char *expected = xasprintf("%s/%04d_add_a_bio_to_users.up.sql", mdir, next);
     assert_string_equal(up, expected);
     assert_int_equal(access(down, F_OK), 0);
     /* The new empty pair loads and applies. */
     assert_int_equal(migration_set_load_dir(mdir, &set, &err), MB_OK);
-    assert_int_equal(set->count, 3);
+    assert_int_equal(set->count, (size_t)next);
     struct store *store = open_with(f->path, STORE_MIGRATE_AUTO, set, MB_OK, &err);
-    assert_int_equal(current_revision(store), 3);
+    assert_int_equal(current_revision(store), next);
     store_close(store);
     migration_set_free(set);
     assert_int_equal(migration_new(mdir, "!!!", &up, &down, &err), MB_INVALID);
@@ -565,7 +799,10 @@ static void test_two_processes_migrate_once(void **state)
         assert_int_equal(WEXITSTATUS(wstatus), 0);
     }
     char *rows = testutil_shell("sqlite3 '%s' 'SELECT revision FROM schema_revision'", f->path);
-    assert_string_equal(rows, "1\n2\n");
+    char expected[64] = "";
+    for (int r = 1; r <= builtin_head(); r++)
+        snprintf(expected + strlen(expected), sizeof expected - strlen(expected), "%d\n", r);
+    assert_string_equal(rows, expected);
     free(rows);
 }
 
@@ -580,6 +817,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_newer_database_refused_byte_identical, setup, teardown),
         cmocka_unit_test_setup_teardown(test_foreign_files_refused_untouched, setup, teardown),
         cmocka_unit_test_setup_teardown(test_behind_database_upgrades_with_backup_or_refuses, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_backup_names_taken_in_advance_do_not_block, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_backup_never_follows_a_link, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_backup_swapped_for_a_link_is_not_followed, setup, teardown),
         cmocka_unit_test_setup_teardown(test_check_reports_drift, setup, teardown),
         cmocka_unit_test_setup_teardown(test_stamp_history_and_changed_checksum, setup, teardown),
         cmocka_unit_test_setup_teardown(test_new_revision_files, setup, teardown),
