@@ -1,6 +1,7 @@
 #!/bin/sh
 # The one test runner behind `make test`: runs every cmocka unit binary
-# (TAP output), every CLI test script and every TUI (tmux) test script,
+# (TAP output), every CLI, TUI (tmux), SSH (a real sshd), shared-box and
+# reliability test script,
 # counts TAP "ok"/"not ok" lines and ends with "N passed, N failed".
 # Usage: tests/run.sh BUILD_DIR   (BUILD_DIR holds microblog-tui and tests/)
 set -u
@@ -61,7 +62,8 @@ for t in "$root/$build"/tests/replay_*; do
     name=$(basename "$t" | sed 's/^replay_//')
     run_one "fuzz/$name" "$t" "$name" "$root/tests/fuzz/corpus/$name"
 done
-for t in "$root"/tests/cli/*.sh "$root"/tests/tui/*.sh "$root"/tests/reliability/test_*.sh; do
+for t in "$root"/tests/cli/*.sh "$root"/tests/tui/*.sh "$root"/tests/ssh/*.sh \
+         "$root"/tests/shared/*.sh "$root"/tests/reliability/test_*.sh; do
     [ -e "$t" ] || continue
     run_one "$(basename "$(dirname "$t")")/$(basename "$t")" sh "$t"
 done
