@@ -5,7 +5,8 @@
  * a second row) and create objects without IF NOT EXISTS (a second run
  * would fail). Rounds cycle through the starting points a user can have:
  * no file at all, an empty file, an initialised base, revision 1 with
- * users, revision 2 with posts, revision 3.
+ * users, revision 2 with posts, revision 3. The test revisions come after
+ * the built-in ones (B+1 and B+2, B the built-in head).
  *
  *   migrate_race DIR ROUNDS PROCESSES */
 #include "tests/reliability/rel.h"
@@ -14,13 +15,14 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 
+/* printf formats: %d is the test revision's own number. */
 static const char three_up[] =
     "CREATE TABLE IF NOT EXISTS migration_runs (revision INTEGER NOT NULL);\n"
-    "INSERT INTO migration_runs (revision) VALUES (3);\n"
+    "INSERT INTO migration_runs (revision) VALUES (%d);\n"
     "CREATE TABLE race_three (id INTEGER PRIMARY KEY, note TEXT);\n";
 static const char three_down[] = "DROP TABLE race_three;\n";
 static const char four_up[] =
-    "INSERT INTO migration_runs (revision) VALUES (4);\n"
+    "INSERT INTO migration_runs (revision) VALUES (%d);\n"
     "ALTER TABLE post ADD COLUMN race_flag INTEGER;\n";
 static const char four_down[] = "ALTER TABLE post DROP COLUMN race_flag;\n";
 
@@ -51,14 +53,17 @@ static struct migration_set *make_set(const char *dir)
         free(down);
     }
     const char *extra[][3] = {
-        { "0003_race_three", three_up, three_down },
-        { "0004_race_four", four_up, four_down },
+        { "race_three", three_up, three_down },
+        { "race_four", four_up, four_down },
     };
     for (size_t i = 0; i < 2; i++) {
-        char *up = xasprintf("%s/%s.up.sql", mdir, extra[i][0]);
-        char *down = xasprintf("%s/%s.down.sql", mdir, extra[i][0]);
-        write_file(up, extra[i][1]);
+        int revision = (int)(builtin->count + 1 + i);
+        char *up = xasprintf("%s/%04d_%s.up.sql", mdir, revision, extra[i][0]);
+        char *down = xasprintf("%s/%04d_%s.down.sql", mdir, revision, extra[i][0]);
+        char *up_sql = i == 0 ? xasprintf(three_up, revision) : xasprintf(four_up, revision);
+        write_file(up, up_sql);
         write_file(down, extra[i][2]);
+        free(up_sql);
         free(up);
         free(down);
     }
@@ -136,6 +141,14 @@ int main(int argc, char **argv)
     char *path = xasprintf("%s/race.db", dir);
     struct migration_set *set = make_set(dir);
     int head = (int)set->count;
+    int three = head - 1, four = head;
+    /* "1,2,...,head": every revision applied once. */
+    char expected[256] = "";
+    for (int r = 1; r <= head; r++)
+        snprintf(expected + strlen(expected), sizeof expected - strlen(expected), "%s%d",
+                 r > 1 ? "," : "", r);
+    char *runs3_sql = xasprintf("SELECT count(*) FROM migration_runs WHERE revision = %d", three);
+    char *runs4_sql = xasprintf("SELECT count(*) FROM migration_runs WHERE revision = %d", four);
     int failures = 0, opens = 0;
     char why[512] = "";
     int64_t started = rel_now_ms();
@@ -190,23 +203,23 @@ int main(int argc, char **argv)
                                     "(SELECT revision FROM schema_revision ORDER BY revision)' 2>&1",
                                     path);
         revisions[strcspn(revisions, "\n")] = '\0';
-        int64_t runs3 = query_int(path, "SELECT count(*) FROM migration_runs WHERE revision = 3");
-        int64_t runs4 = query_int(path, "SELECT count(*) FROM migration_runs WHERE revision = 4");
+        int64_t runs3 = query_int(path, runs3_sql);
+        int64_t runs4 = query_int(path, runs4_sql);
         int64_t version = query_int(path, "PRAGMA user_version");
         int64_t got_users = query_int(path, "SELECT count(*) FROM user");
         int64_t got_posts = query_int(path, "SELECT count(*) FROM post");
         char *health = rel_sqlite_health(path);
-        bool ok = bad_children == 0 && strcmp(revisions, "1,2,3,4") == 0 &&
+        bool ok = bad_children == 0 && strcmp(revisions, expected) == 0 &&
                   runs3 == 1 && runs4 == 1 && version == head &&
                   got_users == users && got_posts == posts && health == NULL;
         if (!ok && getenv("MB_VERBOSE") != NULL)
-            rel_note("bad round %d (start %d): %d children failed; revisions %.20s runs of 3: "
-                     "%lld, of 4: %lld", round, start, bad_children, revisions,
+            rel_note("bad round %d (start %d): %d children failed; revisions %.20s runs of the "
+                     "test revisions: %lld, %lld", round, start, bad_children, revisions,
                      (long long)runs3, (long long)runs4);
         if (!ok && failures++ == 0)
             snprintf(why, sizeof why,
-                     "round %d (start %d): %d children failed; revisions %.20s runs of 3: %lld, "
-                     "of 4: %lld; user_version %lld; users %lld/%lld posts %lld/%lld; %.100s",
+                     "round %d (start %d): %d children failed; revisions %.20s runs of the test "
+                     "revisions: %lld, %lld; user_version %lld; users %lld/%lld posts %lld/%lld; %.100s",
                      round, start, bad_children, revisions, (long long)runs3, (long long)runs4,
                      (long long)version, (long long)got_users, (long long)users,
                      (long long)got_posts, (long long)posts, health ? health : "healthy");
@@ -222,6 +235,8 @@ int main(int argc, char **argv)
     rel_note("figure race_findings %d", failures);
     rel_note("figure race_seconds %.1f", (double)(rel_now_ms() - started) / 1000.0);
     migration_set_free(set);
+    free(runs3_sql);
+    free(runs4_sql);
     free(path);
     return rel_failures == 0 ? 0 : 1;
 }

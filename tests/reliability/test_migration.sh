@@ -16,13 +16,16 @@ fi
 # collapsed at every position, must not overflow it (ASan/UBSan watch).
 mkdir -p "$T/long"
 cp "$MB_ROOT"/migrations/*.sql "$T/long/"
-: > "$T/long/0003_long_statements.up.sql"
-: > "$T/long/0003_long_statements.down.sql"
+# The test revision comes after the built-in head.
+next=$(printf '%04d' $(( $(ls "$MB_ROOT"/migrations/*.up.sql | wc -l) + 1 )))
+long="$T/long/${next}_long_statements"
+: > "$long.up.sql"
+: > "$long.down.sql"
 for n in $(seq 140 175); do
     pad=$(printf 'x%.0s' $(seq 1 "$n"))
-    echo "CREATE TABLE t$n (a INTEGER DEFAULT 1,   b TEXT DEFAULT '$pad');" >> "$T/long/0003_long_statements.up.sql"
-    echo "CREATE TABLE u$n (a INTEGER, b TEXT DEFAULT '$pad' CHECK (a IS NULL OR a > 0 OR length(b) > 0));" >> "$T/long/0003_long_statements.up.sql"
-    echo "DROP TABLE t$n; DROP TABLE u$n;" >> "$T/long/0003_long_statements.down.sql"
+    echo "CREATE TABLE t$n (a INTEGER DEFAULT 1,   b TEXT DEFAULT '$pad');" >> "$long.up.sql"
+    echo "CREATE TABLE u$n (a INTEGER, b TEXT DEFAULT '$pad' CHECK (a IS NULL OR a > 0 OR length(b) > 0));" >> "$long.up.sql"
+    echo "DROP TABLE t$n; DROP TABLE u$n;" >> "$long.down.sql"
 done
 for cmd in "db upgrade" "db check" "db downgrade"; do
     # shellcheck disable=SC2086
