@@ -62,7 +62,7 @@ for t in "$root/$build"/tests/replay_*; do
     name=$(basename "$t" | sed 's/^replay_//')
     run_one "fuzz/$name" "$t" "$name" "$root/tests/fuzz/corpus/$name"
 done
-for t in "$root"/tests/cli/*.sh "$root"/tests/tui/*.sh "$root"/tests/ssh/*.sh \
+for t in "$root"/tests/cli/*.sh "$root"/tests/pg/*.sh "$root"/tests/tui/*.sh "$root"/tests/ssh/*.sh \
          "$root"/tests/shared/*.sh "$root"/tests/reliability/test_*.sh; do
     [ -e "$t" ] || continue
     run_one "$(basename "$(dirname "$t")")/$(basename "$t")" sh "$t"
