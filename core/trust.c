@@ -80,8 +80,11 @@ static enum mb_status check_entry(const struct walk *walk, const char *entry,
         goto out;
     }
     /* A link's own mode means nothing; only who made it does. A sticky
-     * directory lets others add names but not move or remove ours. */
-    if (kind == ENTRY_LINK || (kind == ENTRY_DIRECTORY && (st->st_mode & S_ISVTX)))
+     * directory lets others add names but not move or remove ours. What
+     * root's character devices return (/dev/null, the usual "no
+     * configuration") is the kernel's, whoever may write to them. */
+    if (kind == ENTRY_LINK || (kind == ENTRY_DIRECTORY && (st->st_mode & S_ISVTX)) ||
+        (kind == ENTRY_FILE && S_ISCHR(st->st_mode) && st->st_uid == 0))
         goto out;
     if (st->st_mode & S_IWOTH) {
         status = mb_fail(walk->err, MB_DENIED,

@@ -25,7 +25,8 @@
  *   - anything owned by a user other than the real uid or root (the
  *     file, a directory, a link);
  *   - the file writable by everyone, or by a group other than
- *     shared_group (TRUST_NO_GROUP: no group is excepted);
+ *     shared_group (TRUST_NO_GROUP: no group is excepted); root's
+ *     character devices excepted (--config /dev/null is fine);
  *   - a directory writable by everyone, or by a group other than
  *     shared_group, unless it is sticky (like /tmp: others may add names
  *     but not move or remove yours).

@@ -80,6 +80,9 @@ chmod 0600 "$T/open.conf"
 run_cmd "$MB_BIN" --config "$T/open.conf" --db "$T/private/x.db" posts
 expect_eq "--config on a private file is used" "0" "$RC"
 
+run_cmd "$MB_BIN" --config /dev/null --db "$T/private/x.db" posts
+expect_eq "--config /dev/null (root's, 0666, reads nothing) is used" "0" "$RC"
+
 # A configuration that names the database: the database is checked too.
 printf 'database = %s\n' "$T/group/z.db" > "$T/redirect.conf"
 chmod 0600 "$T/redirect.conf"

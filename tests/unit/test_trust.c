@@ -111,6 +111,7 @@ static void test_private_file_and_root_files_are_trusted(void **state)
     assert_trusted(f->dir, TRUST_NO_GROUP);
     assert_trusted("/", TRUST_NO_GROUP);
     assert_trusted("/etc/passwd", TRUST_NO_GROUP); /* root's, 0644 */
+    assert_trusted("/dev/null", TRUST_NO_GROUP);   /* root's, 0666, reads nothing */
     free(path);
 }
 
@@ -138,6 +139,15 @@ static void test_world_writable_file_refused_even_for_shared_group(void **state)
     assert_refused(path, group_of(path), MB_DENIED, message);
     free(message);
     free(path);
+
+    /* A named pipe others can write feeds us their text. */
+    char *fifo = in_dir(f, "x.fifo");
+    assert_int_equal(mkfifo(fifo, 0600), 0);
+    assert_int_equal(chmod(fifo, 0622), 0);
+    message = xasprintf("refusing %s: it is writable by everyone (chmod o-w %s)", fifo, fifo);
+    assert_refused(fifo, TRUST_NO_GROUP, MB_DENIED, message);
+    free(message);
+    free(fifo);
 }
 
 static void test_writable_directory_refused_unless_sticky(void **state)
