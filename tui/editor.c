@@ -2,7 +2,12 @@
  * core.editor: `sh -c '$EDITOR "$1"' sh FILE`, so that an editor with
  * arguments ("code -w", "vim -u NONE") works. While it runs, SIGINT and
  * SIGQUIT are ignored here (a Ctrl-C meant for the editor must not end
- * the TUI and lose the draft), and termination signals end the editor. */
+ * the TUI and lose the draft), and termination signals end the editor.
+ * The editor is the person's own program: it never runs with a set-group-id
+ * (the shared box's group, which alone may open the database). The shared
+ * mode gives the group up for good before the TUI starts; the child checks
+ * again before exec and runs nothing when it cannot give it up. Restricted
+ * mode never gets here (tui/app.c). */
 #include "tui/editor.h"
 
 #include <dirent.h>
@@ -63,6 +68,18 @@ static bool write_all(int fd, const char *data, size_t length)
         length -= (size_t)n;
     }
     return true;
+}
+
+bool editor_drop_group(void)
+{
+    gid_t real = getgid(), r, e, s;
+    if (getresgid(&r, &e, &s) != 0)
+        return false;
+    if (r == real && e == real && s == real)
+        return true;
+    if (setresgid(real, real, real) != 0)
+        return false;
+    return getresgid(&r, &e, &s) == 0 && r == real && e == real && s == real;
 }
 
 static void sleep_ms(long ms)
@@ -210,6 +227,8 @@ enum mb_status editor_run(const char *text, size_t length, char **out, size_t *o
         const int reset[] = { SIGINT, SIGQUIT, SIGTERM, SIGHUP, SIGTSTP, SIGWINCH, SIGPIPE };
         for (size_t i = 0; i < sizeof reset / sizeof reset[0]; i++)
             sigaction(reset[i], &dfl, NULL);
+        if (!editor_drop_group())
+            _exit(127);
         execl("/bin/sh", "sh", "-c", command, "sh", path, (char *)NULL);
         _exit(127);
     }

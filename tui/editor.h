@@ -4,12 +4,19 @@
 #ifndef TUI_EDITOR_H
 #define TUI_EDITOR_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "core/status.h"
 
 /* The editor command: $VISUAL, else $EDITOR, else "vi" (never NULL). */
 const char *editor_command(void);
+
+/* What the editor's child does before exec: makes the real group also the
+ * effective and saved one, so that a set-group-id never reaches the
+ * person's program. False when one of them stays different (the child
+ * then runs nothing). Exported for the unit test. */
+bool editor_drop_group(void);
 
 /* Writes text[0..length) to the temporary file, runs the editor on it and
  * waits. On MB_OK stores the edited text (trailing newlines removed,
