@@ -2,8 +2,10 @@
  * the modal overlays (help, y/n questions, prompts), and runs the loop
  * that reads keys with a timeout of refresh_ms so that changes committed by
  * other processes (PRAGMA data_version through store_data_version) show up
- * without a key press. Every frame is drawn in full into curses' virtual
- * screen and only the differences reach the terminal. */
+ * without a key press. Every frame is drawn in full into curses' virtual screen and only the
+ * differences reach the terminal. Who may do what is the store's to say
+ * (store_author_resolve, store_authorize); in restricted mode no key runs
+ * a program. */
 #include "tui/tui.h"
 
 #include <curses.h>
@@ -20,6 +22,7 @@
 #include "core/text.h"
 #include "core/xalloc.h"
 #include "tui/app.h"
+#include "tui/author.h"
 #include "tui/draw.h"
 #include "tui/edit_buffer.h"
 #include "tui/editor.h"
@@ -44,15 +47,8 @@ struct app {
     enum focus list_focus;       /* the list pane to return to from compose */
     struct layout layout;
     enum app_mode mode;
-    int64_t author_id;           /* 0: the default author, not created yet, or none */
-    char *author_name;
-    /* No usable author (the default one has a password, or the author was
-     * deleted): nothing is posted or deleted until u succeeds. */
-    bool author_locked;
-    int64_t locked_user_id;      /* the user whose password a post asks for (0: none) */
-    char *locked_user_name;
-    /* The password of author_id was checked in this session. */
-    bool author_verified;
+    struct author author;
+    bool personal;               /* store_mode() is STORE_MODE_PERSONAL */
     int64_t filter_id;
     char message[512];
     enum draw_style message_style;
@@ -60,7 +56,6 @@ struct app {
     int64_t confirm_post_id;
     enum prompt_kind prompt;
     struct edit_buffer prompt_text;
-    int64_t prompt_user_id;
     char *prompt_user_name;
     size_t help_top;
     uint64_t data_version;
@@ -126,12 +121,12 @@ void app_store_error(struct app *app, const char *what, enum mb_status status)
 
 int64_t app_author_id(const struct app *app)
 {
-    return app->author_id;
+    return app->author.id;
 }
 
 const char *app_author_name(const struct app *app)
 {
-    return app->author_name;
+    return app->author.name;
 }
 
 int64_t app_filter(const struct app *app)
@@ -191,77 +186,34 @@ static void refresh_all(struct app *app)
     timeline_pane_refresh(app->panes[FOCUS_TIMELINE]);
 }
 
-#define NO_AUTHOR "(no one)"   /* not a valid username: it has a space */
+static void start_password_prompt(struct app *app, const char *name);
 
-/* Drops the current author: nothing is posted or deleted until u finds
- * one. `user` (may be NULL) has a password that a post will ask for. */
-static void lock_author(struct app *app, const struct user *user)
+/* True when a post or a delete may go out as the current author now, as
+ * the store says (author_ensure, store_author_resolve). Otherwise says
+ * why; a user with a password opens that password's prompt (the draft is
+ * kept, and Enter posts it once the password was right). */
+static bool author_ready(struct app *app)
 {
-    app->author_id = 0;
-    app->author_verified = false;
-    app->author_locked = true;
-    free(app->author_name);
-    app->author_name = xstrdup(NO_AUTHOR);
-    free(app->locked_user_name);
-    app->locked_user_name = NULL;
-    app->locked_user_id = 0;
-    if (user != NULL) {
-        app->locked_user_id = user->id;
-        app->locked_user_name = xstrdup(user->username);
-        app_message(app, STYLE_WARNING, "%s has a password: press u to log in.",
-                    user->username);
-    } else {
-        app_message(app, STYLE_ERROR, "Your author no longer exists; press u.");
-    }
-}
-
-static void start_password_prompt(struct app *app, int64_t id, const char *name);
-
-/* True when posting or deleting as the current author is allowed: a user
- * with a password only after store_user_verify_password succeeded in this
- * session (a password may also have been set, or the user deleted, by
- * another process since). Creates the default author on first use (a
- * journal needs no set-up). A post by a locked-out user with a password
- * opens that password's prompt; the draft is kept. */
-static bool ensure_author(struct app *app)
-{
-    if (app->author_locked) {
-        if (app->locked_user_id != 0) {
-            start_password_prompt(app, app->locked_user_id, app->locked_user_name);
-            app_message(app, STYLE_WARNING, "%s has a password: type it, or Esc.",
-                        app->locked_user_name);
-        } else {
-            app_message(app, STYLE_ERROR, "Nobody to post as: press u to choose an author.");
-        }
+    struct author *author = &app->author;
+    enum mb_status status = MB_PASSWORD;
+    if (author->locked && author->waiting_for == NULL) {
+        app_message(app, STYLE_ERROR, "Nobody to post as: press u to choose an author.");
         return false;
     }
-    if (app->author_id != 0 && app->author_verified)
+    if (!author->locked)
+        status = author_ensure(author, app->store);
+    if (status == MB_OK)
         return true;
-    struct user user;
-    bool created = false;
-    enum mb_status status;
-    if (app->author_id != 0)
-        status = store_user_get_by_id(app->store, app->author_id, &user);
-    else
-        status = store_user_ensure(app->store, app->author_name, &user, &created);
-    if (status == MB_NOT_FOUND) {
-        lock_author(app, NULL);
-        return false;
-    }
-    if (status != MB_OK) {
-        app_store_error(app, "Cannot create the author", status);
-        return false;
-    }
-    bool usable = !user.has_password;
-    if (usable) {
-        app->author_id = user.id;
-        free(app->author_name);
-        app->author_name = xstrdup(user.username);
+    if (status == MB_PASSWORD) {
+        start_password_prompt(app, author->waiting_for);
+        app_message(app, STYLE_WARNING, "%s has a password: type it, or Esc.",
+                    author->waiting_for);
+    } else if (status == MB_NOT_FOUND) {
+        app_message(app, STYLE_ERROR, "Your author no longer exists; press u.");
     } else {
-        lock_author(app, &user);
+        app_store_error(app, "No author to post as", status);
     }
-    store_user_clear(&user);
-    return usable;
+    return false;
 }
 
 void app_post_draft(struct app *app)
@@ -283,12 +235,12 @@ void app_post_draft(struct app *app)
         app_message(app, STYLE_ERROR, "Not posted: %s; the draft is kept.", err.message);
         return;
     }
-    if (!ensure_author(app))
+    if (!author_ready(app))
         return;
     int64_t id = 0;
-    enum mb_status status = store_post_add(app->store, app->author_id, draft->text, 0, &id);
+    enum mb_status status = store_post_add(app->store, app->author.id, draft->text, 0, &id);
     if (status == MB_NOT_FOUND) {   /* deleted by another process meanwhile */
-        lock_author(app, NULL);
+        author_ready(app);
         return;
     }
     if (status != MB_OK) {
@@ -296,13 +248,24 @@ void app_post_draft(struct app *app)
         return;
     }
     edit_buffer_clear(draft);
-    app_message(app, STYLE_INFO, "Posted as %s.", app->author_name);
+    app_message(app, STYLE_INFO, "Posted as %s.", app->author.name);
     timeline_pane_show_newest(app->panes[FOCUS_TIMELINE]);
     users_pane_refresh(app->panes[FOCUS_USERS]);
 }
 
+/* An SSH forced command runs no program the person could get a shell
+ * from: the compose box only. */
+bool app_editor_allowed(const struct app *app)
+{
+    return store_mode(app->store) != STORE_MODE_RESTRICTED;
+}
+
 void app_edit_externally(struct app *app)
 {
+    if (!app_editor_allowed(app)) {
+        app_message(app, STYLE_WARNING, "No editor here: write in the compose box (i).");
+        return;
+    }
     struct edit_buffer *draft = compose_pane_draft(app->panes[FOCUS_COMPOSE]);
     char *text = NULL;
     size_t length = 0;
@@ -346,29 +309,51 @@ static void end_prompt(struct app *app)
     edit_buffer_clear(&app->prompt_text);
     free(app->prompt_user_name);
     app->prompt_user_name = NULL;
-    app->prompt_user_id = 0;
 }
 
-static void start_password_prompt(struct app *app, int64_t id, const char *name)
+static void start_password_prompt(struct app *app, const char *name)
 {
+    char *copy = xstrdup(name);
     start_prompt(app, PROMPT_PASSWORD);
-    app->prompt_user_id = id;
     free(app->prompt_user_name);
-    app->prompt_user_name = xstrdup(name);
+    app->prompt_user_name = copy;
     crypto_disable_core_dumps();
 }
 
-static void become_author(struct app *app, int64_t id, const char *name, bool verified)
+/* u: in personal mode asks whom to post as; in the shared modes the
+ * system says who you are, and nothing changes. */
+static void switch_author(struct app *app)
 {
-    app->author_locked = false;
-    app->author_verified = verified;
-    free(app->locked_user_name);
-    app->locked_user_name = NULL;
-    app->locked_user_id = 0;
-    app->author_id = id;
-    free(app->author_name);
-    app->author_name = xstrdup(name);
-    app_message(app, STYLE_INFO, "Now posting as %s.", name);
+    if (app->personal) {
+        start_prompt(app, PROMPT_USERNAME);
+        return;
+    }
+    const char *person = store_person(app->store);
+    app_message(app, STYLE_WARNING, "You are %s here; the system says who you are.",
+                person != NULL ? person : app->author.name);
+}
+
+/* Whether the selected post may be deleted now. The shared modes ask the
+ * store (your own posts; an admin anyone's). In personal mode the store
+ * allows everything; the TUI still deletes only the current author's
+ * posts, after their password, to keep honest people apart on a shared
+ * file. */
+static bool may_delete(struct app *app, int64_t user_id, const char *author)
+{
+    if (!app->personal) {
+        enum mb_status status = store_authorize(app->store, STORE_ACTION_POST_DELETE, user_id);
+        if (status != MB_OK) {
+            app_store_error(app, "Not deleted", status);
+            return false;
+        }
+        return true;
+    }
+    if (app->author.id == 0 || user_id != app->author.id) {
+        app_message(app, STYLE_ERROR, "You can only delete your own posts; this one is by %s.",
+                    author);
+        return false;
+    }
+    return author_ready(app);
 }
 
 static void delete_selected(struct app *app)
@@ -379,12 +364,7 @@ static void delete_selected(struct app *app)
         app_message(app, STYLE_ERROR, "No post to delete.");
         return;
     }
-    if (app->author_id == 0 || user_id != app->author_id) {
-        app_message(app, STYLE_ERROR, "You can only delete your own posts; this one is by %s.",
-                    author);
-        return;
-    }
-    if (!ensure_author(app))
+    if (!may_delete(app, user_id, author))
         return;
     app->confirm_post_id = post_id;
     ask(app, CONFIRM_DELETE);
@@ -416,50 +396,44 @@ static void confirm_key(struct app *app, const struct key_event *event)
 
 static void draw_frame(struct app *app);
 
+/* Enter in a prompt: the name to switch to, then (when the store says the
+ * user has a password) the password. */
 static void accept_prompt(struct app *app)
 {
     const char *text = app->prompt_text.text;
-    if (app->prompt == PROMPT_USERNAME) {
-        if (edit_buffer_blank(&app->prompt_text)) {
-            end_prompt(app);
-            app_message(app, STYLE_INFO, "Still posting as %s.", app->author_name);
-            return;
-        }
-        struct user user;
-        enum mb_status status = store_user_get(app->store, text, &user);
-        if (status == MB_NOT_FOUND) {
-            char *name = text_sanitize(text, strlen(text), 0);
-            app_message(app, STYLE_ERROR, "No user named %s; still posting as %s.", name,
-                        app->author_name);
-            free(name);
-            end_prompt(app);
-            return;
-        }
-        if (status != MB_OK) {
-            app_store_error(app, "Cannot switch author", status);
-            end_prompt(app);
-            return;
-        }
-        if (!user.has_password) {
-            end_prompt(app);
-            become_author(app, user.id, user.username, false);
-        } else {
-            start_password_prompt(app, user.id, user.username);
-        }
-        store_user_clear(&user);
+    bool asking_name = app->prompt == PROMPT_USERNAME;
+    if (asking_name && edit_buffer_blank(&app->prompt_text)) {
+        end_prompt(app);
+        app_message(app, STYLE_INFO, "Still posting as %s.", app->author.name);
         return;
     }
-    app_message(app, STYLE_INFO, "Checking the password...");
-    draw_frame(app);
-    enum mb_status status = store_user_verify_password(app->store, app->prompt_user_id, text);
-    if (status == MB_OK)
-        become_author(app, app->prompt_user_id, app->prompt_user_name, true);
-    else if (status == MB_AUTH)
-        app_message(app, STYLE_ERROR, "Wrong password for %s; still posting as %s.",
-                    app->prompt_user_name, app->author_name);
-    else
-        app_store_error(app, "Cannot check the password", status);
+    if (!asking_name) {
+        app_message(app, STYLE_INFO, "Checking the password...");
+        draw_frame(app);
+    }
+    char *name = xstrdup(asking_name ? text : app->prompt_user_name);
+    char *asking = NULL;
+    enum mb_status status = author_switch(&app->author, app->store, name,
+                                          asking_name ? NULL : text, &asking);
     end_prompt(app);
+    if (status == MB_OK) {
+        app_message(app, STYLE_INFO, "Now posting as %s.", app->author.name);
+    } else if (status == MB_PASSWORD && asking != NULL && asking_name) {
+        start_password_prompt(app, asking);
+    } else if (status == MB_NOT_FOUND) {
+        char *shown = text_sanitize(name, strlen(name), 0);
+        app_message(app, STYLE_ERROR, "No user named %s; still posting as %s.", shown,
+                    app->author.name);
+        free(shown);
+    } else if (status == MB_AUTH) {
+        app_message(app, STYLE_ERROR, "Wrong password for %s; still posting as %s.", name,
+                    app->author.name);
+    } else {
+        app_store_error(app, asking_name ? "Cannot switch author" : "Cannot check the password",
+                        status);
+    }
+    free(asking);
+    free(name);
 }
 
 static void prompt_key(struct app *app, struct key_event *event)
@@ -472,7 +446,7 @@ static void prompt_key(struct app *app, struct key_event *event)
         break;
     case ACTION_LEAVE:
         end_prompt(app);
-        app_message(app, STYLE_INFO, "Still posting as %s.", app->author_name);
+        app_message(app, STYLE_INFO, "Still posting as %s.", app->author.name);
         break;
     case ACTION_LEFT:
         edit_buffer_left(b);
@@ -556,7 +530,7 @@ static void global_action(struct app *app, enum key_action action)
         app_edit_externally(app);
         break;
     case ACTION_SWITCH_AUTHOR:
-        start_prompt(app, PROMPT_USERNAME);
+        switch_author(app);
         break;
     case ACTION_RELOAD:
         refresh_all(app);
@@ -711,19 +685,23 @@ static void draw_status(struct app *app)
     snprintf(left, sizeof left, "%s", app->database_label);
     x += draw_string(s->y, x, end - x, left, STYLE_STATUS);
     x += draw_string(s->y, x, end - x, " as ", STYLE_HINT);
-    x += draw_string(s->y, x, end - x, app->author_name, STYLE_AUTHOR);
+    x += draw_string(s->y, x, end - x, app->author.name, STYLE_AUTHOR);
     x += draw_string(s->y, x, end - x, "  ?:help  ", STYLE_HINT);
     if (app->message[0] != '\0')
         draw_string(s->y, x, end - x, app->message, app->message_style);
     else
-        draw_string(s->y, x, end - x, "Tab:pane  i:write  u:author  q:quit", STYLE_HINT);
+        draw_string(s->y, x, end - x,
+                    app->personal ? "Tab:pane  i:write  u:author  q:quit"
+                                  : "Tab:pane  i:write  q:quit",
+                    STYLE_HINT);
 }
 
 static void draw_help(struct app *app)
 {
     enum { MAX_LINES = 128 };
     char *lines[MAX_LINES];
-    size_t total = keys_help_lines(lines, MAX_LINES);
+    size_t total = keys_help_lines(lines, MAX_LINES,
+                                   app_editor_allowed(app) ? ACTION_NONE : ACTION_EDITOR);
     size_t count = total < MAX_LINES ? total : MAX_LINES;
     int rows = app->layout.screen_rows, cols = app->layout.screen_cols;
     struct rect box = { .y = 0, .x = 0, .rows = rows, .cols = cols };
@@ -832,19 +810,14 @@ static void app_init(struct app *app, struct store *store, const struct config *
     app->config = config;
     app->database_label = database_label(store);
     edit_buffer_init(&app->prompt_text);
+    app->personal = store_mode(store) == STORE_MODE_PERSONAL;
     const char *name = config->user != NULL && config->user[0] != '\0' ? config->user : "me";
-    struct user user;
-    if (store_user_get(store, name, &user) == MB_OK) {
-        if (user.has_password) {
-            lock_author(app, &user);   /* $USER is no proof of the password */
-        } else {
-            app->author_id = user.id;
-            app->author_name = xstrdup(user.username);
-        }
-        store_user_clear(&user);
-    } else {
-        app->author_name = xstrdup(name);
-    }
+    enum mb_status status = author_start(&app->author, store, name);
+    if (status == MB_PASSWORD)   /* $USER is no proof of the password */
+        app_message(app, STYLE_WARNING, "%s has a password: press u to log in.",
+                    app->author.waiting_for);
+    else if (status != MB_OK)
+        app_store_error(app, "No author to post as", status);
     app->panes[FOCUS_USERS] = users_pane_new(app);
     app->panes[FOCUS_TIMELINE] = timeline_pane_new(app);
     app->panes[FOCUS_COMPOSE] = compose_pane_new(app);
@@ -857,8 +830,7 @@ static void app_free(struct app *app)
         pane_free(app->panes[i]);
     edit_buffer_free(&app->prompt_text);
     free(app->prompt_user_name);
-    free(app->locked_user_name);
-    free(app->author_name);
+    author_free(&app->author);
     free(app->database_label);
 }
 

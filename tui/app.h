@@ -37,7 +37,9 @@ void app_leave_compose(struct app *app);
 /* Moves the focus to the next (+1) or previous (-1) pane. */
 void app_cycle_focus(struct app *app, int direction);
 
-/* Opens the external editor on the draft (E, Ctrl-X). */
+/* Opens the external editor on the draft (E, Ctrl-X); in restricted mode
+ * (an SSH forced command) there is none and it says so. */
 void app_edit_externally(struct app *app);
+bool app_editor_allowed(const struct app *app);
 
 #endif

@@ -125,10 +125,12 @@ static void compose_draw(struct pane *pane, bool focused)
     if (rows <= 0 || width <= 0)
         return;
     if (cp->draft.length == 0) {
-        draw_string(a->y + 1, x, width,
-                    focused ? "Enter posts, Esc leaves (draft kept), Ctrl-J new line"
-                            : "Press i to write a post, E for your editor, ? for help",
-                    STYLE_HINT);
+        const char *hint = "Enter posts, Esc leaves (draft kept), Ctrl-J new line";
+        if (!focused)
+            hint = app_editor_allowed(pane->app)
+                       ? "Press i to write a post, E for your editor, ? for help"
+                       : "Press i to write a post, ? for help";
+        draw_string(a->y + 1, x, width, hint, STYLE_HINT);
         if (focused)
             draw_cursor_at(a->y + 1, x);
         return;

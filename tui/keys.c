@@ -151,7 +151,7 @@ static void add_line(char **lines, size_t max, size_t *count, char *line)
     (*count)++;
 }
 
-size_t keys_help_lines(char **lines, size_t max)
+size_t keys_help_lines(char **lines, size_t max, enum key_action without)
 {
     size_t count = 0;
     for (size_t s = 0; s < sizeof scope_titles / sizeof scope_titles[0]; s++) {
@@ -161,7 +161,8 @@ size_t keys_help_lines(char **lines, size_t max)
         add_line(lines, max, &count, xstrdup(scope_titles[s].title));
         for (size_t i = 0; i < keys_table_count; i++) {
             const struct key_binding *b = &keys_table[i];
-            if (b->scope != scope || b->help == NULL)
+            if (b->scope != scope || b->help == NULL ||
+                (without != ACTION_NONE && b->action == without))
                 continue;
             /* Gather the names of this binding and of the following ones
              * with the same action and no help of their own. */

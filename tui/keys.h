@@ -80,9 +80,10 @@ enum key_action keys_lookup(unsigned scopes, const struct key_event *event);
 const char *keys_scope_title(unsigned scope);
 
 /* The help overlay as text lines: a heading per scope, then one line per
- * action with all its keys ("j, Down  next"). Stores at most `max` lines
- * into lines[] (each newly allocated, caller frees) and returns how many
- * there are in total. */
-size_t keys_help_lines(char **lines, size_t max);
+ * action with all its keys ("j, Down  next"), leaving out the keys bound to
+ * `without` (ACTION_NONE: none; ACTION_EDITOR where there is no editor).
+ * Stores at most `max` lines into lines[] (each newly allocated, caller
+ * frees) and returns how many there are in total. */
+size_t keys_help_lines(char **lines, size_t max, enum key_action without);
 
 #endif

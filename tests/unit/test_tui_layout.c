@@ -117,7 +117,7 @@ static void test_help_comes_from_the_table(void **state)
 {
     (void)state;
     char *lines[256];
-    size_t n = keys_help_lines(lines, 256);
+    size_t n = keys_help_lines(lines, 256, ACTION_NONE);
     assert_true(n > 10 && n < 256);
     /* Every binding with help text appears, with all its key names. */
     for (size_t i = 0; i < keys_table_count; i++) {
