@@ -7,6 +7,8 @@
 
 #include <stdlib.h>
 
+#include "core/trust.h"
+
 /* ---- configuration and the store ------------------------------------- */
 
 /* Shared mode: the system configuration, read with the group (it is
@@ -64,9 +66,21 @@ int cli_open_store(struct cli_context *context, enum cli_open_mode mode,
     status = config_database_path(&context->config, context->db_option, &path, &err);
     if (status != MB_OK)
         goto fail;
+    /* As OpenSSH's StrictModes: a database that someone else can change,
+     * or replace through a directory above it, is refused (the shared
+     * group's own rights excepted, checked with the group held since only
+     * it can search the state directory). */
+    const struct identity *who = &context->identity;
+    identity_raise(who);
+    status = trust_check_path(path, who->mode == IDENTITY_SHARED ? who->shared_gid
+                                                                 : TRUST_NO_GROUP, &err);
+    identity_lower(who);
+    if (status == MB_DENIED)
+        goto fail;
     /* The shared database exists (make install-shared made it): never
      * create directories with the group. */
-    if (context->identity.mode != IDENTITY_SHARED)
+    status = MB_OK;
+    if (who->mode != IDENTITY_SHARED)
         status = config_make_parent_dirs(path, &err);
     if (status != MB_OK)
         goto fail;

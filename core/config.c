@@ -24,6 +24,7 @@
 #include <ini.h>
 
 #include "core/text.h"
+#include "core/trust.h"
 #include "core/xalloc.h"
 
 #define SECTION_NAME "microblog"
@@ -516,6 +517,11 @@ static enum mb_status load_file(struct config *config, const char *path,
     char *text = NULL;
     size_t length = 0;
 
+    /* A configuration that others can change can redirect the database. */
+    *error = 0;
+    enum mb_status trusted = trust_check_path(path, TRUST_NO_GROUP, err);
+    if (trusted == MB_DENIED)
+        return trusted;
     *error = read_file(path, &text, &length);
     if (*error != 0) {
         if (*error == EFBIG)

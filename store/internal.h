@@ -68,6 +68,7 @@ struct store {
     bool importing;        /* inside store_import_begin: any author, any time */
     int64_t verified_user_id; /* password checked on this handle (0: none) */
     /* The file opened, to notice when it is deleted or replaced. */
+    int file_fd;
     dev_t file_device;
     ino_t file_inode;
     bool in_batch;     /* inside store_batch_begin..commit */

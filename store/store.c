@@ -214,9 +214,19 @@ int64_t store_now(void)
 enum mb_status store_file_check(struct store *store)
 {
     struct stat st;
-    if (stat(store->path, &st) == 0 && st.st_dev == store->file_device &&
-        st.st_ino == store->file_inode)
-        return MB_OK;
+    /* The file we hold: rm, or another file renamed over it, leaves it
+     * with no name at all. */
+    bool unlinked = store->file_fd >= 0 && fstat(store->file_fd, &st) == 0 && st.st_nlink == 0;
+    if (!unlinked) {
+        if (stat(store->path, &st) == 0) {
+            if (st.st_dev == store->file_device && st.st_ino == store->file_inode)
+                return MB_OK;
+        } else if ((errno == EACCES || errno == EPERM) && store->file_fd >= 0) {
+            /* In shared mode the group that can see the path is given up
+             * after opening; the held file's link count still tells. */
+            return MB_OK;
+        }
+    }
     return store_fail(store, MB_REPLACED,
                       "%s was deleted or replaced since it was opened: nothing was written "
                       "(start again to open the file that is there now)", store->path);
@@ -423,6 +433,7 @@ enum mb_status store_open(const struct store_options *options, struct store **ou
     }
 
     store = xcalloc(1, sizeof *store);
+    store->file_fd = -1;
     store->path = xstrdup(options->path);
     store->migrations = options->migrations != NULL ? options->migrations : migrations_builtin();
     store->password_strength = options->password_strength;
@@ -444,8 +455,13 @@ enum mb_status store_open(const struct store_options *options, struct store **ou
                          store->db != NULL ? sqlite3_errmsg(store->db) : sqlite3_errstr(rc));
         goto out;
     }
+    /* A descriptor of our own on the file opened, to tell later whether
+     * it was deleted or replaced (store_file_check). It is closed only after
+     * SQLite's connection: closing any descriptor of a file drops the
+     * process's POSIX locks on it. */
     struct stat st;
-    if (stat(options->path, &st) != 0) {
+    store->file_fd = open(options->path, O_RDONLY | O_CLOEXEC);
+    if (store->file_fd < 0 || fstat(store->file_fd, &st) != 0) {
         status = mb_fail(err, MB_IO, "%s: %s", options->path, strerror(errno));
         goto out;
     }
@@ -490,6 +506,8 @@ void store_close(struct store *store)
             sqlite3_exec(store->db, "ROLLBACK", NULL, NULL, NULL);
         sqlite3_close_v2(store->db);
     }
+    if (store->file_fd >= 0)
+        close(store->file_fd);
     free(store->path);
     free(store->person);
     free(store);

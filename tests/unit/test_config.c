@@ -489,7 +489,7 @@ static void test_example_config_changes_nothing(void **state)
         }
     }
     fclose(file);
-    assert_int_equal(keys, 7);
+    assert_int_equal(keys, 9);
     config_free(&config);
 }
 
