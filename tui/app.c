@@ -2,7 +2,9 @@
  * the modal overlays (help, y/n questions, prompts), and runs the loop
  * that reads keys with a timeout of refresh_ms so that changes committed by
  * other processes (PRAGMA data_version through store_data_version) show up
- * without a key press. Every frame is drawn in full into curses' virtual screen and only the
+ * without a key press, and a database file deleted or replaced under it is
+ * noticed (store_file_check) and said in the status line until it is back.
+ * Every frame is drawn in full into curses' virtual screen and only the
  * differences reach the terminal. Who may do what is the store's to say
  * (store_author_resolve, store_authorize); in restricted mode no key runs
  * a program. */
@@ -52,6 +54,9 @@ struct app {
     int64_t filter_id;
     char message[512];
     enum draw_style message_style;
+    /* Why the file at the database's path is not the one open (empty
+     * while it is): shown instead of any other message until it is back. */
+    char file_lost[512];
     enum confirm_kind confirm;
     int64_t confirm_post_id;
     enum prompt_kind prompt;
@@ -111,12 +116,28 @@ void app_message(struct app *app, enum draw_style style, const char *format, ...
     app->message_style = style;
 }
 
+/* True while the file at the store's path is the one that was opened;
+ * otherwise remembers the store's explanation for the status line. Asked
+ * when looking for changes and before every write (which the store refuses
+ * anyway): nothing is ever reported as written into a file nobody reads. */
+static bool file_still_there(struct app *app)
+{
+    if (store_file_check(app->store) == MB_OK) {
+        app->file_lost[0] = '\0';
+        return true;
+    }
+    snprintf(app->file_lost, sizeof app->file_lost, "%s", store_error(app->store));
+    return false;
+}
+
 void app_store_error(struct app *app, const char *what, enum mb_status status)
 {
     const char *detail = store_error(app->store);
     if (detail == NULL || detail[0] == '\0')
         detail = mb_status_message(status);
     app_message(app, STYLE_ERROR, "%s: %s", what, detail);
+    if (status == MB_REPLACED)
+        file_still_there(app);
 }
 
 int64_t app_author_id(const struct app *app)
@@ -233,6 +254,10 @@ void app_post_draft(struct app *app)
     struct mb_error err;
     if (store_validate_body(draft->text, &err) != MB_OK) {
         app_message(app, STYLE_ERROR, "Not posted: %s; the draft is kept.", err.message);
+        return;
+    }
+    if (!file_still_there(app)) {
+        app_message(app, STYLE_ERROR, "Not posted (the draft is kept): %s", app->file_lost);
         return;
     }
     if (!author_ready(app))
@@ -362,6 +387,10 @@ static void delete_selected(struct app *app)
     const char *author;
     if (!timeline_pane_selected(app->panes[FOCUS_TIMELINE], &post_id, &user_id, &author)) {
         app_message(app, STYLE_ERROR, "No post to delete.");
+        return;
+    }
+    if (!file_still_there(app)) {
+        app_message(app, STYLE_ERROR, "Not deleted: %s", app->file_lost);
         return;
     }
     if (!may_delete(app, user_id, author))
@@ -681,6 +710,11 @@ static void draw_status(struct app *app)
         draw_cursor_at(s->y, x + before);
         return;
     }
+    if (app->file_lost[0] != '\0') {
+        /* Nothing else matters until the file is back: the whole line. */
+        draw_string(s->y, x, end - x, app->file_lost, STYLE_ERROR);
+        return;
+    }
     char left[128];
     snprintf(left, sizeof left, "%s", app->database_label);
     x += draw_string(s->y, x, end - x, left, STYLE_STATUS);
@@ -772,10 +806,14 @@ static long elapsed_ms(const struct timespec *since)
     return (now.tv_sec - since->tv_sec) * 1000L + (now.tv_nsec - since->tv_nsec) / 1000000L;
 }
 
-/* True when another connection committed since the last poll. */
+/* True when another connection committed since the last poll, or the
+ * file at the database's path was deleted, replaced or put back. */
 static bool poll_changes(struct app *app)
 {
     clock_gettime(CLOCK_MONOTONIC, &app->last_poll);
+    bool was_lost = app->file_lost[0] != '\0';
+    if (file_still_there(app) == was_lost)
+        return true;
     uint64_t version = 0;
     if (store_data_version(app->store, &version) != MB_OK)
         return false;
