@@ -73,6 +73,8 @@ struct store {
     ino_t file_inode;
     bool in_batch;     /* inside store_batch_begin..commit */
     bool deferred_writes; /* testing: BEGIN DEFERRED (see store_options) */
+    bool checkpoint_after_write; /* see store_options */
+    bool no_busy_wait;    /* the busy handler gives up at once (a best-effort checkpoint) */
     void (*notice)(void *context, const char *message);
     void *notice_context;
 };

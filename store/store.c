@@ -254,14 +254,32 @@ enum mb_status store_write_begin(struct store *store)
     return status;
 }
 
+/* The -wal file belongs to the name, not to the file: if the database is
+ * later deleted or replaced (mv other.db x.db) while this connection is
+ * open, whoever opens the new x.db replays the frames left in x.db-wal
+ * into it, and the other file's posts are lost. So an interactive session
+ * moves each commit into the database file and truncates the -wal at once.
+ * Best effort and never waiting: with readers in the way it is left to the
+ * next commit or to the last connection's close. */
+static void empty_the_wal(struct store *store)
+{
+    if (!store->checkpoint_after_write)
+        return;
+    store->no_busy_wait = true;
+    sqlite3_wal_checkpoint_v2(store->db, "main", SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
+    store->no_busy_wait = false;
+}
+
 enum mb_status store_write_end(struct store *store, enum mb_status status)
 {
     if (store->in_batch)
         return status;
     if (status == MB_OK) {
         int rc = sqlite3_exec(store->db, "COMMIT", NULL, NULL, NULL);
-        if (rc == SQLITE_OK)
+        if (rc == SQLITE_OK) {
+            empty_the_wal(store);
             return MB_OK;
+        }
         status = store_fail_sqlite(store, rc, "committing");
     }
     if (!sqlite3_get_autocommit(store->db))
@@ -356,7 +374,7 @@ static int wait_for_lock(void *context, int attempts)
         store->busy_since = now;
     int64_t waited_ms = (int64_t)(now.tv_sec - store->busy_since.tv_sec) * 1000 +
                         (now.tv_nsec - store->busy_since.tv_nsec) / 1000000;
-    if (waited_ms >= store->busy_timeout_ms)
+    if (waited_ms >= store->busy_timeout_ms || store->no_busy_wait)
         return 0;
     store->busy_seed = store->busy_seed * 1103515245u + 12345u;
     struct timespec pause = {0, 500000 + (long)((store->busy_seed >> 8) % 2500) * 1000};
@@ -441,6 +459,7 @@ enum mb_status store_open(const struct store_options *options, struct store **ou
     store->notice = options->notice;
     store->notice_context = options->notice_context;
     store->deferred_writes = options->deferred_writes;
+    store->checkpoint_after_write = options->checkpoint_after_write;
     store->mode = options->mode;
     if (options->mode != STORE_MODE_PERSONAL) {
         store->person = xstrdup(options->person);

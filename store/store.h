@@ -85,6 +85,11 @@ struct store_options {
      * writes DEFERRED instead of IMMEDIATE, which lets "database is locked"
      * reach the caller when two writers meet. */
     bool deferred_writes;
+    /* After each commit, move it into the database file and empty the -wal
+     * (best effort, never waiting), so that frames of this session never
+     * outlive a deletion or replacement of the file (the faces set it; the
+     * throughput tests do not). */
+    bool checkpoint_after_write;
     /* Called with one line for the user, e.g. the backup path written before
      * an automatic upgrade; may be NULL. */
     void (*notice)(void *context, const char *message);

@@ -227,6 +227,56 @@ static void test_writes_refuse_a_replaced_file(void **state)
     free(other);
 }
 
+/* Posts written before the file is replaced must not be replayed into the
+ * replacement from the old -wal: `wal` says whether the writer empties it
+ * after each commit (the faces do); returns the bodies the replacement
+ * shows afterwards. */
+static char *replace_after_a_post(const struct fixture *f, bool wal)
+{
+    struct store_options options = testutil_options(f->path);
+    options.checkpoint_after_write = wal;
+    struct store *writer = NULL, *reader = testutil_open(f->path);
+    struct mb_error err = { { 0 } };
+    int64_t id, posts = 0;
+    assert_int_equal(store_open(&options, &writer, &err), MB_OK);
+    /* A second connection keeps the -wal from being removed at close. */
+    assert_int_equal(store_post_count(reader, 0, &posts), MB_OK);
+    assert_int_equal(store_post_add(writer, f->bob_id, "written before the mv", 0, &id), MB_OK);
+
+    char *other = xasprintf("%s/other.db", f->dir);
+    struct store *second = testutil_open(other);
+    int64_t someone;
+    assert_int_equal(store_user_add(second, "other", NULL, NULL, &someone), MB_OK);
+    assert_int_equal(store_post_add(second, someone, "the other file", 0, &id), MB_OK);
+    store_close(second);
+    assert_int_equal(rename(other, f->path), 0);
+    /* Anyone opening the new file now (sqlite3 here) reads what it holds. */
+    char *after = testutil_shell("sqlite3 '%s' 'SELECT body FROM post ORDER BY id' 2>&1",
+                                 f->path);
+    store_close(writer);
+    store_close(reader);
+    free(other);
+    return after;
+}
+
+static void test_a_replaced_file_gets_no_frames_from_the_old_wal(void **state)
+{
+    struct fixture *f = *state;
+    char *after = replace_after_a_post(f, true);
+    assert_string_equal(after, "the other file\n");
+    free(after);
+}
+
+static void test_old_wal_frames_do_replay_without_the_checkpoint(void **state)
+{
+    /* The control: without emptying the -wal, SQLite replays the old
+     * file's pages into the new one (the test above can fail). */
+    struct fixture *f = *state;
+    char *after = replace_after_a_post(f, false);
+    assert_string_not_equal(after, "the other file\n");
+    free(after);
+}
+
 static void test_database_names_that_lose_posts(void **state)
 {
     (void)state;
@@ -251,6 +301,10 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_admin_manages_users_and_imports, setup, teardown),
         cmocka_unit_test_setup_teardown(test_personal_mode_password_rule, setup, teardown),
         cmocka_unit_test_setup_teardown(test_writes_refuse_a_replaced_file, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_a_replaced_file_gets_no_frames_from_the_old_wal,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(test_old_wal_frames_do_replay_without_the_checkpoint,
+                                        setup, teardown),
         cmocka_unit_test(test_database_names_that_lose_posts),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
