@@ -216,10 +216,13 @@ $(BUILD)/shared/microblog-tui: $(BUILD)/release/cli/main.o $(BUILD)/shared/ident
 
 # Installs a working shared box under exactly these paths (no DESTDIR):
 # the group, the binary root:GROUP 2755, the state directory root:GROUP
-# 2770, the database created (or upgraded) at head by the build tree's
-# ordinary, non-setgid binary, root:GROUP 0660, and the system
-# configuration root:GROUP 0640. An existing database and configuration
-# are kept: only their owner and mode are set again.
+# 2770, the database root:GROUP 0660, and the system configuration
+# root:GROUP 0640. The database is made at head by the build tree's
+# ordinary, non-setgid binary in a private directory (the program refuses,
+# rightly, to open a file in a directory the group may change) and moved
+# in. An existing database and configuration are kept as they are: only
+# their owner and mode are set again; upgrading the schema is for an admin
+# (db upgrade through the installed binary).
 SHARED_DB   := $(STATEDIR)/microblog.db
 SHARED_CONF := $(SYSCONFDIR)/microblog/microblog.conf
 
@@ -230,8 +233,16 @@ install-shared: microblog-tui $(BUILD)/shared/microblog-tui
 	install -o root -g '$(SHARED_GROUP)' -m 2755 $(BUILD)/shared/microblog-tui '$(PREFIX)/bin/microblog-tui'
 	install -m 0644 docs/microblog-tui.1 '$(PREFIX)/share/man/man1/microblog-tui.1'
 	install -d -o root -g '$(SHARED_GROUP)' -m 2770 '$(STATEDIR)'
-	@if [ -e '$(SHARED_DB)' ]; then echo "keeping $(SHARED_DB); upgrading it to head"; fi
-	env -u DATABASE_URL MICROBLOG_CONFIG=/dev/null ./microblog-tui --db '$(SHARED_DB)' db upgrade
+	@if [ -e '$(SHARED_DB)' ]; then \
+	    echo "keeping $(SHARED_DB) (a new revision is applied on first use unless auto_migrate = no; or an admin runs db upgrade)"; \
+	else \
+	    tmp=$$(mktemp -d) && \
+	    env -u DATABASE_URL MICROBLOG_CONFIG=/dev/null ./microblog-tui --db "$$tmp/microblog.db" db upgrade && \
+	    test ! -e "$$tmp/microblog.db-wal" && \
+	    install -o root -g '$(SHARED_GROUP)' -m 0660 "$$tmp/microblog.db" '$(SHARED_DB).new' && \
+	    mv '$(SHARED_DB).new' '$(SHARED_DB)' && rm -rf "$$tmp" && \
+	    echo "created $(SHARED_DB)" || { rm -rf "$$tmp"; exit 1; }; \
+	fi
 	chown root:'$(SHARED_GROUP)' '$(SHARED_DB)'
 	chmod 0660 '$(SHARED_DB)'
 	@if [ -e '$(SHARED_CONF)' ]; then \
