@@ -185,7 +185,7 @@ ssh_tui_start() {
 }
 
 # The microblog process that sshd started for NAME (a forced command).
-remote_pid() { pgrep -n -f -- "--restricted.*--user.*$1" 2>/dev/null; }
+remote_pid() { pgrep -n -f -- "--restricted --user $1 --db $DB" 2>/dev/null; }
 
 # no_children NAME LABEL: the person's TUI has started no process.
 no_children() {
