@@ -102,16 +102,20 @@ struct db_session {
 
 /* Loads the revisions (unless session->set is already chosen), opens the
  * database as it is and reads its revision. Unless allow_newer, a database
- * newer than the revisions known is refused: nothing may change it. On
- * failure the error is printed; db_session_close frees what was opened. */
+ * newer than the revisions known is refused: nothing may change it. A
+ * command that changes_schema is refused at once to anyone the store does
+ * not let migrate (even when there would be nothing to do). On failure the
+ * error is printed; db_session_close frees what was opened. */
 static int db_session_open(struct cli_context *context, const struct cli_args *args,
-                           bool allow_newer, struct db_session *session)
+                           bool allow_newer, bool changes_schema, struct db_session *session)
 {
     int head, status = CLI_EXIT_OK;
     if (session->set == NULL)
         status = load_migrations(args, &session->set, &session->owned);
     if (status == CLI_EXIT_OK)
         status = cli_open_store(context, CLI_OPEN_REVISIONS, session->set, &session->store);
+    if (status == CLI_EXIT_OK && changes_schema)
+        status = cli_authorize(session->store, STORE_ACTION_MIGRATE, 0);
     if (status != CLI_EXIT_OK)
         return status;
     if (store_revision(session->store, &session->current, &head) != MB_OK)
@@ -134,7 +138,7 @@ static int db_upgrade(struct cli_context *context, const struct cli_args *args)
     struct db_session session = { 0 };
     int target;
     char label[200];
-    int status = db_session_open(context, args, false, &session);
+    int status = db_session_open(context, args, false, true, &session);
     if (status != CLI_EXIT_OK)
         goto out;
     target = head_of(session.set);
@@ -176,7 +180,7 @@ static int db_downgrade(struct cli_context *context, const struct cli_args *args
     struct db_session session = { 0 };
     int target;
     char label[200];
-    int status = db_session_open(context, args, false, &session);
+    int status = db_session_open(context, args, false, true, &session);
     if (status != CLI_EXIT_OK)
         goto out;
     target = session.current - 1;
@@ -223,7 +227,7 @@ out:
 static int db_current(struct cli_context *context, const struct cli_args *args)
 {
     struct db_session session = { 0 };
-    int status = db_session_open(context, args, true, &session);
+    int status = db_session_open(context, args, true, false, &session);
     if (status != CLI_EXIT_OK)
         goto out;
     int current = session.current, head = head_of(session.set);
@@ -246,7 +250,7 @@ static int db_history(struct cli_context *context, const struct cli_args *args)
     struct db_session session = { 0 };
     struct revision_info *history = NULL;
     size_t count = 0;
-    int status = db_session_open(context, args, true, &session);
+    int status = db_session_open(context, args, true, false, &session);
     if (status != CLI_EXIT_OK)
         goto out;
     if (store_history(session.store, &history, &count) != MB_OK) {
@@ -346,7 +350,7 @@ static int db_stamp(struct cli_context *context, const struct cli_args *args)
     status = parse_revision(args, session.set, args->positional[0], true, &target);
     if (status != CLI_EXIT_OK)
         goto out;
-    status = db_session_open(context, args, false, &session);
+    status = db_session_open(context, args, false, true, &session);
     if (status != CLI_EXIT_OK)
         goto out;
     if (store_stamp(session.store, target) != MB_OK) {
@@ -382,7 +386,7 @@ static int db_check(struct cli_context *context, const struct cli_args *args)
     struct db_session session = { 0 };
     char *report = NULL;
     char label[200];
-    int status = db_session_open(context, args, false, &session);
+    int status = db_session_open(context, args, false, false, &session);
     if (status != CLI_EXIT_OK)
         goto out;
     enum mb_status result = store_check(session.store, &report);
