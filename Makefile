@@ -177,7 +177,7 @@ $(BUILD)/release/bench/%: bench/%.c $(BUILD)/release/libmicroblog.a
 	$(CC) $(RELEASE_CFLAGS) -o $@ $< $(BUILD)/release/libmicroblog.a $(PKG_LIBS)
 
 # The long variants of the reliability suite; prints a table of figures.
-torture: $(BUILD)/asan/microblog-tui $(REL_BIN)
+torture: $(BUILD)/asan/microblog-tui $(REL_BIN) $(UNIT_BIN)
 	sh tests/reliability/torture.sh $(BUILD)/asan
 
 # Benchmarks: prints a table and writes bench/RESULTS.md.
