@@ -23,8 +23,8 @@ static const struct cli_option new_options[] = {
 
 /* The revisions to use: the built-in set, or --migrations DIR (*owned is
  * then set and must be freed with migration_set_free). */
-static int load_migrations(const struct cli_args *args, const struct migration_set **set,
-                           struct migration_set **owned)
+static int load_migrations(const struct cli_context *context, const struct cli_args *args,
+                           const struct migration_set **set, struct migration_set **owned)
 {
     const char *dir = cli_option(args, "--migrations");
     struct mb_error err = { { 0 } };
@@ -33,6 +33,10 @@ static int load_migrations(const struct cli_args *args, const struct migration_s
         *set = migrations_builtin();
         return CLI_EXIT_OK;
     }
+    /* Revisions the person wrote are SQL run near the shared database. */
+    if (context->identity.mode == IDENTITY_SHARED)
+        return cli_fail("--migrations is not allowed in shared mode (use an ordinary build "
+                        "on a copy of the database)");
     enum mb_status status = migration_set_load_dir(dir, owned, &err);
     if (status != MB_OK)
         return cli_fail("%s", err.message[0] ? err.message : mb_status_message(status));
@@ -111,7 +115,7 @@ static int db_session_open(struct cli_context *context, const struct cli_args *a
 {
     int head, status = CLI_EXIT_OK;
     if (session->set == NULL)
-        status = load_migrations(args, &session->set, &session->owned);
+        status = load_migrations(context, args, &session->set, &session->owned);
     if (status == CLI_EXIT_OK)
         status = cli_open_store(context, CLI_OPEN_REVISIONS, session->set, &session->store);
     if (status == CLI_EXIT_OK && changes_schema)
@@ -314,7 +318,7 @@ static int db_show(struct cli_context *context, const struct cli_args *args)
     const struct migration_set *set;
     struct migration_set *owned = NULL;
     int revision;
-    int status = load_migrations(args, &set, &owned);
+    int status = load_migrations(context, args, &set, &owned);
     if (status != CLI_EXIT_OK)
         goto out;
     status = parse_revision(args, set, args->positional[0], false, &revision);
@@ -343,7 +347,7 @@ static int db_stamp(struct cli_context *context, const struct cli_args *args)
     struct db_session session = { 0 };
     int target;
     char label[200];
-    int status = load_migrations(args, &session.set, &session.owned);
+    int status = load_migrations(context, args, &session.set, &session.owned);
     if (status != CLI_EXIT_OK)
         goto out;
     /* Parse before opening: a bad REV must not create a database. */

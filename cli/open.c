@@ -72,8 +72,8 @@ int cli_open_store(struct cli_context *context, enum cli_open_mode mode,
      * it can search the state directory). */
     const struct identity *who = &context->identity;
     identity_raise(who);
-    status = trust_check_path(path, who->mode == IDENTITY_SHARED ? who->shared_gid
-                                                                 : TRUST_NO_GROUP, &err);
+    status = trust_check_database(path, who->mode == IDENTITY_SHARED ? who->shared_gid
+                                                                     : TRUST_NO_GROUP, &err);
     identity_lower(who);
     if (status == MB_DENIED)
         goto fail;
@@ -112,13 +112,15 @@ int cli_open_store(struct cli_context *context, enum cli_open_mode mode,
     }
     identity_raise(identity);
     status = store_open(&options, out, &err);
-    /* The db commands (admins only: the store refuses anyone else) keep
-     * the group for the backups they write beside the database; every
-     * other command gives it up for good before it reads a file, starts
-     * the TUI or runs an editor. */
-    if (status == MB_OK && mode != CLI_OPEN_REVISIONS)
+    /* An admin's db commands keep the group for the backups they write
+     * beside the database; everything else, and anyone else, gives it up
+     * for good before reading a file, starting the TUI or running an
+     * editor (a non-admin's `db check` runs revisions in a scratch
+     * database: never with the group). */
+    bool keep_group = mode == CLI_OPEN_REVISIONS && options.person_is_admin;
+    if (status == MB_OK && !keep_group)
         status = identity_drop_for_good(&context->identity, &err);
-    if (mode != CLI_OPEN_REVISIONS)
+    if (!keep_group)
         identity_lower(identity);
     if (status != MB_OK) {
         store_close(*out);

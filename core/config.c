@@ -763,7 +763,7 @@ bool config_names_admin(const struct config *config, const char *username)
     while (*p != '\0') {
         p += strspn(p, ", \t");
         size_t word = strcspn(p, ", \t");
-        if (word > 0 && word == length && strncasecmp(p, username, length) == 0)
+        if (word > 0 && word == length && strncmp(p, username, length) == 0)
             return true;
         p += word;
     }

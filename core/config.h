@@ -69,8 +69,8 @@ enum mb_status config_database_path(const struct config *config,
 enum mb_status config_check_database_name(const char *name, const char *what,
                                           struct mb_error *err);
 
-/* True when username is in the `admins` list (ASCII case ignored, as
- * usernames are compared). */
+/* True when username is exactly in the `admins` list (case counts: the
+ * login "ALICE" is not the admin "alice"). */
 bool config_names_admin(const struct config *config, const char *username);
 
 /* Parses a DATABASE_URL-style value into a newly allocated path. In-memory

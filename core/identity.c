@@ -19,12 +19,63 @@
 #define MB_SYSCONFDIR "/etc"
 #endif
 
-/* Variables a client may send through sshd's AcceptEnv, each of which
- * could choose the database, the configuration or a program to run. */
-static const char *const restricted_unset[] = {
-    "DATABASE_URL", "MICROBLOG_CONFIG", "VISUAL", "EDITOR", "TMPDIR",
-    "XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_RUNTIME_DIR", "SHELL",
+/* The environment is an allowlist in the shared modes: a variable that is
+ * not here (ICU_DATA, SQLITE_TMPDIR, TERMINFO, LOCPATH, GCONV_PATH,
+ * MALLOC_*, ...) may make a library read a file of the person's choosing,
+ * with the group held (shared mode) or on behalf of an SSH client
+ * (restricted mode). Names ending in '_' are prefixes (LC_). */
+static const char *const shared_keep[] = {
+    "TERM", "COLORTERM", "NO_COLOR", "LANG", "LANGUAGE", "LC_", "TZ", "HOME", "USER",
+    "LOGNAME", "PATH", "SHELL", "COLUMNS", "LINES", "SSH_",
+    /* the person's editor, run without the group (tui/editor.c) */
+    "VISUAL", "EDITOR",
+    /* refused with a message, never used (cli/main.c) */
+    "DATABASE_URL", "MICROBLOG_CONFIG",
+    NULL,
 };
+/* Restricted mode: the client chooses nothing (sshd's AcceptEnv may pass
+ * anything); SSH_ORIGINAL_COMMAND is read to be refused. */
+static const char *const restricted_keep[] = {
+    "TERM", "COLORTERM", "NO_COLOR", "LANG", "LANGUAGE", "LC_", "TZ", "USER", "LOGNAME",
+    "PATH", "COLUMNS", "LINES", "SSH_", NULL,
+};
+
+static bool kept(const char *entry, const char *const *keep)
+{
+    size_t name = strcspn(entry, "=");
+    for (const char *const *k = keep; *k != NULL; k++) {
+        size_t length = strlen(*k);
+        bool prefix = (*k)[length - 1] == '_';
+        if (prefix ? name > length && strncmp(entry, *k, length) == 0
+                   : name == length && strncmp(entry, *k, length) == 0)
+            return true;
+    }
+    return false;
+}
+
+/* Replaces the environment with the allowed part of it. */
+static void keep_only(const char *const *keep)
+{
+    extern char **environ;
+    size_t count = 0;
+    for (char **e = environ; e != NULL && *e != NULL; e++)
+        count++;
+    char **copy = xcalloc(count + 1, sizeof *copy);
+    size_t n = 0;
+    for (char **e = environ; e != NULL && *e != NULL; e++)
+        if (kept(*e, keep))
+            copy[n++] = xstrdup(*e);
+    clearenv();
+    for (size_t i = 0; i < n; i++) {
+        char *equals = strchr(copy[i], '=');
+        if (equals != NULL) {
+            *equals = '\0';
+            setenv(copy[i], equals + 1, 1);
+        }
+        free(copy[i]);
+    }
+    free(copy);
+}
 
 enum mb_status identity_start(struct identity *identity, struct mb_error *err)
 {
@@ -39,6 +90,7 @@ enum mb_status identity_start(struct identity *identity, struct mb_error *err)
     /* Lowered before anything else happens; raised only around opening
      * the system configuration and the database. */
     identity_lower(identity);
+    keep_only(shared_keep);
     errno = 0;
     struct passwd *pw = getpwuid(getuid());
     if (pw == NULL || pw->pw_name == NULL || pw->pw_name[0] == '\0')
@@ -57,8 +109,7 @@ enum mb_status identity_restrict(struct identity *identity, const char *name,
                        identity->person);
     if (name == NULL || name[0] == '\0')
         return mb_fail(err, MB_INVALID, "--restricted needs --user NAME");
-    for (size_t i = 0; i < sizeof restricted_unset / sizeof restricted_unset[0]; i++)
-        unsetenv(restricted_unset[i]);
+    keep_only(restricted_keep);
     struct passwd *pw = getpwuid(getuid());
     if (pw != NULL && pw->pw_dir != NULL && pw->pw_dir[0] == '/')
         setenv("HOME", pw->pw_dir, 1);

@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <unicode/udata.h>
+#include <unicode/uset.h>
 #include <unicode/unorm2.h>
 #include <unicode/uspoof.h>
 #include <unicode/ustring.h>
@@ -63,8 +65,13 @@ out:
 static USpoofChecker *checker(UErrorCode *code)
 {
     static USpoofChecker *shared;
-    if (shared == NULL)
+    if (shared == NULL) {
+        /* ICU's data comes from its own library, never from a file an
+         * environment variable (ICU_DATA) names: this runs with the shared
+         * group held when a person's row is created. */
+        udata_setFileAccess(UDATA_NO_FILES, code);
         shared = uspoof_open(code);
+    }
     return shared;
 }
 
@@ -102,6 +109,48 @@ out:
     free(text);
     free(skeleton);
     return status;
+}
+
+enum mb_status names_check(const char *name, struct mb_error *err)
+{
+    UErrorCode code = U_ZERO_ERROR;
+    USpoofChecker *spoof = checker(&code);
+    if (spoof == NULL || U_FAILURE(code))
+        return icu_failed(err, "spoof checker", code);
+    /* Only the characters TS #39 recommends for identifiers (every
+     * script's letters and digits; not U+1D00 small capitals, stray
+     * combining marks or symbols), and no invisible repeated marks. */
+    static USpoofChecker *limited;
+    if (limited == NULL) {
+        limited = uspoof_clone(spoof, &code);
+        /* Letters and digits of every script as TS #39 recommends them,
+         * its inclusion set (' - . and the like), and printable ASCII,
+         * which names have always been allowed. */
+        USet *allowed = uset_openEmpty();
+        if (U_SUCCESS(code)) {
+            uset_addAll(allowed, uspoof_getRecommendedSet(&code));
+            uset_addAll(allowed, uspoof_getInclusionSet(&code));
+            uset_addRange(allowed, 0x21, 0x7E);
+        }
+        if (U_SUCCESS(code))
+            uspoof_setAllowedChars(limited, allowed, &code);
+        uset_close(allowed);
+        if (U_SUCCESS(code))
+            uspoof_setChecks(limited, USPOOF_CHAR_LIMIT | USPOOF_INVISIBLE, &code);
+        if (U_FAILURE(code)) {
+            uspoof_close(limited);
+            limited = NULL;
+            return icu_failed(err, "spoof checker", code);
+        }
+    }
+    int32_t result = uspoof_check2UTF8(limited, name, -1, NULL, &code);
+    if (U_FAILURE(code))
+        return icu_failed(err, "spoof check", code);
+    if (result != 0)
+        return mb_fail(err, MB_INVALID,
+                       "username '%s' has characters that are not used in names (Unicode TS #39)",
+                       name);
+    return MB_OK;
 }
 
 void names_keys_clear(struct name_keys *keys)

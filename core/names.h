@@ -20,4 +20,9 @@ enum mb_status names_keys(const char *name, struct name_keys *out, struct mb_err
 
 void names_keys_clear(struct name_keys *keys);
 
+/* MB_OK when name uses only characters Unicode TS #39 recommends for
+ * identifiers and no invisible marks; MB_INVALID (message in err)
+ * otherwise. Checked for new users, not for those already stored. */
+enum mb_status names_check(const char *name, struct mb_error *err);
+
 #endif

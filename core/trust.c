@@ -122,7 +122,11 @@ static char *read_link(const char *entry)
     return NULL;
 }
 
-enum mb_status trust_check_path(const char *path, gid_t shared_group, struct mb_error *err)
+/* The walk of trust_check_path; *parent (may be NULL) gets the directory
+ * the last component is (or would be) in, newly allocated, when it exists
+ * (NULL when an earlier directory is missing). */
+static enum mb_status walk_path(const char *path, gid_t shared_group, struct mb_error *err,
+                                char **parent)
 {
     enum mb_status status = MB_OK;
     char *absolute = NULL, *pending = NULL, *resolved = NULL, *entry = NULL;
@@ -181,6 +185,10 @@ enum mb_status trust_check_path(const char *path, gid_t shared_group, struct mb_
         }
         free(entry);
         entry = xasprintf("%s/%.*s", resolved, (int)len, next);
+        if (last && parent != NULL) {
+            free(*parent);
+            *parent = xstrdup(resolved[0] != '\0' ? resolved : "/");
+        }
         if (lstat(entry, &st) != 0) {
             if (errno != ENOENT)
                 status = mb_fail(err, MB_IO, "cannot check %s: %s: %s", path, entry,
@@ -232,5 +240,29 @@ out:
     free(pending);
     free(resolved);
     free(absolute);
+    return status;
+}
+
+enum mb_status trust_check_path(const char *path, gid_t shared_group, struct mb_error *err)
+{
+    return walk_path(path, shared_group, err, NULL);
+}
+
+enum mb_status trust_check_database(const char *path, gid_t shared_group, struct mb_error *err)
+{
+    char *parent = NULL;
+    struct stat st;
+    enum mb_status status = walk_path(path, shared_group, err, &parent);
+    /* SQLite opens NAME-wal, NAME-shm and NAME-journal by name, creating
+     * them when missing: in a directory where others may add names, even
+     * a sticky one, someone else's -wal would be read into the database. */
+    if (status == MB_OK && parent != NULL && lstat(parent, &st) == 0 &&
+        ((st.st_mode & S_IWOTH) ||
+         ((st.st_mode & S_IWGRP) && st.st_gid != shared_group)))
+        status = mb_fail(err, MB_DENIED,
+                         "refusing %s: others can add files to directory %s, such as the "
+                         "database's -wal and -journal (keep the database in a directory of "
+                         "your own)", path, parent);
+    free(parent);
     return status;
 }

@@ -36,4 +36,10 @@
  * the caller; err may be NULL. */
 enum mb_status trust_check_path(const char *path, gid_t shared_group, struct mb_error *err);
 
+/* trust_check_path for a SQLite database, which is more than one name:
+ * SQLite opens and creates NAME-wal, -shm and -journal beside it by name.
+ * So the directory it is in (when that exists) must also not let others
+ * add names, sticky or not (shared_group excepted). */
+enum mb_status trust_check_database(const char *path, gid_t shared_group, struct mb_error *err);
+
 #endif

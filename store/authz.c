@@ -9,9 +9,9 @@
  * rule "who may post as whom" that the CLI and the TUI both use. */
 #include "store/store.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "core/xalloc.h"
 #include "store/internal.h"
@@ -41,7 +41,22 @@ enum mb_status store_person_prepare(struct store *store)
     struct user person = { 0 };
     if (store->mode == STORE_MODE_PERSONAL || store->newer)
         return MB_OK;
-    enum mb_status status = store_user_ensure(store, store->person, &person, NULL);
+    /* The person is exactly their name: usernames are unique ignoring
+     * case, and a login "ALICE" must not become the user "alice" (nor a
+     * lookalike, which creating the row refuses). */
+    enum mb_status status = store_user_get(store, store->person, &person);
+    if (status == MB_OK && strcmp(person.username, store->person) != 0)
+        status = store_fail(store, MB_DENIED,
+                            "you are '%s' here, which looks like the existing user '%s': "
+                            "ask an admin", store->person, person.username);
+    else if (status == MB_NOT_FOUND)
+        status = store_user_ensure(store, store->person, &person, NULL);
+    if (status == MB_EXISTS) {
+        char reason[sizeof store->error];
+        snprintf(reason, sizeof reason, "%s", store->error);
+        status = store_fail(store, MB_DENIED, "you are '%s' here, but %s: ask an admin",
+                            store->person, reason);
+    }
     if (status == MB_OK)
         store->person_id = person.id;
     store_user_clear(&person);
@@ -119,7 +134,7 @@ static enum mb_status resolve_person(struct store *store, const char *name, stru
     enum mb_status status = need_person(store);
     if (status != MB_OK)
         return status;
-    if (name != NULL && strcasecmp(name, store->person) != 0)
+    if (name != NULL && strcmp(name, store->person) != 0)
         return store_fail(store, MB_DENIED, "you can only post as yourself (%s), not as '%.64s'",
                           store->person, name);
     return store_user_get_by_id(store, store->person_id, out);

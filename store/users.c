@@ -6,7 +6,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "core/crypto.h"
 #include "core/names.h"
@@ -159,6 +158,12 @@ static enum mb_status insert_user(struct store *store, const char *username, con
         status = name_keys(store, username, &keys);
     if (status == MB_OK)
         status = check_lookalike(store, username, &keys);
+    if (status == MB_OK) {
+        struct mb_error err = { { 0 } };
+        status = names_check(username, &err);
+        if (status != MB_OK)
+            store_fail(store, status, "%s", err.message);
+    }
     if (status == MB_OK)
         status = check_taken(store, STMT_USER_EMAIL_TAKEN, email, "email");
     if (status != MB_OK)
@@ -313,7 +318,7 @@ enum mb_status store_user_ensure(struct store *store, const char *username, stru
         return status;
     /* In the shared modes the person is created on first use; anyone else
      * only by an admin or an import. */
-    bool is_person = store->person != NULL && strcasecmp(username, store->person) == 0;
+    bool is_person = store->person != NULL && strcmp(username, store->person) == 0;
     if (!is_person) {
         status = store_authorize(store, STORE_ACTION_USER_ADD, 0);
         if (status != MB_OK)

@@ -7,6 +7,8 @@
  * it on the way out). Spaces are this file's own rule. */
 #include "store/store.h"
 
+#include <utf8proc.h>
+
 #include <string.h>
 
 #include "core/text.h"
@@ -48,6 +50,24 @@ static enum mb_status check_text(const char *text, const char *what, size_t max,
     return MB_OK;
 }
 
+/* Characters that make two names look the same by showing nothing, or
+ * that no reader can tell apart: format characters (zero-width joiners and
+ * the like), unassigned and private-use code points, and the blanks that
+ * are not spaces (braille blank, Hangul fillers). */
+static bool invisible_in_a_name(int32_t c)
+{
+    switch (utf8proc_category(c)) {
+    case UTF8PROC_CATEGORY_CF:
+    case UTF8PROC_CATEGORY_CN:
+    case UTF8PROC_CATEGORY_CO:
+    case UTF8PROC_CATEGORY_CS:
+        return true;
+    default:
+        return c == 0x2800 || c == 0xFFFC || c == 0x3164 || c == 0xFFA0 || c == 0x115F || c == 0x1160 ||
+               c == 0x034F || (c >= 0xFE00 && c <= 0xFE0F) || (c >= 0xE0100 && c <= 0xE01EF);
+    }
+}
+
 enum mb_status store_validate_username(const char *username, struct mb_error *err)
 {
     size_t count;
@@ -62,6 +82,10 @@ enum mb_status store_validate_username(const char *username, struct mb_error *er
         if (text_danger(c) != TEXT_SAFE || is_space(c))
             return mb_fail(err, MB_INVALID,
                            "the username may not contain spaces or control characters");
+        if (invisible_in_a_name(c))
+            return mb_fail(err, MB_INVALID,
+                           "the username may not contain invisible, unassigned or "
+                           "private-use characters (U+%04X)", (unsigned)c);
         if (c < '0' || c > '9')
             all_digits = false;
     }

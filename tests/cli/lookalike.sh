@@ -23,6 +23,12 @@ refused "full-width letters" 'ＡＬＩＣＥ' alice
 refused "lower case of an accented upper case" 'äbc' 'ÄBC'
 refused "decomposed accent" "$(printf 'ali\314\201ce')" 'alíce'
 refused "digit one for l" 'a1ice' alice
+for name in 'ᴀlice' "$(printf 'ali\314\262ce')" "$(printf 'alice\342\240\200')" \
+            "$(printf 'ali\342\200\215ce')" "$(printf '\363\260\200\200x')"; do
+    run_cmd mb user add "$name" --no-password
+    expect_eq "a name with a character names do not use is refused (exit 1)" 1 "$RC"
+    expect_contains "and the refusal says why" "$ERR" "microblog-tui: "
+done
 expect_eq "refusals write nothing" "$before" "$(users)"
 run_cmd mb user add ALICE --no-password
 expect_eq "plain case is still 'taken'" "microblog-tui: username 'ALICE' is taken" "$ERR"

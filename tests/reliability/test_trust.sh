@@ -38,7 +38,13 @@ expect_refused "--db in a group-writable directory" "$T/group" "writable by grou
 expect_eq "--db in a group-writable directory: no database created" "" "$(ls "$T/group")"
 chmod 1770 "$T/group"
 run_cmd "$MB_BIN" --db "$T/group/x.db" post "hello"
-expect_eq "--db in a sticky group-writable directory is used" "0" "$RC"
+expect_refused "--db in a sticky group-writable directory (others could plant its -wal)" \
+    "$T/group" "others can add files to directory"
+expect_eq "--db in a sticky directory: no database created" "" "$(ls "$T/group")"
+mkdir "$T/group/own"
+chmod 0700 "$T/group/own"
+run_cmd "$MB_BIN" --db "$T/group/own/x.db" post "hello"
+expect_eq "--db in a private directory under a sticky one is used" "0" "$RC"
 
 mkdir "$T/private"
 chmod 0700 "$T/private"
@@ -52,7 +58,7 @@ expect_eq "a world-writable database: file unchanged" "$sum_before" "$(cksum < "
 chmod 0600 "$T/private/x.db"
 
 run_cmd env DATABASE_URL="sqlite:///$T/group/y.db" "$MB_BIN" posts
-expect_eq "DATABASE_URL in a sticky directory is used" "0" "$RC"
+expect_refused "DATABASE_URL in a sticky directory" "$T/group" "others can add files to directory"
 chmod 0770 "$T/group"
 run_cmd env DATABASE_URL="sqlite:///$T/group/y.db" "$MB_BIN" posts
 expect_refused "DATABASE_URL in a group-writable directory" "$T/group" "writable by group"

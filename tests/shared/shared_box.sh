@@ -199,6 +199,32 @@ for pair in "$UA $UB ${ID_B:-0}" "$UB $UA ${ID_A:-0}"; do
 done
 expect_eq "nothing was created where the overrides pointed" "evil.conf" "$(ls "$EVIL")"
 
+# Revisions of the person's own (db check --migrations) are SQL that could
+# ATTACH the shared database while the group is held: refused, and db
+# check runs without the group for anyone but an admin.
+MIG="$T/home-$UA/mig"
+mkdir -p "$MIG"
+printf "ATTACH DATABASE '%s' AS live;\nDELETE FROM live.post;\n" "$SDB" > "$MIG/0001_a.up.sql"
+printf 'SELECT 1;\n' > "$MIG/0001_a.down.sql"
+chown -R "$UA:$UA" "$MIG"
+refused "$UA: db check --migrations with an ATTACH of the shared database" "$UA" -- \
+    db check --migrations "$MIG"
+as "$UA" -- db check > "$T/.out" 2>&1
+expect_eq "$UA may still run db check (no drift, exit 0)" "0" "$?"
+
+# A login that differs from a user only in case (or looks like one) is
+# not that user: it is refused, and never an admin by the other's name.
+UC=$(printf '%s' "$UA" | tr 'a-z' 'A-Z')
+if useradd --badname -M -U -s /bin/sh -d "$T/home-$UA" "$UC" 2> "$T/useradd.err" ||
+   useradd -M -U -s /bin/sh -d "$T/home-$UA" "$UC" 2> "$T/useradd.err"; then
+    made_users="$made_users $UC"
+    refused "$UC (a case variant of $UA's login) cannot post" "$UC" -- post "as $UA?"
+    expect_contains "and is told why" "$(cat "$T/.err")" "looks like the existing user '$UA'"
+    refused "$UC cannot delete $UA's post" "$UC" -- post del "${ID_A:-0}" --yes
+else
+    echo "ok - a login differing only in case # SKIP useradd $UC: $(head -n 1 "$T/useradd.err")"
+fi
+
 # ---- the file itself is out of reach ------------------------------------------
 for u in "$UA" "$UB"; do
     if setpriv --reuid="$u" --regid="$u" --init-groups sqlite3 "$SDB" "SELECT count(*) FROM post;" > "$T/.out" 2>&1; then

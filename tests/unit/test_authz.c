@@ -86,6 +86,29 @@ static void test_person_is_created_on_first_use(void **state)
     store_close(store);
 }
 
+/* A login that differs from a user only in case, or looks like one, is
+ * not that user (and so never an admin by their name). */
+static void test_person_is_exactly_their_name(void **state)
+{
+    struct fixture *f = *state;
+    const char *impostors[] = { "ALICE", "Alice", "\xd0\xb0lice" /* Cyrillic a */, "aIice" };
+    for (size_t i = 0; i < sizeof impostors / sizeof impostors[0]; i++) {
+        struct store_options options = testutil_options(f->path);
+        options.mode = STORE_MODE_SHARED;
+        options.person = impostors[i];
+        struct store *store = NULL;
+        struct mb_error err = { { 0 } };
+        char *dump_before = testutil_shell("sqlite3 '%s' 'SELECT * FROM user'", f->path);
+        assert_int_equal(store_open(&options, &store, &err), MB_DENIED);
+        assert_null(store);
+        assert_non_null(strstr(err.message, "looks like the existing user 'alice'"));
+        char *dump_after = testutil_shell("sqlite3 '%s' 'SELECT * FROM user'", f->path);
+        assert_string_equal(dump_before, dump_after);
+        free(dump_before);
+        free(dump_after);
+    }
+}
+
 static void test_shared_person_cannot_act_for_others(void **state)
 {
     struct fixture *f = *state;
@@ -295,6 +318,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_person_is_created_on_first_use, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_person_is_exactly_their_name, setup, teardown),
         cmocka_unit_test_setup_teardown(test_shared_person_cannot_act_for_others, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_restricted_mode_is_checked_alike, setup, teardown),

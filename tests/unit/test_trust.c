@@ -177,6 +177,38 @@ static void test_writable_directory_refused_unless_sticky(void **state)
     free(sub);
 }
 
+/* A database is more than one name: SQLite opens NAME-wal beside it by
+ * name. In a directory others may add names to, even a sticky one, a -wal
+ * planted by someone else would be read into it (found in review). */
+static void test_database_needs_a_directory_of_its_own(void **state)
+{
+    struct fixture *f = *state;
+    char *sub = make_dir(f, "shared", 01777);
+    char *db = in_dir(f, "shared/x.db");
+    char *missing = in_dir(f, "shared/new.db");
+    char *nested = in_dir(f, "shared/mine/x.db");
+    struct mb_error err = {{0}};
+    assert_int_equal(trust_check_path(db, TRUST_NO_GROUP, NULL), MB_OK); /* a config may */
+    assert_int_equal(trust_check_database(missing, TRUST_NO_GROUP, &err), MB_DENIED);
+    assert_non_null(strstr(err.message, "others can add files to directory"));
+    testutil_write(db, "");
+    assert_int_equal(chmod(db, 0600), 0);
+    assert_int_equal(trust_check_database(db, TRUST_NO_GROUP, NULL), MB_DENIED);
+    /* A directory of its own below it is fine, as is the shared group's. */
+    char *mine = make_dir(f, "shared/mine", 0700);
+    assert_int_equal(trust_check_database(nested, TRUST_NO_GROUP, NULL), MB_OK);
+    assert_int_equal(chmod(sub, 02770), 0);
+    struct stat st;
+    assert_int_equal(stat(sub, &st), 0);
+    assert_int_equal(trust_check_database(db, st.st_gid, NULL), MB_OK);
+    assert_int_equal(trust_check_database(db, TRUST_NO_GROUP, NULL), MB_DENIED);
+    free(mine);
+    free(nested);
+    free(missing);
+    free(db);
+    free(sub);
+}
+
 /* A file that does not exist yet is judged by the directory it will be
  * created in: the nearest one that exists. */
 static void test_missing_file_judged_by_nearest_directory(void **state)
@@ -360,6 +392,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_group_writable_file_refused_unless_shared_group, setup, teardown),
         cmocka_unit_test_setup_teardown(test_world_writable_file_refused_even_for_shared_group, setup, teardown),
         cmocka_unit_test_setup_teardown(test_writable_directory_refused_unless_sticky, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_database_needs_a_directory_of_its_own, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_missing_file_judged_by_nearest_directory, setup, teardown),
         cmocka_unit_test_setup_teardown(test_links_followed_and_checked, setup, teardown),
         cmocka_unit_test_setup_teardown(test_link_loop_and_bad_paths_are_errors, setup, teardown),
