@@ -1,0 +1,15 @@
+DROP TRIGGER tr_post_count_truncate ON post;
+DROP TRIGGER tr_post_count_user_delete ON "user";
+DROP TRIGGER tr_post_count_move ON post;
+DROP TRIGGER tr_post_count_delete ON post;
+DROP TRIGGER tr_post_count_insert ON post;
+DROP FUNCTION post_count_truncate();
+DROP FUNCTION post_count_user_delete();
+DROP FUNCTION post_count_move();
+DROP FUNCTION post_count_delete();
+DROP FUNCTION post_count_insert();
+DROP FUNCTION post_count_slot();
+DROP TABLE post_count;
+DROP INDEX ix_post_user_timestamp;
+DROP INDEX ix_post_timestamp;
+DROP TABLE post;
