@@ -21,7 +21,7 @@ mkdir -p "$d"
 if unshare -m sh -c "mount -t tmpfs -o size=512k tmpfs '$d'" 2>/dev/null; then
     "$MB_BIN" --db "$T/seed.db" post "first" > /dev/null 2>&1
     cat > "$T/tui.sh" <<EOF
-mount -t tmpfs -o size=512k tmpfs '$d' && cp '$T/seed.db' '$d/full.db' &&
+mount -t tmpfs -o size=512k,mode=0700 tmpfs '$d' && cp '$T/seed.db' '$d/full.db' &&
 avail=\$(df -k --output=avail '$d' | tail -n 1) &&
 dd if=/dev/zero of='$d/filler' bs=1k count=\$((avail - 40)) 2>/dev/null
 '$MB_BIN' --db '$d/full.db' 2>/dev/null

@@ -180,7 +180,7 @@ FULL="$d/full.db"
 make_real "$T/full-seed.db"
 # fill_cmd LEAVE_KB: shell commands that mount, copy the seed and fill.
 fill_cmd() {
-    echo "mount -t tmpfs -o size=512k tmpfs '$d' && cp '$T/full-seed.db' '$FULL' &&
+    echo "mount -t tmpfs -o size=512k,mode=0700 tmpfs '$d' && cp '$T/full-seed.db' '$FULL' &&
         avail=\$(df -k --output=avail '$d' | tail -n 1) &&
         dd if=/dev/zero of='$d/filler' bs=1k count=\$((avail - $1)) 2>/dev/null; sync"
 }
