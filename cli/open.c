@@ -70,22 +70,22 @@ int cli_open_store(struct cli_context *context, enum cli_open_mode mode,
      * or replace through a directory above it, is refused (the shared
      * group's own rights excepted, checked with the group held since only
      * it can search the state directory). */
-    const struct identity *who = &context->identity;
-    identity_raise(who);
-    status = trust_check_database(path, who->mode == IDENTITY_SHARED ? who->shared_gid
-                                                                     : TRUST_NO_GROUP, &err);
-    identity_lower(who);
+    const struct identity *identity = &context->identity;
+    identity_raise(identity);
+    status = trust_check_database(path, identity->mode == IDENTITY_SHARED ? identity->shared_gid
+                                                                          : TRUST_NO_GROUP,
+                                  &err);
+    identity_lower(identity);
     if (status == MB_DENIED)
         goto fail;
     /* The shared database exists (make install-shared made it): never
      * create directories with the group. */
     status = MB_OK;
-    if (who->mode != IDENTITY_SHARED)
+    if (identity->mode != IDENTITY_SHARED)
         status = config_make_parent_dirs(path, &err);
     if (status != MB_OK)
         goto fail;
 
-    const struct identity *identity = &context->identity;
     struct store_options options = {
         .path = path,
         .mode = identity->mode == IDENTITY_SHARED       ? STORE_MODE_SHARED
@@ -133,7 +133,6 @@ fail:
     *out = NULL;
     return cli_fail("%s", err.message[0] ? err.message : mb_status_message(status));
 }
-
 
 int cli_authorize(struct store *store, enum store_action action, int64_t owner_id)
 {
