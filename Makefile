@@ -36,7 +36,7 @@ $(error scripts/deps.sh could not install the required packages)
 endif
 endif
 
-LIBS_PKG := ncursesw sqlite3 libsodium inih libutf8proc jansson icu-uc icu-i18n
+LIBS_PKG := ncursesw sqlite3 libpq libsodium inih libutf8proc jansson icu-uc icu-i18n
 PKG_CFLAGS := $(shell pkg-config --cflags $(LIBS_PKG) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(LIBS_PKG) 2>/dev/null)
 CMOCKA_CFLAGS := $(shell pkg-config --cflags cmocka 2>/dev/null)
@@ -50,10 +50,11 @@ RELEASE_CFLAGS := $(BASE_CFLAGS) -O2 -g
 SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 ASAN_CFLAGS := $(BASE_CFLAGS) -O1 -g $(SAN_FLAGS)
 
-LIB_SRC := $(wildcard core/*.c store/*.c tui/*.c) \
+LIB_SRC := $(wildcard core/*.c store/*.c store/sqlite/*.c store/postgres/*.c tui/*.c) \
            $(filter-out cli/main.c,$(wildcard cli/*.c))
-GEN_SRC := $(BUILD)/gen/migrations_builtin.c
-MIGRATIONS := $(wildcard migrations/*.sql)
+GEN_SRC := $(BUILD)/gen/migrations_builtin.c $(BUILD)/gen/migrations_postgres.c
+MIGRATIONS := $(wildcard migrations/sqlite/*.sql)
+MIGRATIONS_PG := $(wildcard migrations/postgres/*.sql)
 
 REL_OBJ  := $(patsubst %.c,$(BUILD)/release/%.o,$(LIB_SRC) $(GEN_SRC))
 ASAN_OBJ := $(patsubst %.c,$(BUILD)/asan/%.o,$(LIB_SRC) $(GEN_SRC))
@@ -102,7 +103,12 @@ $(BUILD)/asan/libmicroblog.a: $(ASAN_OBJ)
 
 $(BUILD)/gen/migrations_builtin.c: $(MIGRATIONS) scripts/embed-migrations.sh
 	@mkdir -p $(@D)
-	sh scripts/embed-migrations.sh migrations > $@.tmp && mv $@.tmp $@
+	sh scripts/embed-migrations.sh migrations/sqlite migrations_builtin > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/gen/migrations_postgres.c: $(MIGRATIONS_PG) scripts/embed-migrations.sh
+	@mkdir -p $(@D)
+	sh scripts/embed-migrations.sh migrations/postgres migrations_builtin_postgres > $@.tmp && \
+	    mv $@.tmp $@
 
 $(BUILD)/release/%.o: %.c | $(BUILD)/gen/migrations_builtin.c
 	@mkdir -p $(@D)

@@ -39,7 +39,7 @@ for program in "$BIN" "$BB/gen_posts" "$BB/import_floor" "$BB/timeit" "$BB/tui_h
 done
 command -v sqlite3 >/dev/null || { echo "bench: the sqlite3 shell is missing" >&2; exit 1; }
 
-KEY=$(cat bench/gen_posts.c migrations/*.sql | cksum | cut -d' ' -f1)
+KEY=$(cat bench/gen_posts.c migrations/sqlite/*.sql | cksum | cut -d' ' -f1)
 DATA=bench/data/$KEY
 WORK=bench/data/work
 mkdir -p "$DATA"

@@ -17,7 +17,7 @@ static const struct cli_option migrations_only[] = {
 };
 
 static const struct cli_option new_options[] = {
-    { "--migrations", "DIR", "the migrations directory (default ./migrations)" },
+    { "--migrations", "DIR", "the migrations directory (default ./migrations/sqlite)" },
     { NULL, NULL, NULL },
 };
 
@@ -421,7 +421,7 @@ static int db_new(struct cli_context *context, const struct cli_args *args)
     char *up = NULL, *down = NULL;
     struct mb_error err = { { 0 } };
     if (dir == NULL)
-        dir = "migrations";
+        dir = "migrations/sqlite";
     if (message[0] == '\0')
         return cli_usage_error(args, "the message is empty");
     enum mb_status status = migration_new(dir, message, &up, &down, &err);

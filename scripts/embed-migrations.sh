@@ -1,16 +1,18 @@
 #!/bin/sh
-# Turns migrations/NNNN_name.{up,down}.sql into a C table (as tig compiles
-# its default tigrc), so the installed binary needs no source tree.
-# Usage: embed-migrations.sh DIR > migrations_builtin.c
+# Turns migrations/ENGINE/NNNN_name.{up,down}.sql into a C table (as tig
+# compiles its default tigrc), so the installed binary needs no source tree.
+# Usage: embed-migrations.sh DIR FUNCTION > FILE.c
+#   (FUNCTION: migrations_builtin for SQLite, migrations_builtin_postgres)
 set -eu
 dir=$1
+function=${2:-migrations_builtin}
 
 c_string() {
     # Each line becomes "...\n" with backslashes and quotes escaped.
     sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/\t/\\t/g' -e 's/^/    "/' -e 's/$/\\n"/' "$1"
 }
 
-echo '/* Generated from migrations/ by scripts/embed-migrations.sh: do not edit. */'
+echo "/* Generated from $dir by scripts/embed-migrations.sh: do not edit. */"
 echo '#include "store/store.h"'
 echo
 echo 'static const struct migration builtin_items[] = {'
@@ -52,7 +54,7 @@ echo '    .items = builtin_items,'
 echo '    .count = sizeof builtin_items / sizeof builtin_items[0],'
 echo '};'
 echo
-echo 'const struct migration_set *migrations_builtin(void)'
+echo "const struct migration_set *$function(void)"
 echo '{'
 echo '    return &builtin_set;'
 echo '}'

@@ -46,7 +46,7 @@ expect_eq "db history is oldest first" "0001 0002 0003" "$(printf '%s\n' "$OUT" 
 run_cmd mb db show 2
 expect_eq "db show exits 0" 0 "$RC"
 expect_eq "db show prints the up and the down SQL" \
-    "$(printf -- '-- 0002 posts table: upgrade\n'; cat "$MB_ROOT/migrations/0002_posts_table.up.sql"; printf '\n-- 0002 posts table: downgrade\n'; cat "$MB_ROOT/migrations/0002_posts_table.down.sql")" \
+    "$(printf -- '-- 0002 posts table: upgrade\n'; cat "$MB_ROOT/migrations/sqlite/0002_posts_table.up.sql"; printf '\n-- 0002 posts table: downgrade\n'; cat "$MB_ROOT/migrations/sqlite/0002_posts_table.down.sql")" \
     "$OUT"
 run_cmd mb db show 0001
 expect_contains "db show takes 0001" "$OUT" "CREATE TABLE user"
@@ -107,17 +107,18 @@ mb user add john >/dev/null
 
 # db new writes the next empty pair.
 mkdir "$T/migrations"
-cp "$MB_ROOT"/migrations/*.sql "$T/migrations/"
+cp "$MB_ROOT"/migrations/sqlite/*.sql "$T/migrations/"
 run_cmd mb db new "add likes" --migrations "$T/migrations"
 expect_eq "db new exits 0" 0 "$RC"
 expect_eq "db new prints the two paths" "$T/migrations/0004_add_likes.up.sql
 $T/migrations/0004_add_likes.down.sql" "$OUT"
 check "db new writes the up file" test -f "$T/migrations/0004_add_likes.up.sql"
 check "db new writes the down file" test -f "$T/migrations/0004_add_likes.down.sql"
-(cd "$T" && "$MB_BIN" --db "$DB" db new "second one" >"$T/out" 2>&1)
-expect_eq "db new defaults to ./migrations" "migrations/0005_second_one.up.sql
-migrations/0005_second_one.down.sql" "$(cat "$T/out")"
-rm "$T"/migrations/0005_*
+mkdir -p "$T/repo/migrations/sqlite"
+cp "$T"/migrations/*.sql "$T/repo/migrations/sqlite/"
+(cd "$T/repo" && "$MB_BIN" --db "$DB" db new "second one" >"$T/out" 2>&1)
+expect_eq "db new defaults to ./migrations/sqlite" "migrations/sqlite/0005_second_one.up.sql
+migrations/sqlite/0005_second_one.down.sql" "$(cat "$T/out")"
 
 # A failing revision from a test directory leaves the database as it was.
 mb post --as john hello >/dev/null

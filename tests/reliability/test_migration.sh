@@ -15,9 +15,9 @@ fi
 # statements of every length around that buffer's size, with white space
 # collapsed at every position, must not overflow it (ASan/UBSan watch).
 mkdir -p "$T/long"
-cp "$MB_ROOT"/migrations/*.sql "$T/long/"
+cp "$MB_ROOT"/migrations/sqlite/*.sql "$T/long/"
 # The test revision comes after the built-in head.
-next=$(printf '%04d' $(( $(ls "$MB_ROOT"/migrations/*.up.sql | wc -l) + 1 )))
+next=$(printf '%04d' $(( $(ls "$MB_ROOT"/migrations/sqlite/*.up.sql | wc -l) + 1 )))
 long="$T/long/${next}_long_statements"
 : > "$long.up.sql"
 : > "$long.down.sql"
