@@ -36,8 +36,10 @@ struct migration_set {
     size_t count;
 };
 
-/* The revisions compiled into the binary from migrations/ (static). */
+/* The revisions compiled into the binary from migrations/sqlite/ and
+ * migrations/postgres/ (static): the same numbers and names. */
 const struct migration_set *migrations_builtin(void);
+const struct migration_set *migrations_builtin_postgres(void);
 
 /* Reads NNNN_name.up.sql / NNNN_name.down.sql from dir into a new set
  * (caller frees with migration_set_free). MB_INVALID when a revision is
