@@ -41,7 +41,7 @@ static const char catalog_sql[] =
     "    LEFT JOIN pg_collation co ON co.oid = a.attcollation"
     "    LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum"
     "    WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped), '') || ')' ||"
-    "   coalesce(' WITH (' || array_to_string(c.reloptions, ', ') || ')', '') END"
+    "   coalesce(' WITH (' || array_to_string(c.reloptions, ', ') || ')', '') END AS def"
     "  FROM rel c, s WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f')"
     " UNION ALL"
     " SELECT 'index', c.relname::text, replace(pg_get_indexdef(c.oid), s.prefix, '')"

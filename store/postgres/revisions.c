@@ -173,15 +173,17 @@ static void describe_line(char *out, size_t size, const char *sql, size_t at, in
     out[j] = '\0';
 }
 
-/* Records why a revision's SQL failed, naming the line (the server gives
- * the position in characters; the files are UTF-8). */
+/* Records why a revision's SQL failed, naming the line when the server
+ * gives a position (in characters; the files are UTF-8). It does for
+ * errors in a statement's text (a misspelt column), not for errors of
+ * running it ("already exists"): the revision and the message then. */
 static enum mb_status revision_failed(struct store *store, const PGresult *result,
                                       const struct migration *m, bool up)
 {
     const char *what = up ? "upgrade" : "downgrade";
     const char *sql = up ? m->up_sql : m->down_sql;
     char where[64];
-    snprintf(where, sizeof where, "revision %04d %s", m->revision, what);
+    snprintf(where, sizeof where, "revision %04d %s failed", m->revision, what);
     enum mb_status status = postgres_fail(store, result, where);
     const char *position = PQresultErrorField(result, PG_DIAG_STATEMENT_POSITION);
     if (status == MB_IO || position == NULL)
