@@ -833,6 +833,76 @@ static void test_lost_connection_recovers(void **state)
     free(url);
 }
 
+/* Eight processes writing at once, each post in its own transaction (as
+ * the store brackets them): no error reaches a caller and the counts are
+ * exact (READ COMMITTED with the slot rows of 0002). */
+static void test_concurrent_writers(void **state)
+{
+    (void)state;
+    NEED_SERVER();
+    struct mb_error err;
+    char *url = fresh_database();
+    struct store *store = open_pg(url, STORE_MIGRATE_AUTO, MB_OK, &err);
+    int64_t authors[2] = {add_user(store, "john", NULL), add_user(store, "susan", NULL)};
+    enum { WRITERS = 8, POSTS = 40 };
+    pid_t children[WRITERS];
+    for (int w = 0; w < WRITERS; w++) {
+        children[w] = fork();
+        assert_true(children[w] >= 0);
+        if (children[w] != 0)
+            continue;
+        struct store *mine = xcalloc(1, sizeof *mine);
+        mine->path = xstrdup(url);
+        mine->migrations = migrations_builtin_postgres();
+        mine->busy_timeout_ms = 5000;
+        mine->file_fd = -1;
+        struct store_options options = testutil_options(url);
+        int failures = 0;
+        if (pg->open(mine, &options, &err) != MB_OK) {
+            fprintf(stderr, "writer %d: %s\n", w, err.message);
+            _exit(2);
+        }
+        for (int i = 0; i < POSTS; i++) {
+            enum mb_status status = pg->begin(mine);
+            if (status == MB_OK)
+                status = pg->post_insert(mine, authors[i % 2], "busy", 0, NULL);
+            if (status == MB_OK && i % 4 == 3)
+                status = pg->post_insert(mine, authors[(i + 1) % 2], "busier", 0, NULL);
+            if (status == MB_OK)
+                status = pg->commit(mine);
+            else
+                pg->rollback(mine);
+            if (status != MB_OK) {
+                fprintf(stderr, "writer %d: %s\n", w, mine->error);
+                failures++;
+            }
+        }
+        pg->close(mine);
+        free(mine->path);
+        free(mine);
+        _exit(failures == 0 ? 0 : 1);
+    }
+    for (int w = 0; w < WRITERS; w++) {
+        int wstatus = 0;
+        assert_int_equal(waitpid(children[w], &wstatus, 0), children[w]);
+        assert_true(WIFEXITED(wstatus));
+        assert_int_equal(WEXITSTATUS(wstatus), 0);
+    }
+    int64_t total = 0, john = 0, susan = 0;
+    expect_ok(store, pg->post_count(store, 0, &total));
+    expect_ok(store, pg->post_count(store, authors[0], &john));
+    expect_ok(store, pg->post_count(store, authors[1], &susan));
+    assert_int_equal(total, WRITERS * (POSTS + POSTS / 4));
+    assert_int_equal(john + susan, total);
+    char *counted = psql(url, "SELECT count(*) FROM post");
+    char expected[24];
+    snprintf(expected, sizeof expected, "%lld", (long long)total);
+    assert_string_equal(counted, expected);
+    free(counted);
+    close_pg(store);
+    free(url);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -848,6 +918,7 @@ int main(void)
         cmocka_unit_test(test_failing_revision_rolls_back),
         cmocka_unit_test(test_notify_wakes_another_connection),
         cmocka_unit_test(test_lost_connection_recovers),
+        cmocka_unit_test(test_concurrent_writers),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
