@@ -105,11 +105,12 @@ enum mb_status postgres_user_insert(struct store *store, const char *name, const
                                          &result);
     if (status == MB_EXISTS) {
         /* Another session added it since the store looked: say which. */
-        bool email_clash = strstr(store->error, "ix_user_email") != NULL;
-        if (email_clash && email != NULL)
+        if (strstr(store->error, "ix_user_email") != NULL && email != NULL)
             status = store_fail(store, MB_EXISTS, "email '%s' is taken", email);
-        else
+        else if (strstr(store->error, "ix_user_username") != NULL)
             status = store_fail(store, MB_EXISTS, "username '%s' is taken", name);
+        /* else (an id taken: a copy that did not move the sequence on) as
+         * the server said it. */
     }
     if (status == MB_OK && id != NULL)
         *id = postgres_int(result, 0, 0);
