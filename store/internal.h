@@ -1,5 +1,7 @@
 /* What the store's own files share and nobody else sees: the handle's
- * layout, the prepared-statement table and the transaction helpers.
+ * layout, the prepared-statement table, the transaction helpers and the
+ * pieces the schema files (schema_open, migrate, backup, schema_check)
+ * pass among themselves.
  * Only the store's own .c files include this (and <sqlite3.h>). */
 #ifndef STORE_INTERNAL_H
 #define STORE_INTERNAL_H
@@ -127,9 +129,67 @@ enum mb_status store_user_keys_backfill(struct store *store);
  * has one; called after migrations at open (authz.c). */
 enum mb_status store_person_prepare(struct store *store);
 
-/* Opening helpers from migrate.c. */
-enum mb_status store_migrations_prepare(struct store *store,
-                                        enum store_migrate_policy policy,
-                                        struct mb_error *err);
+/* Maps a SQLite result code to a status (store.c). */
+enum mb_status store_status_from_sqlite(int rc);
+
+/* ---- schema revisions: who calls what ---------------------------------
+ * connection.c (store_open) -> schema_open.c -> migrate.c -> backup.c;
+ * schema_check.c uses migrate.c. None of them sets up the connection
+ * (step_revision only turns foreign keys off around one revision). */
+
+/* What store_schema_inspect found out about the file at open. */
+struct store_schema_state {
+    bool fresh;    /* empty: no application_id and nothing in it yet */
+    int current;   /* its revision (0 when fresh) */
+    bool writable; /* ours, not newer than head, not read-only: set the
+                    * connection up for writing, then store_schema_prepare */
+};
+
+/* The open-time checks (schema_open.c), reading only: MB_FOREIGN for a file
+ * that is not ours, MB_NEWER (or, with STORE_MIGRATE_NONE, store->newer
+ * set and MB_OK) for one past head, MB_DENIED for a read-only file that
+ * is empty or, under a migrating policy, behind. Fills *state on MB_OK
+ * (writable false when nothing more may happen); failures are in err. */
+enum mb_status store_schema_inspect(struct store *store, enum store_migrate_policy policy,
+                                    struct store_schema_state *state, struct mb_error *err);
+
+/* After store_schema_inspect found the file writable and the connection is
+ * in WAL with foreign keys on (schema_open.c): marks a fresh file as ours
+ * and, per policy, upgrades it to head (backing it up first when it holds
+ * data) or refuses with MB_BEHIND. Failures are in err. */
+enum mb_status store_schema_prepare(struct store *store, enum store_migrate_policy policy,
+                                    const struct store_schema_state *state,
+                                    struct mb_error *err);
+
+/* This program's head revision (the last of store->migrations). */
+int store_revision_head(const struct store *store);
+
+/* Revision `revision` of store->migrations (owned by the set), or NULL
+ * when there is no such revision. */
+const struct migration *store_migration_find(const struct store *store, int revision);
+
+/* The database's revision from schema_revision (0: none applied). */
+enum mb_status store_revision_current(struct store *store, int *current);
+
+/* Runs every statement of sql on db (the store's connection, or db check's
+ * scratch database), honouring store_test_fail_migration; on failure the
+ * store's error names the revision, `what` and the statement. Opens no
+ * transaction: the caller holds one or needs none. */
+enum mb_status store_run_script(struct store *store, sqlite3 *db, int revision, const char *what,
+                                const char *sql);
+
+/* Upgrades to target (-1: head) without asking who: the automatic upgrade
+ * at open runs the program's own revisions, whoever opens the database.
+ * *backup_path (when not NULL) is the backup taken, which the caller
+ * frees, or NULL when none was needed; see store_upgrade. */
+enum mb_status store_upgrade_to(struct store *store, int target, char **backup_path);
+
+/* Before leaving revision `current`: when any table holds a row, copies
+ * the database into a new file beside it (backup.c) and tells the notice
+ * callback. *backup_path (when not NULL) is then its name, which the
+ * caller frees; untouched when there was no data. On failure nothing is
+ * left under the backup's name and nothing was migrated. */
+enum mb_status store_backup_before_migrating(struct store *store, int current,
+                                            char **backup_path);
 
 #endif
