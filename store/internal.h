@@ -52,6 +52,11 @@ enum store_statement {
 };
 
 struct store {
+    /* The engine behind this handle (store/backend.h) and its connection
+     * state; db is the SQLite connection until the SQLite code moves
+     * behind the table too. */
+    const struct store_backend *backend;
+    void *engine;
     sqlite3 *db;
     char *path;
     char error[512];

@@ -1,0 +1,109 @@
+/* The seam between the store's rules and a database engine (issue 10): a
+ * table of operations, as FreeBSD pkg's `struct pkg_repo_ops`, one per
+ * engine (store/sqlite/, store/postgres/), chosen from the database name
+ * by store_open. What does not depend on the engine stays in store/ and
+ * never reaches a backend: validation, password hashing (outside the
+ * write lock), lookalike-name keys (core/names), authorization
+ * (store/authz.c), batches and imports. A backend speaks SQL, keeps its
+ * connection in store->engine and reports failures with store_fail()
+ * (never printing a password). Only store/ includes this header.
+ *
+ * Every operation returns MB_OK or a status with store->error set. Reads
+ * fill caller-owned out-parameters as store.h documents (free with the
+ * store_*_clear / *_free functions). Writes are called between
+ * write_begin and write_end (the generic code brackets them; a batch
+ * keeps one transaction across many). */
+#ifndef STORE_BACKEND_H
+#define STORE_BACKEND_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/names.h"
+#include "store/store.h"
+
+struct store_backend {
+    const char *name;                 /* "sqlite", "postgresql" */
+
+    /* ---- connection ---- */
+    /* Connects to options->path (a path or a URL) and brings the schema
+     * to what options->migrate says (store_migrate_policy), setting
+     * store->newer for a database past the known head. On failure err
+     * says why and store->engine may be partly set: close() is called. */
+    enum mb_status (*open)(struct store *store, const struct store_options *options,
+                           struct mb_error *err);
+    void (*close)(struct store *store);
+    /* MB_OK while what was opened is still what the name designates
+     * (SQLite: the file at the path; a server: always). */
+    enum mb_status (*file_check)(struct store *store);
+    /* A number that changes when another connection commits. */
+    enum mb_status (*data_version)(struct store *store, uint64_t *version);
+    /* A descriptor that becomes readable when others commit (inotify on
+     * the -wal, the server's socket for NOTIFY), or -1 to poll
+     * data_version; drain() consumes what woke it. */
+    int (*change_fd)(struct store *store);
+    void (*change_drain)(struct store *store);
+
+    /* ---- transactions ---- */
+    enum mb_status (*begin)(struct store *store);     /* a write transaction */
+    enum mb_status (*commit)(struct store *store);
+    void (*rollback)(struct store *store);
+
+    /* ---- users ---- */
+    enum mb_status (*user_by_name)(struct store *store, const char *name, struct user *out);
+    enum mb_status (*user_by_id)(struct store *store, int64_t id, struct user *out);
+    /* The existing username that makes `value` taken (ignoring ASCII case
+     * for names, exactly for emails; keys: the lookalike keys), newly
+     * allocated in *existing, or NULL when free. */
+    enum mb_status (*user_name_taken)(struct store *store, const char *name, char **existing);
+    enum mb_status (*user_email_taken)(struct store *store, const char *email,
+                                       char **existing);
+    enum mb_status (*user_lookalike)(struct store *store, const struct name_keys *keys,
+                                     char **existing);
+    enum mb_status (*user_insert)(struct store *store, const char *name, const char *email,
+                                  const char *hash, const struct name_keys *keys,
+                                  int64_t created_at, int64_t *id);
+    /* The stored hash (at most size-1 bytes; *present false when NULL). */
+    enum mb_status (*user_hash)(struct store *store, int64_t id, char *hash, size_t size,
+                                bool *present);
+    enum mb_status (*user_set_hash)(struct store *store, int64_t id, const char *hash);
+    enum mb_status (*user_delete)(struct store *store, int64_t id);
+    enum mb_status (*user_list)(struct store *store, const char *after, bool descending,
+                                size_t limit, struct user_list *out);
+    /* Up to `limit` users without lookalike keys (ids and names newly
+     * allocated in *out), and storing keys for one. */
+    enum mb_status (*user_keys_missing)(struct store *store, size_t limit,
+                                        struct user_list *out);
+    enum mb_status (*user_set_keys)(struct store *store, int64_t id,
+                                    const struct name_keys *keys);
+    /* One line "usernames 'a' and 'b' look alike\n" per pair, or NULL. */
+    enum mb_status (*user_lookalike_pairs)(struct store *store, char **report);
+
+    /* ---- posts ---- */
+    enum mb_status (*post_insert)(struct store *store, int64_t user_id, const char *body,
+                                  int64_t timestamp, int64_t *id);
+    enum mb_status (*post_get)(struct store *store, int64_t id, struct post *out);
+    enum mb_status (*post_delete)(struct store *store, int64_t id);
+    enum mb_status (*posts_page)(struct store *store, int64_t user_id,
+                                 const struct post_cursor *cursor,
+                                 enum page_direction direction, size_t limit,
+                                 struct post_list *out);
+    enum mb_status (*post_count)(struct store *store, int64_t user_id, int64_t *count);
+
+    /* ---- revisions (as store.h's store_revision ... store_check) ---- */
+    enum mb_status (*revision)(struct store *store, int *current, int *head);
+    enum mb_status (*upgrade)(struct store *store, int target, char **backup_path);
+    enum mb_status (*downgrade)(struct store *store, int target, char **backup_path);
+    enum mb_status (*stamp)(struct store *store, int target);
+    enum mb_status (*history)(struct store *store, struct revision_info **out, size_t *count);
+    enum mb_status (*check)(struct store *store, char **report);
+};
+
+extern const struct store_backend store_backend_sqlite;
+extern const struct store_backend store_backend_postgres;
+
+/* True when name is a PostgreSQL URL (postgresql:// or postgres://). */
+bool store_name_is_postgres(const char *name);
+
+#endif
