@@ -1,30 +1,14 @@
-/* Posts: adding (validated in C first), reading one, deleting, counting
- * and keyset pages on (timestamp, id) in either direction. A page is read
- * completely and its statement reset at once, so no read transaction is
- * ever held while the caller waits for a key press. */
+/* Posts, the rules that do not depend on the engine: who may post as
+ * whom and when (store_authorize), the body's validation, who may delete
+ * a post (asked inside the delete's write, since whose post it is decides
+ * it), and the one write transaction around each change. Reading, counting
+ * and keyset pages are the backend's (store/backend.h). */
 #include "store/store.h"
 
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/xalloc.h"
 #include "store/internal.h"
-
-static char *column_text(sqlite3_stmt *stmt, int column)
-{
-    const unsigned char *text = sqlite3_column_text(stmt, column);
-    return xstrdup(text != NULL ? (const char *)text : "");
-}
-
-static void read_post(sqlite3_stmt *stmt, struct post *out)
-{
-    out->id = sqlite3_column_int64(stmt, 0);
-    out->user_id = sqlite3_column_int64(stmt, 1);
-    out->author = column_text(stmt, 2);
-    out->body = column_text(stmt, 3);
-    out->timestamp = sqlite3_column_int64(stmt, 4);
-}
 
 void store_post_clear(struct post *post)
 {
@@ -61,122 +45,41 @@ enum mb_status store_post_add(struct store *store, int64_t user_id, const char *
     status = store_write_begin(store);
     if (status != MB_OK)
         return status;
-    sqlite3_stmt *stmt = store_statement(store, STMT_POST_INSERT);
-    if (stmt == NULL)
-        return store_write_end(store, MB_DB);
-    sqlite3_bind_text(stmt, 1, body, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(stmt, 2, timestamp != 0 ? timestamp : store_now());
-    sqlite3_bind_int64(stmt, 3, user_id);
-    int rc = sqlite3_step(stmt);
-    sqlite3_reset(stmt);
-    if ((rc & 0xff) == SQLITE_CONSTRAINT && rc == SQLITE_CONSTRAINT_FOREIGNKEY)
-        status = store_fail(store, MB_NOT_FOUND, "no user with id %lld", (long long)user_id);
-    else if (rc != SQLITE_DONE)
-        status = store_fail_sqlite(store, rc, "adding a post");
-    else if (id != NULL)
-        *id = sqlite3_last_insert_rowid(store->db);
+    status = store->backend->post_insert(store, user_id, body,
+                                         timestamp != 0 ? timestamp : store_now(), id);
     return store_write_end(store, status);
 }
 
 enum mb_status store_post_get(struct store *store, int64_t id, struct post *out)
 {
-    sqlite3_stmt *stmt = store_statement(store, STMT_POST_BY_ID);
-    if (stmt == NULL)
-        return MB_DB;
-    sqlite3_bind_int64(stmt, 1, id);
-    int rc = sqlite3_step(stmt);
-    enum mb_status status = MB_OK;
-    if (rc == SQLITE_ROW)
-        read_post(stmt, out);
-    else if (rc == SQLITE_DONE)
-        status = store_fail(store, MB_NOT_FOUND, "no post with id %lld", (long long)id);
-    else
-        status = store_fail_sqlite(store, rc, "reading a post");
-    sqlite3_reset(stmt);
-    return status;
-}
-
-/* Inside the delete's write: whose post it is decides who may delete it. */
-static enum mb_status may_delete_post(struct store *store, int64_t id)
-{
-    struct post post = { 0 };
-    if (store->mode == STORE_MODE_PERSONAL)
-        return MB_OK;
-    enum mb_status status = store_post_get(store, id, &post);
-    if (status == MB_NOT_FOUND)
-        status = store_fail(store, MB_NOT_FOUND, "no post with id %lld", (long long)id);
-    if (status == MB_OK)
-        status = store_authorize(store, STORE_ACTION_POST_DELETE, post.user_id);
-    store_post_clear(&post);
-    return status;
+    return store->backend->post_get(store, id, out);
 }
 
 enum mb_status store_post_delete(struct store *store, int64_t id)
 {
-    return store_delete_row(store, STMT_POST_DELETE, id, "post", may_delete_post);
+    enum mb_status status = store_write_begin(store);
+    if (status != MB_OK)
+        return status;
+    if (store->mode != STORE_MODE_PERSONAL) {
+        struct post post = { 0 };
+        status = store_post_get(store, id, &post);
+        if (status == MB_OK)
+            status = store_authorize(store, STORE_ACTION_POST_DELETE, post.user_id);
+        store_post_clear(&post);
+    }
+    if (status == MB_OK)
+        status = store->backend->post_delete(store, id);
+    return store_write_end(store, status);
 }
 
 enum mb_status store_post_count(struct store *store, int64_t user_id, int64_t *count)
 {
-    sqlite3_stmt *stmt =
-        store_statement(store, user_id != 0 ? STMT_POST_COUNT_USER : STMT_POST_COUNT_ALL);
-    if (stmt == NULL)
-        return MB_DB;
-    if (user_id != 0)
-        sqlite3_bind_int64(stmt, 1, user_id);
-    int rc = sqlite3_step(stmt);
-    if (rc == SQLITE_ROW)
-        *count = sqlite3_column_int64(stmt, 0);
-    sqlite3_reset(stmt);
-    if (rc != SQLITE_ROW)
-        return store_fail_sqlite(store, rc, "counting posts");
-    return MB_OK;
+    return store->backend->post_count(store, user_id, count);
 }
 
 enum mb_status store_posts_page(struct store *store, int64_t user_id,
                                 const struct post_cursor *cursor, enum page_direction direction,
                                 size_t limit, struct post_list *out)
 {
-    static const enum store_statement table[2][2][2] = {
-        /* [per user][newer][with cursor] */
-        {{STMT_POSTS_ALL_NEWEST, STMT_POSTS_ALL_OLDER},
-         {STMT_POSTS_ALL_OLDEST, STMT_POSTS_ALL_NEWER}},
-        {{STMT_POSTS_USER_NEWEST, STMT_POSTS_USER_OLDER},
-         {STMT_POSTS_USER_OLDEST, STMT_POSTS_USER_NEWER}},
-    };
-    bool newer = direction == PAGE_NEWER;
-    sqlite3_stmt *stmt = store_statement(store, table[user_id != 0][newer][cursor != NULL]);
-    if (stmt == NULL)
-        return MB_DB;
-    if (cursor != NULL) {
-        sqlite3_bind_int64(stmt, 1, cursor->timestamp);
-        sqlite3_bind_int64(stmt, 2, cursor->id);
-    }
-    sqlite3_bind_int64(stmt, 3, (sqlite3_int64)limit);
-    if (user_id != 0)
-        sqlite3_bind_int64(stmt, 4, user_id);
-
-    struct post_list list = {0};
-    if (limit > 0)
-        list.items = xcalloc(limit, sizeof *list.items);
-    int rc = SQLITE_DONE;
-    while (list.count < limit && (rc = sqlite3_step(stmt)) == SQLITE_ROW)
-        read_post(stmt, &list.items[list.count++]);
-    if (list.count == limit)
-        rc = SQLITE_DONE;
-    sqlite3_reset(stmt);
-    if (rc != SQLITE_DONE) {
-        store_post_list_free(&list);
-        return store_fail_sqlite(store, rc, "reading posts");
-    }
-    if (newer) {
-        /* Read oldest first to stay on the index; return newest first. */
-        for (size_t i = 0; i < list.count / 2; i++) {
-            struct post swap = list.items[i];
-            list.items[i] = list.items[list.count - 1 - i];
-            list.items[list.count - 1 - i] = swap;
-        }
-    }
-    *out = list;
-    return MB_OK;
+    return store->backend->posts_page(store, user_id, cursor, direction, limit, out);
 }

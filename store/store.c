@@ -1,85 +1,21 @@
-/* What every operation on an open store goes through: the table of
- * prepared statements, errors (SQLite's codes mapped to our statuses),
- * small query helpers, the write transactions and batches, and the check
- * that the file opened is still the one at its path. Opening and closing,
- * with the connection's settings, are store/connection.c. */
+/* The store's handle, whatever the engine: choosing the backend from the
+ * database name (a postgresql:// URL or a SQLite file), opening it and then
+ * what every open does (lookalike keys filled in, the person's row), the
+ * error buffer, the write transaction every change goes through (refusing a
+ * newer database or a replaced file), batches, and the revision commands
+ * with their one rule (only admins change the schema). */
 #include "store/store.h"
 
-#include <errno.h>
 #include <stdarg.h>
-#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
+#include <strings.h>
 #include <time.h>
 
+#include "core/config.h"
+#include "core/xalloc.h"
 #include "store/internal.h"
-
-/* Posts are read with their author's name through a correlated subquery so
- * that the planner always walks the post index, never the user table. */
-#define POST_COLUMNS \
-    "SELECT p.id, p.user_id, (SELECT u.username FROM user u WHERE u.id = p.user_id), " \
-    "p.body, p.timestamp FROM post p "
-#define USER_COLUMNS \
-    "SELECT u.id, u.username, u.email, u.password_hash IS NOT NULL, u.created_at, " \
-    "coalesce((SELECT c.n FROM post_count c WHERE c.user_id = u.id), 0) FROM user u "
-
-static const char *const statement_sql[STMT_COUNT] = {
-    [STMT_USER_INSERT] =
-        "INSERT INTO user (username, email, password_hash, created_at, name_fold, name_skeleton) "
-        "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-    [STMT_USER_BY_NAME] = USER_COLUMNS "WHERE u.username = ?1",
-    [STMT_USER_BY_ID] = USER_COLUMNS "WHERE u.id = ?1",
-    [STMT_USER_HASH] = "SELECT password_hash FROM user WHERE id = ?1",
-    [STMT_USER_SET_HASH] = "UPDATE user SET password_hash = ?2 WHERE id = ?1",
-    [STMT_USER_DELETE] = "DELETE FROM user WHERE id = ?1",
-    [STMT_USER_NAME_TAKEN] = "SELECT username FROM user WHERE username = ?1",
-    [STMT_USER_EMAIL_TAKEN] = "SELECT username FROM user WHERE email = ?1",
-    /* Lookalike names (migration 0003): two index lookups. */
-    [STMT_USER_LOOKALIKE] =
-        "SELECT username FROM user WHERE name_fold = ?1 OR name_skeleton = ?2 LIMIT 1",
-    [STMT_USER_KEYS_MISSING] = "SELECT id, username FROM user WHERE name_fold IS NULL LIMIT 256",
-    [STMT_USER_SET_KEYS] = "UPDATE user SET name_fold = ?2, name_skeleton = ?3 WHERE id = ?1",
-    [STMT_USER_LOOKALIKE_PAIRS] =
-        "SELECT a.username, b.username FROM user a JOIN user b ON b.id > a.id "
-        "AND (b.name_fold = a.name_fold OR b.name_skeleton = a.name_skeleton) "
-        "ORDER BY a.id, b.id",
-    [STMT_USER_LIST_ASC_FIRST] = USER_COLUMNS "ORDER BY u.username ASC LIMIT ?2",
-    [STMT_USER_LIST_ASC_AFTER] =
-        USER_COLUMNS "WHERE u.username > ?1 ORDER BY u.username ASC LIMIT ?2",
-    [STMT_USER_LIST_DESC_FIRST] = USER_COLUMNS "ORDER BY u.username DESC LIMIT ?2",
-    [STMT_USER_LIST_DESC_AFTER] =
-        USER_COLUMNS "WHERE u.username < ?1 ORDER BY u.username DESC LIMIT ?2",
-    [STMT_POST_INSERT] = "INSERT INTO post (body, timestamp, user_id) VALUES (?1, ?2, ?3)",
-    [STMT_POST_BY_ID] = POST_COLUMNS "WHERE p.id = ?1",
-    [STMT_POST_DELETE] = "DELETE FROM post WHERE id = ?1",
-    /* Counts are kept by triggers (migration 0002): reading them is O(1). */
-    [STMT_POST_COUNT_ALL] = "SELECT coalesce((SELECT n FROM post_count WHERE user_id = 0), 0)",
-    [STMT_POST_COUNT_USER] =
-        "SELECT coalesce((SELECT n FROM post_count WHERE user_id = ?1), 0)",
-    /* Keyset pages on (timestamp, id). "ts <= ? AND (ts < ? OR id < ?)" keeps
-     * the range on the index column so SQLite seeks instead of scanning. */
-    [STMT_POSTS_ALL_NEWEST] =
-        POST_COLUMNS "ORDER BY p.timestamp DESC, p.id DESC LIMIT ?3",
-    [STMT_POSTS_ALL_OLDER] =
-        POST_COLUMNS "WHERE p.timestamp <= ?1 AND (p.timestamp < ?1 OR p.id < ?2) "
-        "ORDER BY p.timestamp DESC, p.id DESC LIMIT ?3",
-    [STMT_POSTS_ALL_OLDEST] =
-        POST_COLUMNS "ORDER BY p.timestamp ASC, p.id ASC LIMIT ?3",
-    [STMT_POSTS_ALL_NEWER] =
-        POST_COLUMNS "WHERE p.timestamp >= ?1 AND (p.timestamp > ?1 OR p.id > ?2) "
-        "ORDER BY p.timestamp ASC, p.id ASC LIMIT ?3",
-    [STMT_POSTS_USER_NEWEST] =
-        POST_COLUMNS "WHERE p.user_id = ?4 ORDER BY p.timestamp DESC, p.id DESC LIMIT ?3",
-    [STMT_POSTS_USER_OLDER] =
-        POST_COLUMNS "WHERE p.user_id = ?4 AND p.timestamp <= ?1 "
-        "AND (p.timestamp < ?1 OR p.id < ?2) ORDER BY p.timestamp DESC, p.id DESC LIMIT ?3",
-    [STMT_POSTS_USER_OLDEST] =
-        POST_COLUMNS "WHERE p.user_id = ?4 ORDER BY p.timestamp ASC, p.id ASC LIMIT ?3",
-    [STMT_POSTS_USER_NEWER] =
-        POST_COLUMNS "WHERE p.user_id = ?4 AND p.timestamp >= ?1 "
-        "AND (p.timestamp > ?1 OR p.id > ?2) ORDER BY p.timestamp ASC, p.id ASC LIMIT ?3",
-};
 
 enum mb_status store_fail(struct store *store, enum mb_status status, const char *format, ...)
 {
@@ -90,116 +26,10 @@ enum mb_status store_fail(struct store *store, enum mb_status status, const char
     return status;
 }
 
-enum mb_status store_status_from_sqlite(int rc)
+void store_notify(struct store *store, const char *message)
 {
-    switch (rc & 0xff) {
-    case SQLITE_OK:
-    case SQLITE_DONE:
-    case SQLITE_ROW:
-        return MB_OK;
-    case SQLITE_BUSY:
-    case SQLITE_LOCKED:
-        return MB_BUSY;
-    case SQLITE_NOMEM:
-        return MB_NOMEM;
-    case SQLITE_CONSTRAINT:
-        return MB_INVALID;
-    case SQLITE_NOTADB:
-        return MB_FOREIGN;
-    case SQLITE_READONLY:
-    case SQLITE_PERM:
-    case SQLITE_AUTH:
-        return MB_DENIED;
-    case SQLITE_IOERR:
-    case SQLITE_FULL:
-    case SQLITE_CANTOPEN:
-    case SQLITE_CORRUPT:
-        return MB_IO;
-    default:
-        return MB_DB;
-    }
-}
-
-enum mb_status store_fail_sqlite(struct store *store, int rc, const char *what)
-{
-    const char *message = store->db != NULL ? sqlite3_errmsg(store->db) : sqlite3_errstr(rc);
-    if ((rc & 0xff) == SQLITE_BUSY)
-        return store_fail(store, MB_BUSY,
-                          "%s: the database is locked by another process (waited up to %d ms); "
-                          "nothing was written, try again",
-                          what, store->busy_timeout_ms);
-    /* An I/O error says little by itself: the system's errno says why
-     * (a full disk often shows up as an I/O error on the -shm file). */
-    int system_errno = store->db != NULL ? sqlite3_system_errno(store->db) : 0;
-    if ((rc & 0xff) == SQLITE_FULL ||
-        ((rc & 0xff) == SQLITE_IOERR && (system_errno == ENOSPC || system_errno == EDQUOT)))
-        return store_fail(store, MB_IO, "%s: the disk is full (%s)", what, store->path);
-    if (((rc & 0xff) == SQLITE_IOERR || (rc & 0xff) == SQLITE_CANTOPEN) && system_errno != 0)
-        return store_fail(store, store_status_from_sqlite(rc), "%s: %s (%s)", what, message,
-                          strerror(system_errno));
-    if ((rc & 0xff) == SQLITE_READONLY)
-        return store_fail(store, MB_DENIED, "%s: %s is read-only", what, store->path);
-    return store_fail(store, store_status_from_sqlite(rc), "%s: %s", what, message);
-}
-
-sqlite3_stmt *store_statement(struct store *store, enum store_statement which)
-{
-    sqlite3_stmt *stmt = store->statements[which];
-    if (stmt == NULL) {
-        int rc = sqlite3_prepare_v3(store->db, statement_sql[which], -1,
-                                    SQLITE_PREPARE_PERSISTENT, &stmt, NULL);
-        if (rc != SQLITE_OK) {
-            store_fail_sqlite(store, rc, "preparing a query");
-            sqlite3_finalize(stmt);
-            return NULL;
-        }
-        store->statements[which] = stmt;
-    }
-    sqlite3_reset(stmt);
-    sqlite3_clear_bindings(stmt);
-    return stmt;
-}
-
-const char *store_statement_sql(enum store_statement which)
-{
-    return statement_sql[which];
-}
-
-void store_statements_clear(struct store *store)
-{
-    for (size_t i = 0; i < STMT_COUNT; i++) {
-        sqlite3_finalize(store->statements[i]);
-        store->statements[i] = NULL;
-    }
-}
-
-enum mb_status store_exec(struct store *store, const char *sql)
-{
-    int rc = sqlite3_exec(store->db, sql, NULL, NULL, NULL);
-    if (rc != SQLITE_OK)
-        return store_fail_sqlite(store, rc, "database");
-    return MB_OK;
-}
-
-enum mb_status store_query_int(struct store *store, const char *sql, int64_t *out)
-{
-    sqlite3_stmt *stmt = NULL;
-    int rc = sqlite3_prepare_v2(store->db, sql, -1, &stmt, NULL);
-    if (rc != SQLITE_OK)
-        return store_fail_sqlite(store, rc, "reading the database");
-    rc = sqlite3_step(stmt);
-    if (rc == SQLITE_ROW) {
-        *out = sqlite3_column_int64(stmt, 0);
-        rc = SQLITE_OK;
-    } else if (rc == SQLITE_DONE) {
-        *out = 0;
-        rc = SQLITE_OK;
-    }
-    enum mb_status status = MB_OK;
-    if (rc != SQLITE_OK)
-        status = store_fail_sqlite(store, rc, "reading the database");
-    sqlite3_finalize(stmt);
-    return status;
+    if (store->notice != NULL)
+        store->notice(store->notice_context, message);
 }
 
 int64_t store_now(void)
@@ -207,25 +37,99 @@ int64_t store_now(void)
     return (int64_t)time(NULL);
 }
 
+bool store_name_is_postgres(const char *name)
+{
+    return name != NULL && (strncasecmp(name, "postgresql://", 13) == 0 ||
+                            strncasecmp(name, "postgres://", 11) == 0);
+}
+
+enum mb_status store_open(const struct store_options *options, struct store **out,
+                          struct mb_error *err)
+{
+    *out = NULL;
+    enum mb_status status = config_check_database_name(options->path, "database", err);
+    if (status != MB_OK)
+        return status;
+    if (options->mode != STORE_MODE_PERSONAL &&
+        (options->person == NULL || options->person[0] == '\0'))
+        return mb_fail(err, MB_INVALID, "a shared mode needs a person to act for");
+
+    bool server = store_name_is_postgres(options->path);
+    struct store *store = xcalloc(1, sizeof *store);
+    store->backend = server ? &store_backend_postgres : &store_backend_sqlite;
+    store->path = xstrdup(options->path);
+    store->migrations = options->migrations != NULL ? options->migrations
+                        : server                    ? migrations_builtin_postgres()
+                                                    : migrations_builtin();
+    store->password_strength = options->password_strength;
+    store->busy_timeout_ms = options->busy_timeout_ms;
+    store->notice = options->notice;
+    store->notice_context = options->notice_context;
+    store->mode = options->mode;
+    if (options->mode != STORE_MODE_PERSONAL) {
+        store->person = xstrdup(options->person);
+        store->person_is_admin = options->person_is_admin;
+    }
+
+    status = store->backend->open(store, options, err);
+    /* What every open does once the schema is at head: users added
+     * without the program get their lookalike keys, and the person of a
+     * shared mode their row. */
+    if (status == MB_OK && options->migrate != STORE_MIGRATE_NONE && !options->read_only &&
+        !store->newer) {
+        status = store_user_keys_backfill(store);
+        if (status == MB_OK)
+            status = store_person_prepare(store);
+        if (status != MB_OK)
+            mb_fail(err, status, "%s", store->error);
+    }
+    if (status != MB_OK) {
+        store_close(store);
+        return status;
+    }
+    *out = store;
+    return MB_OK;
+}
+
+void store_close(struct store *store)
+{
+    if (store == NULL)
+        return;
+    store->backend->close(store);
+    free(store->path);
+    free(store->person);
+    free(store);
+}
+
+const char *store_error(const struct store *store)
+{
+    return store != NULL ? store->error : "no database";
+}
+
+const char *store_path(const struct store *store)
+{
+    return store->path;
+}
+
 enum mb_status store_file_check(struct store *store)
 {
-    struct stat st;
-    /* The file we hold: rm, or another file renamed over it, leaves it
-     * with no name at all. */
-    bool unlinked = store->file_fd >= 0 && fstat(store->file_fd, &st) == 0 && st.st_nlink == 0;
-    if (!unlinked) {
-        if (stat(store->path, &st) == 0) {
-            if (st.st_dev == store->file_device && st.st_ino == store->file_inode)
-                return MB_OK;
-        } else if ((errno == EACCES || errno == EPERM) && store->file_fd >= 0) {
-            /* In shared mode the group that can see the path is given up
-             * after opening; the held file's link count still tells. */
-            return MB_OK;
-        }
-    }
-    return store_fail(store, MB_REPLACED,
-                      "%s was deleted or replaced since it was opened: nothing was written "
-                      "(start again to open the file that is there now)", store->path);
+    return store->backend->file_check(store);
+}
+
+enum mb_status store_data_version(struct store *store, uint64_t *version)
+{
+    return store->backend->data_version(store, version);
+}
+
+int store_change_fd(struct store *store)
+{
+    return store->backend->change_fd != NULL ? store->backend->change_fd(store) : -1;
+}
+
+void store_change_drain(struct store *store)
+{
+    if (store->backend->change_drain != NULL)
+        store->backend->change_drain(store);
 }
 
 enum mb_status store_write_begin(struct store *store)
@@ -235,35 +139,16 @@ enum mb_status store_write_begin(struct store *store)
                           "%s is newer than this program: refusing to write", store->path);
     if (store->in_batch)
         return MB_OK;
-    /* IMMEDIATE takes the write lock now, inside the busy timeout, so a
-     * write never fails half-way with "database is locked". */
-    int rc = sqlite3_exec(store->db, store->deferred_writes ? "BEGIN DEFERRED" : "BEGIN IMMEDIATE",
-                          NULL, NULL, NULL);
-    if (rc != SQLITE_OK)
-        return store_fail_sqlite(store, rc, "starting a write");
+    enum mb_status status = store->backend->begin(store);
+    if (status != MB_OK)
+        return status;
     /* Checked with the lock held: a file deleted or renamed over since it
      * was opened must not get this write, nor the old -wal that a new file
      * at the same path would read. */
-    enum mb_status status = store_file_check(store);
+    status = store->backend->file_check(store);
     if (status != MB_OK)
-        sqlite3_exec(store->db, "ROLLBACK", NULL, NULL, NULL);
+        store->backend->rollback(store);
     return status;
-}
-
-/* The -wal file belongs to the name, not to the file: if the database is
- * later deleted or replaced (mv other.db x.db) while this connection is
- * open, whoever opens the new x.db replays the frames left in x.db-wal
- * into it, and the other file's posts are lost. So an interactive session
- * moves each commit into the database file and truncates the -wal at once.
- * Best effort and never waiting: with readers in the way it is left to the
- * next commit or to the last connection's close. */
-static void empty_the_wal(struct store *store)
-{
-    if (!store->checkpoint_after_write)
-        return;
-    store->no_busy_wait = true;
-    sqlite3_wal_checkpoint_v2(store->db, "main", SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
-    store->no_busy_wait = false;
 }
 
 enum mb_status store_write_end(struct store *store, enum mb_status status)
@@ -271,41 +156,12 @@ enum mb_status store_write_end(struct store *store, enum mb_status status)
     if (store->in_batch)
         return status;
     if (status == MB_OK) {
-        int rc = sqlite3_exec(store->db, "COMMIT", NULL, NULL, NULL);
-        if (rc == SQLITE_OK) {
-            empty_the_wal(store);
+        status = store->backend->commit(store);
+        if (status == MB_OK)
             return MB_OK;
-        }
-        status = store_fail_sqlite(store, rc, "committing");
     }
-    if (!sqlite3_get_autocommit(store->db))
-        sqlite3_exec(store->db, "ROLLBACK", NULL, NULL, NULL);
+    store->backend->rollback(store);
     return status;
-}
-
-enum mb_status store_delete_row(struct store *store, enum store_statement which, int64_t id,
-                                const char *what,
-                                enum mb_status (*allowed)(struct store *store, int64_t id))
-{
-    enum mb_status status = store_write_begin(store);
-    if (status != MB_OK)
-        return status;
-    if (allowed != NULL && (status = allowed(store, id)) != MB_OK)
-        return store_write_end(store, status);
-    sqlite3_stmt *stmt = store_statement(store, which);
-    if (stmt == NULL)
-        return store_write_end(store, MB_DB);
-    sqlite3_bind_int64(stmt, 1, id);
-    int rc = sqlite3_step(stmt);
-    sqlite3_reset(stmt);
-    if (rc != SQLITE_DONE) {
-        char action[48];
-        snprintf(action, sizeof action, "deleting a %s", what);
-        status = store_fail_sqlite(store, rc, action);
-    }
-    else if (sqlite3_changes(store->db) == 0)
-        status = store_fail(store, MB_NOT_FOUND, "no %s with id %lld", what, (long long)id);
-    return store_write_end(store, status);
 }
 
 enum mb_status store_batch_begin(struct store *store)
@@ -336,21 +192,53 @@ void store_batch_rollback(struct store *store)
     store_write_end(store, MB_INVALID);
 }
 
-const char *store_error(const struct store *store)
+/* ---- revisions: the backend runs them; only admins change them -------- */
+
+enum mb_status store_revision(struct store *store, int *current, int *head)
 {
-    return store != NULL ? store->error : "no database";
+    return store->backend->revision(store, current, head);
 }
 
-const char *store_path(const struct store *store)
+enum mb_status store_upgrade(struct store *store, int target, char **backup_path)
 {
-    return store->path;
-}
-
-enum mb_status store_data_version(struct store *store, uint64_t *version)
-{
-    int64_t value = 0;
-    enum mb_status status = store_query_int(store, "PRAGMA data_version", &value);
-    if (status == MB_OK)
-        *version = (uint64_t)value;
+    if (backup_path != NULL)
+        *backup_path = NULL;
+    enum mb_status status = store_authorize(store, STORE_ACTION_MIGRATE, 0);
+    if (status != MB_OK)
+        return status;
+    status = store->backend->upgrade(store, target, backup_path);
+    int current = 0, head = 0;
+    /* Users of a database that reached revision 3 get their lookalike keys
+     * now, as at any other open. */
+    if (status == MB_OK && store_revision(store, &current, &head) == MB_OK && current >= 3)
+        status = store_user_keys_backfill(store);
     return status;
+}
+
+enum mb_status store_downgrade(struct store *store, int target, char **backup_path)
+{
+    if (backup_path != NULL)
+        *backup_path = NULL;
+    enum mb_status status = store_authorize(store, STORE_ACTION_MIGRATE, 0);
+    if (status != MB_OK)
+        return status;
+    return store->backend->downgrade(store, target, backup_path);
+}
+
+enum mb_status store_stamp(struct store *store, int target)
+{
+    enum mb_status status = store_authorize(store, STORE_ACTION_MIGRATE, 0);
+    if (status != MB_OK)
+        return status;
+    return store->backend->stamp(store, target);
+}
+
+enum mb_status store_history(struct store *store, struct revision_info **out, size_t *count)
+{
+    return store->backend->history(store, out, count);
+}
+
+enum mb_status store_check(struct store *store, char **report)
+{
+    return store->backend->check(store, report);
 }

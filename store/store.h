@@ -169,8 +169,17 @@ enum mb_status store_author_resolve(struct store *store, const char *name,
                                     bool *created);
 
 /* A number that changes whenever another connection commits a change
- * (PRAGMA data_version): cheap enough to poll every few hundred ms. */
+ * (SQLite's PRAGMA data_version; on PostgreSQL the NOTIFYs received once
+ * listening): cheap enough to poll every few hundred ms. */
 enum mb_status store_data_version(struct store *store, uint64_t *version);
+
+/* A descriptor that becomes readable when another session commits (the
+ * server's socket after LISTEN on PostgreSQL), or -1 when there is none
+ * and store_data_version must be polled; ask again after each wake-up (it
+ * changes when a lost connection comes back). store_change_drain consumes
+ * what woke it. */
+int store_change_fd(struct store *store);
+void store_change_drain(struct store *store);
 
 /* ---- revision commands (as `flask db ...`) ---------------------------- */
 

@@ -150,7 +150,6 @@ static struct store *open_pg(const char *url, enum store_migrate_policy policy,
     store->migrations = migrations_builtin_postgres();
     store->busy_timeout_ms = 5000;
     store->password_strength = CRYPTO_STRENGTH_MINIMUM;
-    store->file_fd = -1;
     store->notice = notices;
     store->notice_context = last_notice;
     struct store_options options = testutil_options(url);
@@ -855,7 +854,6 @@ static void test_concurrent_writers(void **state)
         mine->path = xstrdup(url);
         mine->migrations = migrations_builtin_postgres();
         mine->busy_timeout_ms = 5000;
-        mine->file_fd = -1;
         struct store_options options = testutil_options(url);
         int failures = 0;
         if (pg->open(mine, &options, &err) != MB_OK) {

@@ -2,7 +2,7 @@
  * and the rules checked before anything reaches SQL. */
 #include "tests/unit/testutil.h"
 
-#include "store/internal.h"
+#include "store/sqlite/sqlite.h"
 
 struct fixture {
     char *dir;

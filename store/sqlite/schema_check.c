@@ -12,7 +12,7 @@
 #include <string.h>
 
 #include "core/xalloc.h"
-#include "store/internal.h"
+#include "store/sqlite/sqlite.h"
 
 /* The authorizer of db check's scratch database: no other file. */
 static int scratch_only(void *unused, int action, const char *a, const char *b, const char *c,
@@ -101,7 +101,7 @@ static void append(char **report, size_t *len, const char *line)
     (*report)[*len] = '\0';
 }
 
-enum mb_status store_check(struct store *store, char **report)
+enum mb_status store_sqlite_check(struct store *store, char **report)
 {
     sqlite3 *expected_db = NULL;
     struct schema_entry *live = NULL, *expected = NULL;
@@ -116,7 +116,7 @@ enum mb_status store_check(struct store *store, char **report)
     status = store_revision_current(store, &current);
     if (status != MB_OK)
         goto out;
-    status = store_history(store, &history, &history_n);
+    status = store_sqlite_history(store, &history, &history_n);
     if (status != MB_OK)
         goto out;
     if (sqlite3_open_v2(":memory:", &expected_db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
@@ -133,7 +133,7 @@ enum mb_status store_check(struct store *store, char **report)
         if (status != MB_OK)
             goto out;
     }
-    if (read_schema(store->db, &live, &live_n) != MB_OK ||
+    if (read_schema(SQ(store)->db, &live, &live_n) != MB_OK ||
         read_schema(expected_db, &expected, &expected_n) != MB_OK) {
         status = store_fail(store, MB_DB, "cannot read the schema");
         goto out;

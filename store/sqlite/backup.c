@@ -17,7 +17,7 @@
 #include <unistd.h>
 
 #include "core/xalloc.h"
-#include "store/internal.h"
+#include "store/sqlite/sqlite.h"
 
 /* Backups, written where other people may share the directory.
  *
@@ -339,7 +339,7 @@ static enum mb_status take_backup(struct store *store, int revision, char **back
     if (rc == SQLITE_OK)
         rc = sqlite3_exec(copy, "PRAGMA journal_mode = OFF", NULL, NULL, NULL);
     if (rc == SQLITE_OK) {
-        sqlite3_backup *backup = sqlite3_backup_init(copy, "main", store->db, "main");
+        sqlite3_backup *backup = sqlite3_backup_init(copy, "main", SQ(store)->db, "main");
         if (backup == NULL) {
             rc = sqlite3_errcode(copy);
         } else {
@@ -403,7 +403,7 @@ static enum mb_status holds_data(struct store *store, bool *result)
 {
     sqlite3_stmt *stmt = NULL;
     *result = false;
-    int rc = sqlite3_prepare_v2(store->db,
+    int rc = sqlite3_prepare_v2(SQ(store)->db,
                                 "SELECT name FROM sqlite_schema WHERE type = 'table' "
                                 "AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' "
                                 "AND name <> 'schema_revision'",

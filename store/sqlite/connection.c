@@ -1,5 +1,6 @@
-/* Opening and closing a database, and the connection's settings in one
- * place. The file is classified before SQLite sees it (a foreign file must
+/* The SQLite backend: opening and closing a database file, and the
+ * connection's settings in one place, and the table of operations that
+ * store/store.c calls (store_backend_sqlite). The file is classified before SQLite sees it (a foreign file must
  * not even get a -wal beside it) and created 0600; the connection gets its
  * busy handler, page cache and extended result codes; the open-time checks
  * (store/schema_open.c) then say, without writing, whether the file is
@@ -20,7 +21,7 @@
 
 #include "core/config.h"
 #include "core/xalloc.h"
-#include "store/internal.h"
+#include "store/sqlite/sqlite.h"
 
 /* The busy handler: waits for another connection's lock for up to
  * busy_timeout_ms in short, jittered sleeps. SQLite's own handler backs off
@@ -34,13 +35,13 @@ static int wait_for_lock(void *context, int attempts)
     struct timespec now;
     clock_gettime(CLOCK_MONOTONIC, &now);
     if (attempts == 0)
-        store->busy_since = now;
-    int64_t waited_ms = (int64_t)(now.tv_sec - store->busy_since.tv_sec) * 1000 +
-                        (now.tv_nsec - store->busy_since.tv_nsec) / 1000000;
-    if (waited_ms >= store->busy_timeout_ms || store->no_busy_wait)
+        SQ(store)->busy_since = now;
+    int64_t waited_ms = (int64_t)(now.tv_sec - SQ(store)->busy_since.tv_sec) * 1000 +
+                        (now.tv_nsec - SQ(store)->busy_since.tv_nsec) / 1000000;
+    if (waited_ms >= store->busy_timeout_ms || SQ(store)->no_busy_wait)
         return 0;
-    store->busy_seed = store->busy_seed * 1103515245u + 12345u;
-    struct timespec pause = {0, 500000 + (long)((store->busy_seed >> 8) % 2500) * 1000};
+    SQ(store)->busy_seed = SQ(store)->busy_seed * 1103515245u + 12345u;
+    struct timespec pause = {0, 500000 + (long)((SQ(store)->busy_seed >> 8) % 2500) * 1000};
     nanosleep(&pause, NULL);
     return 1;
 }
@@ -99,7 +100,7 @@ static enum mb_status set_up_for_writing(struct store *store, struct mb_error *e
     sqlite3_stmt *stmt = NULL;
     int rc;
     for (int waited_ms = 0;; waited_ms += 5) {
-        rc = sqlite3_prepare_v2(store->db, "PRAGMA journal_mode = WAL", -1, &stmt, NULL);
+        rc = sqlite3_prepare_v2(SQ(store)->db, "PRAGMA journal_mode = WAL", -1, &stmt, NULL);
         if (rc == SQLITE_OK) {
             rc = sqlite3_step(stmt);
             if (rc == SQLITE_ROW)
@@ -122,21 +123,11 @@ static enum mb_status set_up_for_writing(struct store *store, struct mb_error *e
     return MB_OK;
 }
 
-enum mb_status store_open(const struct store_options *options, struct store **out,
-                          struct mb_error *err)
+enum mb_status store_sqlite_open(struct store *store, const struct store_options *options,
+                                 struct mb_error *err)
 {
-    struct store *store = NULL;
     bool exists = false;
-    enum mb_status status;
-    *out = NULL;
-
-    status = config_check_database_name(options->path, "database", err);
-    if (status != MB_OK)
-        return status;
-    if (options->mode != STORE_MODE_PERSONAL &&
-        (options->person == NULL || options->person[0] == '\0'))
-        return mb_fail(err, MB_INVALID, "a shared mode needs a person to act for");
-    status = check_file(options->path, options->read_only, &exists, err);
+    enum mb_status status = check_file(options->path, options->read_only, &exists, err);
     if (status != MB_OK)
         return status;
     if (!exists) {
@@ -144,54 +135,38 @@ enum mb_status store_open(const struct store_options *options, struct store **ou
         if (status != MB_OK)
             return status;
     }
-
-    store = xcalloc(1, sizeof *store);
-    store->file_fd = -1;
-    store->path = xstrdup(options->path);
-    store->migrations = options->migrations != NULL ? options->migrations : migrations_builtin();
-    store->password_strength = options->password_strength;
-    store->busy_timeout_ms = options->busy_timeout_ms;
-    store->notice = options->notice;
-    store->notice_context = options->notice_context;
-    store->deferred_writes = options->deferred_writes;
-    store->checkpoint_after_write = options->checkpoint_after_write;
-    store->mode = options->mode;
-    if (options->mode != STORE_MODE_PERSONAL) {
-        store->person = xstrdup(options->person);
-        store->person_is_admin = options->person_is_admin;
-    }
+    struct sqlite_engine *engine = xcalloc(1, sizeof *engine);
+    engine->file_fd = -1;
+    engine->deferred_writes = options->deferred_writes;
+    engine->checkpoint_after_write = options->checkpoint_after_write;
+    store->engine = engine;
 
     int flags = (options->read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE) |
                 SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE;
-    int rc = sqlite3_open_v2(options->path, &store->db, flags, NULL);
-    if (rc != SQLITE_OK) {
-        status = mb_fail(err, store_status_from_sqlite(rc), "cannot open %s: %s",
-                         options->path,
-                         store->db != NULL ? sqlite3_errmsg(store->db) : sqlite3_errstr(rc));
-        goto out;
-    }
+    int rc = sqlite3_open_v2(options->path, &engine->db, flags, NULL);
+    if (rc != SQLITE_OK)
+        return mb_fail(err, store_status_from_sqlite(rc), "cannot open %s: %s", options->path,
+                       engine->db != NULL ? sqlite3_errmsg(engine->db) : sqlite3_errstr(rc));
     /* A descriptor of our own on the file opened, to tell later whether
-     * it was deleted or replaced (store_file_check). It is closed only after
-     * SQLite's connection: closing any descriptor of a file drops the
-     * process's POSIX locks on it. */
+     * it was deleted or replaced (store_sqlite_file_check). It is closed
+     * only after SQLite's connection: closing any descriptor of a file
+     * drops the process's POSIX locks on it. */
     struct stat st;
-    store->file_fd = open(options->path, O_RDONLY | O_CLOEXEC);
-    if (store->file_fd < 0 || fstat(store->file_fd, &st) != 0) {
-        status = mb_fail(err, MB_IO, "%s: %s", options->path, strerror(errno));
-        goto out;
-    }
-    store->file_device = st.st_dev;
-    store->file_inode = st.st_ino;
-    store->busy_seed = (unsigned)getpid() ^ (unsigned)(uintptr_t)store;
-    sqlite3_busy_handler(store->db, wait_for_lock, store);
+    engine->file_fd = open(options->path, O_RDONLY | O_CLOEXEC);
+    if (engine->file_fd < 0 || fstat(engine->file_fd, &st) != 0)
+        return mb_fail(err, MB_IO, "%s: %s", options->path, strerror(errno));
+    engine->file_device = st.st_dev;
+    engine->file_inode = st.st_ino;
+    engine->busy_seed = (unsigned)getpid() ^ (unsigned)(uintptr_t)store;
+    sqlite3_busy_handler(engine->db, wait_for_lock, store);
     if (options->cache_kib > 0) {
         /* A small page cache keeps an interactive session's memory flat
          * however large the database; imports keep SQLite's default. */
         char *pragma = xasprintf("PRAGMA cache_size = -%d", options->cache_kib);
-        sqlite3_exec(store->db, pragma, NULL, NULL, NULL);
+        sqlite3_exec(engine->db, pragma, NULL, NULL, NULL);
         free(pragma);
     }
-    sqlite3_extended_result_codes(store->db, 1);
+    sqlite3_extended_result_codes(engine->db, 1);
 
     struct store_schema_state schema;
     status = store_schema_inspect(store, options->migrate, &schema, err);
@@ -201,36 +176,59 @@ enum mb_status store_open(const struct store_options *options, struct store **ou
         if (status == MB_OK)
             status = store_schema_prepare(store, options->migrate, &schema, err);
     }
-    if (status == MB_OK && options->migrate != STORE_MIGRATE_NONE && !options->read_only &&
-        !store->newer) {
-        status = store_user_keys_backfill(store);
-        if (status == MB_OK)
-            status = store_person_prepare(store);
-        if (status != MB_OK)
-            mb_fail(err, status, "%s", store->error);
-    }
-out:
-    if (status != MB_OK) {
-        store_close(store);
-        return status;
-    }
-    *out = store;
-    return MB_OK;
+    return status;
 }
 
-void store_close(struct store *store)
+void store_sqlite_close(struct store *store)
 {
-    if (store == NULL)
+    struct sqlite_engine *engine = SQ(store);
+    if (engine == NULL)
         return;
     store_statements_clear(store);
-    if (store->db != NULL) {
-        if (!sqlite3_get_autocommit(store->db))
-            sqlite3_exec(store->db, "ROLLBACK", NULL, NULL, NULL);
-        sqlite3_close_v2(store->db);
+    if (engine->db != NULL) {
+        if (!sqlite3_get_autocommit(engine->db))
+            sqlite3_exec(engine->db, "ROLLBACK", NULL, NULL, NULL);
+        sqlite3_close_v2(engine->db);
     }
-    if (store->file_fd >= 0)
-        close(store->file_fd);
-    free(store->path);
-    free(store->person);
-    free(store);
+    if (engine->file_fd >= 0)
+        close(engine->file_fd);
+    free(engine);
+    store->engine = NULL;
 }
+
+const struct store_backend store_backend_sqlite = {
+    .name = "sqlite",
+    .open = store_sqlite_open,
+    .close = store_sqlite_close,
+    .file_check = store_sqlite_file_check,
+    .data_version = store_sqlite_data_version,
+    .change_fd = NULL,
+    .change_drain = NULL,
+    .begin = store_sqlite_begin,
+    .commit = store_sqlite_commit,
+    .rollback = store_sqlite_rollback,
+    .user_by_name = store_sqlite_user_by_name,
+    .user_by_id = store_sqlite_user_by_id,
+    .user_name_taken = store_sqlite_user_name_taken,
+    .user_email_taken = store_sqlite_user_email_taken,
+    .user_lookalike = store_sqlite_user_lookalike,
+    .user_insert = store_sqlite_user_insert,
+    .user_hash = store_sqlite_user_hash,
+    .user_set_hash = store_sqlite_user_set_hash,
+    .user_delete = store_sqlite_user_delete,
+    .user_list = store_sqlite_user_list,
+    .user_keys_missing = store_sqlite_user_keys_missing,
+    .user_set_keys = store_sqlite_user_set_keys,
+    .user_lookalike_pairs = store_sqlite_user_lookalike_pairs,
+    .post_insert = store_sqlite_post_insert,
+    .post_get = store_sqlite_post_get,
+    .post_delete = store_sqlite_post_delete,
+    .posts_page = store_sqlite_posts_page,
+    .post_count = store_sqlite_post_count,
+    .revision = store_sqlite_revision,
+    .upgrade = store_upgrade_to,
+    .downgrade = store_sqlite_downgrade,
+    .stamp = store_sqlite_stamp,
+    .history = store_sqlite_history,
+    .check = store_sqlite_check,
+};

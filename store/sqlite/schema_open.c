@@ -9,7 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "store/internal.h"
+#include "store/sqlite/sqlite.h"
 
 #define VERSION_TABLE_SQL \
     "CREATE TABLE schema_revision (\n" \
@@ -26,7 +26,7 @@ static enum mb_status read_header(struct store *store, int64_t *application_id,
      * process initialising the file between them makes it look like a
      * foreign SQLite file (application_id 0 with a table in it). */
     sqlite3_stmt *stmt = NULL;
-    int rc = sqlite3_prepare_v2(store->db,
+    int rc = sqlite3_prepare_v2(SQ(store)->db,
                                 "SELECT (SELECT application_id FROM pragma_application_id), "
                                 "(SELECT count(*) FROM sqlite_schema)",
                                 -1, &stmt, NULL);
@@ -120,7 +120,7 @@ enum mb_status store_schema_inspect(struct store *store, enum store_migrate_poli
         return MB_OK;
     }
 
-    if (sqlite3_db_readonly(store->db, "main") == 1) {
+    if (sqlite3_db_readonly(SQ(store)->db, "main") == 1) {
         if (fresh)
             return mb_fail(err, MB_DENIED, "%s is read-only and empty", store->path);
         if (current < head && policy != STORE_MIGRATE_NONE)

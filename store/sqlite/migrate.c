@@ -17,7 +17,7 @@
 
 #include "core/crypto.h"
 #include "core/xalloc.h"
-#include "store/internal.h"
+#include "store/sqlite/sqlite.h"
 
 /* Testing hook: fail just before one statement of one revision. */
 static int fail_revision = -1;
@@ -130,7 +130,7 @@ enum mb_status store_run_script(struct store *store, sqlite3 *db, int revision, 
 static enum mb_status check_foreign_keys(struct store *store, int revision)
 {
     sqlite3_stmt *stmt = NULL;
-    int rc = sqlite3_prepare_v2(store->db, "PRAGMA foreign_key_check", -1, &stmt, NULL);
+    int rc = sqlite3_prepare_v2(SQ(store)->db, "PRAGMA foreign_key_check", -1, &stmt, NULL);
     if (rc == SQLITE_OK)
         rc = sqlite3_step(stmt);
     enum mb_status status = MB_OK;
@@ -178,7 +178,7 @@ static enum mb_status step_revision(struct store *store, const struct migration 
         goto out;
     }
     if (status == MB_OK)
-        status = store_run_script(store, store->db, m->revision, up ? "upgrade" : "downgrade",
+        status = store_run_script(store, SQ(store)->db, m->revision, up ? "upgrade" : "downgrade",
                             up ? m->up_sql : m->down_sql);
     if (status == MB_OK)
         status = check_foreign_keys(store, m->revision);
@@ -205,7 +205,7 @@ out:
     return status;
 }
 
-enum mb_status store_revision(struct store *store, int *current, int *head)
+enum mb_status store_sqlite_revision(struct store *store, int *current, int *head)
 {
     enum mb_status status = store_revision_current(store, current);
     if (status == MB_OK)
@@ -242,27 +242,9 @@ enum mb_status store_upgrade_to(struct store *store, int target, char **backup_p
     return status;
 }
 
-enum mb_status store_upgrade(struct store *store, int target, char **backup_path)
-{
-    if (backup_path != NULL)
-        *backup_path = NULL;
-    enum mb_status status = store_authorize(store, STORE_ACTION_MIGRATE, 0);
-    if (status != MB_OK)
-        return status;
-    status = store_upgrade_to(store, target, backup_path);
-    int current = 0, head = 0;
-    /* Users of a database that reached revision 3 get their lookalike keys
-     * now, as at any other open. */
-    if (status == MB_OK && store_revision(store, &current, &head) == MB_OK && current >= 3)
-        status = store_user_keys_backfill(store);
-    return status;
-}
-
-enum mb_status store_downgrade(struct store *store, int target, char **backup_path)
+enum mb_status store_sqlite_downgrade(struct store *store, int target, char **backup_path)
 {
     int current = 0;
-    if (store_authorize(store, STORE_ACTION_MIGRATE, 0) != MB_OK)
-        return MB_DENIED;
     if (backup_path != NULL)
         *backup_path = NULL;
     if (store->newer)
@@ -284,10 +266,8 @@ enum mb_status store_downgrade(struct store *store, int target, char **backup_pa
     return status;
 }
 
-enum mb_status store_stamp(struct store *store, int target)
+enum mb_status store_sqlite_stamp(struct store *store, int target)
 {
-    if (store_authorize(store, STORE_ACTION_MIGRATE, 0) != MB_OK)
-        return MB_DENIED;
     int head = store_revision_head(store);
     if (store->newer)
         return store_fail(store, MB_NEWER, "%s", store->error);
@@ -313,7 +293,8 @@ enum mb_status store_stamp(struct store *store, int target)
     return store_write_end(store, status);
 }
 
-enum mb_status store_history(struct store *store, struct revision_info **out, size_t *count)
+enum mb_status store_sqlite_history(struct store *store, struct revision_info **out,
+                                    size_t *count)
 {
     sqlite3_stmt *stmt = NULL;
     size_t known = store->migrations->count, n = known;
@@ -322,7 +303,7 @@ enum mb_status store_history(struct store *store, struct revision_info **out, si
         items[i].revision = store->migrations->items[i].revision;
         items[i].name = store->migrations->items[i].name;
     }
-    int rc = sqlite3_prepare_v2(store->db,
+    int rc = sqlite3_prepare_v2(SQ(store)->db,
                                 "SELECT revision, checksum, applied_at FROM schema_revision "
                                 "ORDER BY revision",
                                 -1, &stmt, NULL);
