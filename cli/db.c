@@ -116,8 +116,12 @@ static int db_session_open(struct cli_context *context, const struct cli_args *a
     int head, status = CLI_EXIT_OK;
     if (session->set == NULL)
         status = load_migrations(context, args, &session->set, &session->owned);
+    /* The built-in revisions are the engine's own (the same numbers and
+     * names for SQLite and PostgreSQL): the store picks them. */
     if (status == CLI_EXIT_OK)
-        status = cli_open_store(context, CLI_OPEN_REVISIONS, session->set, &session->store);
+        status = cli_open_store(context, CLI_OPEN_REVISIONS, session->owned, &session->store);
+    if (status == CLI_EXIT_OK)
+        session->set = store_migration_set(session->store);
     if (status == CLI_EXIT_OK && changes_schema)
         status = cli_authorize(session->store, STORE_ACTION_MIGRATE, 0);
     if (status != CLI_EXIT_OK)

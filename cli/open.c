@@ -71,17 +71,19 @@ int cli_open_store(struct cli_context *context, enum cli_open_mode mode,
      * group's own rights excepted, checked with the group held since only
      * it can search the state directory). */
     const struct identity *identity = &context->identity;
-    identity_raise(identity);
-    status = trust_check_database(path, identity->mode == IDENTITY_SHARED ? identity->shared_gid
-                                                                          : TRUST_NO_GROUP,
-                                  &err);
-    identity_lower(identity);
-    if (status == MB_DENIED)
-        goto fail;
+    bool server = config_is_server_url(path);
+    if (!server) {
+        identity_raise(identity);
+        status = trust_check_database(path, identity->mode == IDENTITY_SHARED
+                                                ? identity->shared_gid : TRUST_NO_GROUP, &err);
+        identity_lower(identity);
+        if (status == MB_DENIED)
+            goto fail;
+    }
     /* The shared database exists (make install-shared made it): never
      * create directories with the group. */
     status = MB_OK;
-    if (identity->mode != IDENTITY_SHARED)
+    if (identity->mode != IDENTITY_SHARED && !server)
         status = config_make_parent_dirs(path, &err);
     if (status != MB_OK)
         goto fail;

@@ -623,10 +623,16 @@ enum mb_status config_parse_database_url(const char *url, char **out,
         *out = xstrdup(url); /* a plain path */
         return MB_OK;
     }
+    /* A server: libpq reads the URL itself (user, password, host, port,
+     * dbname, ?host=/socket/dir, sslmode, ...). */
+    if (config_is_server_url(url)) {
+        *out = xstrdup(url);
+        return MB_OK;
+    }
     /* "sqlite" or "sqlite+driver", as SQLAlchemy names its dialects. */
     if (!((scheme == 6 || (scheme > 6 && url[6] == '+')) && strncasecmp(url, "sqlite", 6) == 0))
         return mb_fail(err, MB_UNSUPPORTED,
-                       "DATABASE_URL scheme '%.*s' is not supported yet (only sqlite)",
+                       "DATABASE_URL scheme '%.*s' is not supported (sqlite or postgresql)",
                        scheme > 40 ? 40 : (int)scheme, url);
     const char *rest = url + scheme + 3;
     /* SQLAlchemy: sqlite:// and sqlite:///:memory: are in-memory databases,
@@ -651,6 +657,12 @@ enum mb_status config_parse_database_url(const char *url, char **out,
      * drop the one slash that ends the empty host part. */
     *out = xstrdup(rest + 1);
     return MB_OK;
+}
+
+bool config_is_server_url(const char *name)
+{
+    return name != NULL && (strncasecmp(name, "postgresql://", 13) == 0 ||
+                            strncasecmp(name, "postgres://", 11) == 0);
 }
 
 enum mb_status config_check_database_name(const char *name, const char *what,

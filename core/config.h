@@ -56,11 +56,16 @@ enum mb_status config_load_string(struct config *config, const char *text,
  * `database` > $XDG_DATA_HOME/microblog/microblog.db (default
  * ~/.local/share/microblog/microblog.db). DATABASE_URL is read as
  * SQLAlchemy does: sqlite:////abs/path, sqlite:///rel/path, or a plain
- * path; any other scheme is MB_UNSUPPORTED ("... not supported yet").
+ * path, or a postgresql:// / postgres:// URL kept as it is; any other
+ * scheme is MB_UNSUPPORTED.
  * Stores a newly allocated path in *out (caller frees). */
 enum mb_status config_database_path(const struct config *config,
                                     const char *cli_db, char **out,
                                     struct mb_error *err);
+
+/* True for a PostgreSQL URL (postgresql:// or postgres://), which names a
+ * server's database rather than a file. */
+bool config_is_server_url(const char *name);
 
 /* The one check every database name goes through, wherever it came from
  * (what: "--db", "DATABASE_URL", "database"): refuses an empty name,

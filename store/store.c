@@ -10,7 +10,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <time.h>
 
 #include "core/config.h"
@@ -39,8 +38,7 @@ int64_t store_now(void)
 
 bool store_name_is_postgres(const char *name)
 {
-    return name != NULL && (strncasecmp(name, "postgresql://", 13) == 0 ||
-                            strncasecmp(name, "postgres://", 11) == 0);
+    return config_is_server_url(name);
 }
 
 enum mb_status store_open(const struct store_options *options, struct store **out,
@@ -109,6 +107,11 @@ const char *store_error(const struct store *store)
 const char *store_path(const struct store *store)
 {
     return store->path;
+}
+
+const struct migration_set *store_migration_set(const struct store *store)
+{
+    return store->migrations;
 }
 
 enum mb_status store_file_check(struct store *store)

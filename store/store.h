@@ -116,8 +116,13 @@ void store_close(struct store *store);
 /* The message of the last failure on this handle (never NULL). */
 const char *store_error(const struct store *store);
 
-/* The path the store was opened with. */
+/* The path the store was opened with (a server's URL without its
+ * password). */
 const char *store_path(const struct store *store);
+
+/* The revisions this store runs: options->migrations, else the engine's
+ * built-in set (migrations_builtin or migrations_builtin_postgres). */
+const struct migration_set *store_migration_set(const struct store *store);
 
 /* MB_OK while the file at the store's path is the one that was opened;
  * MB_REPLACED (with the message) once it was deleted or replaced (another

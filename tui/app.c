@@ -15,6 +15,7 @@
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -825,6 +826,27 @@ static bool poll_changes(struct app *app)
     return changed;
 }
 
+/* Waits up to timeout_ms for a key or for another session's commit on
+ * *change_fd. True when the commit came first (the views are refreshed);
+ * false to read keys (there are some, or the time is up). */
+static bool wait_for_key_or_change(struct app *app, int *change_fd, int timeout_ms)
+{
+    struct pollfd fds[2] = {
+        { .fd = STDIN_FILENO, .events = POLLIN },
+        { .fd = *change_fd, .events = POLLIN },
+    };
+    if (poll(fds, 2, timeout_ms) <= 0 || fds[1].revents == 0 || fds[0].revents != 0)
+        return false;
+    store_change_drain(app->store);
+    poll_changes(app);
+    /* A lost connection has none (the refresh tick polls, and asks again);
+     * one that came back has a new descriptor. */
+    *change_fd = store_change_fd(app->store);
+    if (*change_fd < 0)
+        wtimeout(stdscr, timeout_ms);
+    return true;
+}
+
 static void restore_terminal(void)
 {
     if (!isendwin())
@@ -913,12 +935,23 @@ int tui_run(struct store *store, const struct config *config)
     app_init(&app, store, config);
     relayout(&app);
     poll_changes(&app);
+    /* A server tells of other sessions' commits on a descriptor (LISTEN/
+     * NOTIFY): wait on it beside the keyboard and wake at once, instead of
+     * waiting for the next refresh tick. Keys are then read without
+     * blocking, after poll() said there are some. */
+    int change_fd = store_change_fd(app.store);
+    if (change_fd >= 0)
+        wtimeout(stdscr, 0);
     bool dirty = true;
     int exit_status = 0;
     while (!app.quit) {
         if (dirty)
             draw_frame(&app);
         dirty = false;
+        if (change_fd >= 0 && wait_for_key_or_change(&app, &change_fd, refresh_ms)) {
+            dirty = true;
+            continue;
+        }
         wint_t wch = 0;
         int rc = wget_wch(stdscr, &wch);
         if (signals_pending() != 0)
@@ -930,8 +963,11 @@ int tui_run(struct store *store, const struct config *config)
             if (signals_pending() != 0)
                 break;
         }
-        if (rc == ERR || elapsed_ms(&app.last_poll) >= refresh_ms)
+        if (rc == ERR || elapsed_ms(&app.last_poll) >= refresh_ms) {
             dirty |= poll_changes(&app);
+            if (change_fd < 0 && (change_fd = store_change_fd(app.store)) >= 0)
+                wtimeout(stdscr, 0);
+        }
     }
     if (signals_pending() != 0)
         exit_status = 128 + signals_pending();

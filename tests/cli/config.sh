@@ -44,10 +44,10 @@ rm -rf "$XDG_DATA_HOME"
 nothing_created() {
     if [ ! -e "$XDG_DATA_HOME" ] && [ ! -e "$DB" ]; then ok "$1"; else not_ok "$1"; fi
 }
-run_cmd env DATABASE_URL=postgresql://me@localhost/blog "$MB_BIN" post hi
+run_cmd env DATABASE_URL=mysql://me@localhost/blog "$MB_BIN" post hi
 expect_eq "an unsupported DATABASE_URL scheme exits 1" 1 "$RC"
 expect_eq "an unsupported scheme is one clear line" \
-    "microblog-tui: DATABASE_URL scheme 'postgresql' is not supported yet (only sqlite)" "$ERR"
+    "microblog-tui: DATABASE_URL scheme 'mysql' is not supported (sqlite or postgresql)" "$ERR"
 nothing_created "an unsupported scheme creates nothing"
 
 printf 'password_strength = minimum\n# a comment\ncolour = red\n' >"$T/bad.conf"

@@ -587,12 +587,16 @@ static void test_database_url_forms(void **state)
     assert_url("plain.db", "plain.db");
     assert_url("./odd://name.db", "./odd://name.db");
 
-    assert_url_refused("postgresql://user:secret@localhost/microblog", MB_UNSUPPORTED,
-                       "DATABASE_URL scheme 'postgresql' is not supported yet (only sqlite)");
+    /* PostgreSQL URLs are kept whole for libpq. */
+    assert_url("postgresql://user:secret@localhost/microblog",
+               "postgresql://user:secret@localhost/microblog");
+    assert_url("postgres://localhost:5433/db?sslmode=disable",
+               "postgres://localhost:5433/db?sslmode=disable");
     assert_url_refused("postgresql+psycopg2://localhost/db", MB_UNSUPPORTED,
-                       "DATABASE_URL scheme 'postgresql+psycopg2' is not supported yet (only sqlite)");
+                       "DATABASE_URL scheme 'postgresql+psycopg2' is not supported (sqlite or "
+                       "postgresql)");
     assert_url_refused("mysql://localhost/db", MB_UNSUPPORTED,
-                       "DATABASE_URL scheme 'mysql' is not supported yet (only sqlite)");
+                       "DATABASE_URL scheme 'mysql' is not supported (sqlite or postgresql)");
     assert_url_refused("sqlite://", MB_UNSUPPORTED,
                        "DATABASE_URL 'sqlite://' is an in-memory database, which is not supported");
     assert_url_refused("sqlite:///:memory:", MB_UNSUPPORTED, NULL);
