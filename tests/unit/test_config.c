@@ -547,9 +547,14 @@ static void test_precedence_of_database_paths(void **state)
 
     /* A bad DATABASE_URL is an error even when the config names a file. */
     config.database = strdup("/from/config.db");
-    setenv("DATABASE_URL", "postgresql://localhost/microblog", 1);
+    setenv("DATABASE_URL", "mysql://localhost/microblog", 1);
     path = database_path(&config, NULL, MB_UNSUPPORTED, &err);
     assert_null(path);
+    /* A server's URL wins over the config's file, kept whole for libpq. */
+    setenv("DATABASE_URL", "postgresql://localhost/microblog", 1);
+    path = database_path(&config, NULL, MB_OK, &err);
+    assert_string_equal(path, "postgresql://localhost/microblog");
+    free(path);
     config_free(&config);
 }
 
