@@ -278,7 +278,7 @@ int cli_dispatch(struct cli_context *context, const struct cli_command *table,
         char message[300];
         snprintf(message, sizeof message, "unknown command '%.200s'", argv[0]);
         cli_print_error_line(message);
-        fprintf(stderr, "usage: %s [--db PATH] [--config FILE] [COMMAND [ARGS...]]\n"
+        fprintf(stderr, "usage: %s [--db PATH|URL] [--config FILE] [COMMAND [ARGS...]]\n"
                         "Run '%s --help' for the commands.\n", prefix, prefix);
         return CLI_EXIT_USAGE;
     }

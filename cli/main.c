@@ -85,8 +85,8 @@ static const struct cli_command commands[] = {
 
 static void print_main_usage(FILE *out)
 {
-    fprintf(out, "usage: %s [--db PATH] [--config FILE] [COMMAND [ARGS...]]\n"
-                 "       %s --restricted --user NAME [--db PATH] [--config FILE]\n",
+    fprintf(out, "usage: %s [--db PATH|URL] [--config FILE] [COMMAND [ARGS...]]\n"
+                 "       %s --restricted --user NAME [--db PATH|URL] [--config FILE]\n",
             CLI_PROGRAM, CLI_PROGRAM);
 }
 
@@ -97,7 +97,8 @@ static void print_main_help(void)
            "\nCommands:\n");
     cli_print_command_list(stdout, commands, 2);
     printf("\nGlobal options (before the command):\n"
-           "  --db PATH      the database file (over $DATABASE_URL and the config)\n"
+           "  --db PATH|URL  the database file, or a postgresql:// URL (over\n"
+           "                 $DATABASE_URL and the config)\n"
            "  --config FILE  the configuration file (over $MICROBLOG_CONFIG)\n"
            "  --restricted --user NAME\n"
            "                 an SSH forced command: the TUI only, as NAME, without an\n"

@@ -9,7 +9,7 @@ expect_eq "--version exits 0" 0 "$RC"
 
 run_cmd "$MB_BIN" --help
 expect_eq "--help exits 0" 0 "$RC"
-expect_contains "--help shows the usage" "$OUT" "usage: microblog-tui [--db PATH] [--config FILE] [COMMAND [ARGS...]]"
+expect_contains "--help shows the usage" "$OUT" "usage: microblog-tui [--db PATH|URL] [--config FILE] [COMMAND [ARGS...]]"
 for c in db user post posts import export; do
     expect_contains "--help lists '$c'" "$OUT" "
   $c "
