@@ -5,6 +5,7 @@
 # Knobs (environment): MB_TORTURE_CRASH_ROUNDS (1000), MB_TORTURE_SECONDS
 # (60, the concurrency run), MB_TORTURE_WRITERS (8), MB_TORTURE_RACE_ROUNDS
 # (300), MB_TORTURE_POSTS (500000), MB_TORTURE_TRIES (10000),
+# MB_TORTURE_PG_KILLS (25, server kills in test_pg_crash.sh),
 # MB_TORTURE_FUZZ_SECONDS (60 per fuzz target, when `make fuzz` has built
 # them), MB_SEED (reproduce a run).
 set -u
@@ -108,6 +109,22 @@ row "8. shared box (setgid, two Unix users)" "1" "-" "$(grep -c '^ok' "$f.log") 
 run ssh sh "$root/tests/ssh/restricted.sh"
 f="$work/ssh"
 row "8. restricted over a real sshd" "1" "-" "$(grep -c '^ok' "$f.log") checks, $(grep -c '# SKIP' "$f.log") skipped" "$(cat "$f.bad")" "$(cat "$f.seconds")"
+
+# 10. PostgreSQL (issue 10): the server SIGKILLed under a writer, and
+# eight writer processes at once (test_pg_crash.sh, pg_writers.c).
+MB_PG_KILLS=${MB_TORTURE_PG_KILLS:-25} MB_PG_SECONDS=${MB_TORTURE_SECONDS:-60} \
+MB_PG_WRITERS=$writers run pg_crash sh "$root/tests/reliability/test_pg_crash.sh"
+f="$work/pg_crash"
+if grep -q '# SKIP' "$f.log"; then
+    row "10. PostgreSQL: server SIGKILLed, $writers writers" "-" "-" "skipped: $(sed -n 's/.*# SKIP //p' "$f.log" | head -n 1)" "0" "$(cat "$f.seconds")"
+else
+    row "10. PostgreSQL: server SIGKILLed under a writer" "$(figure pg_crash_kills "$f") kills + restarts" "1 writer + server" \
+        "$(figure pg_crash_posts "$f") acknowledged posts, $(figure pg_crash_errors "$f") lost-connection errors reported, $(figure pg_crash_unlogged "$f") unacknowledged commits" \
+        "$(cat "$f.bad")" "$(cat "$f.seconds")"
+    row "10. PostgreSQL: writers at once" "$(figure pg_load_seconds "$f") s" "$(figure pg_load_writers "$f") writers" \
+        "$(figure pg_load_commits "$f") post commits; errors reaching a caller: $(figure pg_load_errors "$f")" \
+        "$(cat "$f.bad")" "-"
+fi
 
 # Bugs found earlier and not fixed yet: counted as findings, not failures.
 run known_bugs sh "$root/tests/reliability/known_bugs.sh"
