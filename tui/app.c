@@ -67,6 +67,13 @@ struct app {
     uint64_t data_version;
     bool have_data_version;
     struct timespec last_poll;
+    /* The database server could not be reached at the last try (a server
+     * store only): said once on the status line; a reconnection is tried
+     * at most every RECONNECT_MS, so that a server that answers slowly
+     * or not at all costs the keyboard one try per interval, not one per
+     * tick; a successful one says so and refreshes every view. */
+    bool connection_lost;
+    struct timespec last_reconnect;
     bool quit;
     bool pasting;                /* between the bracketed-paste markers */
     char *database_label;
@@ -129,6 +136,25 @@ static bool file_still_there(struct app *app)
     }
     snprintf(app->file_lost, sizeof app->file_lost, "%s", store_error(app->store));
     return false;
+}
+
+enum { RECONNECT_MS = 1000 };
+#define CONNECTION_LOST_MESSAGE "lost the connection to the database server; retrying."
+
+static bool poll_changes(struct app *app);
+
+/* True when status, just returned by the store, means that the database
+ * server cannot be reached (MB_IO on a server store; on a file it is a
+ * disk error, said as it is). Remembers it for poll_changes. */
+static bool connection_failed(struct app *app, enum mb_status status)
+{
+    const char *path = store_path(app->store);
+    if (status != MB_IO || path == NULL || strstr(path, "://") == NULL)
+        return false;
+    if (!app->connection_lost)
+        clock_gettime(CLOCK_MONOTONIC, &app->last_reconnect);
+    app->connection_lost = true;
+    return true;
 }
 
 void app_store_error(struct app *app, const char *what, enum mb_status status)
@@ -232,6 +258,8 @@ static bool author_ready(struct app *app)
                     author->waiting_for);
     } else if (status == MB_NOT_FOUND) {
         app_message(app, STYLE_ERROR, "Your author no longer exists; press u.");
+    } else if (connection_failed(app, status)) {
+        app_message(app, STYLE_ERROR, "Not posted, draft kept: " CONNECTION_LOST_MESSAGE);
     } else {
         app_store_error(app, "No author to post as", status);
     }
@@ -261,10 +289,23 @@ void app_post_draft(struct app *app)
         app_message(app, STYLE_ERROR, "Not posted (the draft is kept): %s", app->file_lost);
         return;
     }
+    if (app->connection_lost) {
+        /* Try at once rather than at the next interval: Enter is a request. */
+        app->last_reconnect.tv_sec -= RECONNECT_MS / 1000 + 1;
+        poll_changes(app);
+        if (app->connection_lost) {
+            app_message(app, STYLE_ERROR, "Not posted, draft kept: " CONNECTION_LOST_MESSAGE);
+            return;
+        }
+    }
     if (!author_ready(app))
         return;
     int64_t id = 0;
     enum mb_status status = store_post_add(app->store, app->author.id, draft->text, 0, &id);
+    if (connection_failed(app, status)) {
+        app_message(app, STYLE_ERROR, "Not posted, draft kept: " CONNECTION_LOST_MESSAGE);
+        return;
+    }
     if (status == MB_NOT_FOUND) {   /* deleted by another process meanwhile */
         author_ready(app);
         return;
@@ -816,9 +857,25 @@ static bool poll_changes(struct app *app)
     if (file_still_there(app) == was_lost)
         return true;
     uint64_t version = 0;
-    if (store_data_version(app->store, &version) != MB_OK)
+    if (app->connection_lost && elapsed_ms(&app->last_reconnect) < RECONNECT_MS)
         return false;
+    bool was_connected = !app->connection_lost;
+    enum mb_status status = store_data_version(app->store, &version);
+    if (status != MB_OK) {
+        if (!connection_failed(app, status))
+            return false;
+        clock_gettime(CLOCK_MONOTONIC, &app->last_reconnect);
+        if (was_connected)
+            app_message(app, STYLE_ERROR, "Lost the connection to the database server; retrying.");
+        return was_connected;
+    }
     bool changed = app->have_data_version && version != app->data_version;
+    if (app->connection_lost) {
+        /* What others wrote meanwhile was never announced: read it all. */
+        app->connection_lost = false;
+        app_message(app, STYLE_INFO, "Connected to the database server again.");
+        changed = true;
+    }
     app->data_version = version;
     app->have_data_version = true;
     if (changed)
