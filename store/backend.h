@@ -23,6 +23,33 @@
 #include "core/names.h"
 #include "store/store.h"
 
+/* A user as stored, every column (db copy: store/copy.c). Strings are
+ * owned by the row (NULL for SQL NULL); free with store_copy_rows_clear. */
+struct store_user_row {
+    int64_t id;
+    char *username;
+    char *email;
+    char *password_hash;
+    int64_t created_at;
+    char *name_fold;
+    char *name_skeleton;
+};
+
+/* A post as stored, every column. */
+struct store_post_row {
+    int64_t id;
+    char *body;
+    int64_t timestamp;
+    int64_t user_id;
+};
+
+/* One keyset page of rows in id order (either kind; the other is empty). */
+struct store_row_page {
+    struct store_user_row *users;
+    struct store_post_row *posts;
+    size_t count;
+};
+
 struct store_backend {
     const char *name;                 /* "sqlite", "postgresql" */
 
@@ -98,7 +125,41 @@ struct store_backend {
     enum mb_status (*stamp)(struct store *store, int target);
     enum mb_status (*history)(struct store *store, struct revision_info **out, size_t *count);
     enum mb_status (*check)(struct store *store, char **report);
+
+    /* ---- copying a whole database (store/copy.c, `db copy`) ---- */
+    /* A read transaction over one snapshot of the database (SQLite: BEGIN
+     * DEFERRED, held from the first read; PostgreSQL: REPEATABLE READ READ
+     * ONLY), so that the copy and its verification read the same rows;
+     * snapshot_end ends it (never fails: it only read). */
+    enum mb_status (*snapshot_begin)(struct store *store);
+    void (*snapshot_end)(struct store *store);
+    /* *any: whether the user or post table holds a row. */
+    enum mb_status (*rows_present)(struct store *store, bool *any);
+    /* Up to limit rows with id > after_id, in id order, every column
+     * (out: users or posts filled, count set; free with
+     * store_copy_page_clear). */
+    enum mb_status (*user_rows)(struct store *store, int64_t after_id, size_t limit,
+                                struct store_row_page *out);
+    enum mb_status (*post_rows)(struct store *store, int64_t after_id, size_t limit,
+                                struct store_row_page *out);
+    /* Inside the write transaction of a copy into an empty database:
+     * copy_begin prepares it (PostgreSQL stops the post count triggers
+     * until copy_finish: a million updates of one count row in one
+     * transaction grow quadratically), the inserts keep every id, and
+     * copy_finish puts things right (PostgreSQL: the counts recounted,
+     * the triggers back, the identity sequences past the largest ids, a
+     * NOTIFY). */
+    enum mb_status (*copy_begin)(struct store *store);
+    enum mb_status (*users_insert_rows)(struct store *store, const struct store_row_page *page);
+    enum mb_status (*posts_insert_rows)(struct store *store, const struct store_row_page *page);
+    enum mb_status (*copy_finish)(struct store *store);
+    /* *wrong: the number of kept post counts (per author and the total)
+     * that differ from the posts actually there (a scan: verification). */
+    enum mb_status (*post_counts_wrong)(struct store *store, int64_t *wrong);
 };
+
+/* Frees the rows of a page (store/copy.c) and empties it. */
+void store_copy_page_clear(struct store_row_page *page);
 
 extern const struct store_backend store_backend_sqlite;
 extern const struct store_backend store_backend_postgres;

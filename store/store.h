@@ -368,4 +368,42 @@ void store_batch_rollback(struct store *store);
  * with store_batch_commit or store_batch_rollback. */
 enum mb_status store_import_begin(struct store *store);
 
+/* ---- copying a whole database (store/copy.c, `db copy`) --------------- */
+
+struct copy_report {
+    int64_t users;       /* rows copied (and counted on both sides) */
+    int64_t posts;
+    char sha256[65];     /* the rows' digest, equal on both sides */
+};
+
+/* *empty: whether neither the user nor the post table holds a row (or
+ * they do not exist yet: a new file, an empty server database). */
+enum mb_status store_is_empty(struct store *store, bool *empty);
+
+/* Copies every user (hash, lookalike keys and ids included) and post of
+ * `from` into `to`, keeping ids, in one write transaction on `to` (all or
+ * nothing), reading `from` in keyset pages of one snapshot; then, after the
+ * commit, verifies: the row counts and a SHA-256 of the rows (below) read
+ * back from both sides are equal, and the post counts kept on `to` match
+ * its posts. Both must be at the same head revision (MB_BEHIND: "run db
+ * upgrade first"); `to` must be empty (MB_EXISTS, nothing written); only
+ * an admin of `from` may (it reads every hash: MB_DENIED). Fills *out on
+ * MB_OK; on failure store_error(to) says why (MB_DB when the verification
+ * found a difference: the copy was committed).
+ *
+ * The digest: each row as one line of text, users then posts, each in id
+ * order, fields separated by a tab, NULL as \N, text with \ \t \n \r
+ * escaped as \\ \t \n \r:
+ *     user<TAB>id<TAB>username<TAB>email<TAB>password_hash<TAB>created_at
+ *         <TAB>name_fold<TAB>name_skeleton<LF>
+ *     post<TAB>id<TAB>user_id<TAB>timestamp<TAB>body<LF>
+ * chained: d = "", then d = hex(SHA-256(d || line)) for each line (so the
+ * rows are never held at once). */
+enum mb_status store_copy(struct store *from, struct store *to, struct copy_report *out);
+
+/* A database name as it may be shown: a server URL with its password
+ * replaced by *** (as store_path shows an open one), anything else as it
+ * is. Newly allocated; the caller frees. */
+char *store_display_name(const char *name);
+
 #endif

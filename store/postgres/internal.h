@@ -56,6 +56,8 @@ enum postgres_statement {
     PG_REVISION_INSERT,
     PG_REVISION_DELETE,
     PG_REVISION_HISTORY,
+    PG_COPY_USER_ROWS,
+    PG_COPY_POST_ROWS,
     PG_STATEMENT_COUNT
 };
 
@@ -156,5 +158,19 @@ enum mb_status postgres_stamp(struct store *store, int target);
 enum mb_status postgres_history(struct store *store, struct revision_info **out,
                                 size_t *count);
 enum mb_status postgres_check(struct store *store, char **report);
+
+/* copy.c (db copy, store/copy.c) */
+enum mb_status postgres_snapshot_begin(struct store *store);
+void postgres_snapshot_end(struct store *store);
+enum mb_status postgres_rows_present(struct store *store, bool *any);
+enum mb_status postgres_user_rows(struct store *store, int64_t after_id, size_t limit,
+                                  struct store_row_page *out);
+enum mb_status postgres_post_rows(struct store *store, int64_t after_id, size_t limit,
+                                  struct store_row_page *out);
+enum mb_status postgres_copy_begin(struct store *store);
+enum mb_status postgres_users_insert_rows(struct store *store, const struct store_row_page *page);
+enum mb_status postgres_posts_insert_rows(struct store *store, const struct store_row_page *page);
+enum mb_status postgres_copy_finish(struct store *store);
+enum mb_status postgres_post_counts_wrong(struct store *store, int64_t *wrong);
 
 #endif

@@ -217,4 +217,18 @@ enum mb_status store_sqlite_history(struct store *store, struct revision_info **
                                     size_t *count);
 enum mb_status store_sqlite_check(struct store *store, char **report);
 
+/* copy.c (db copy, store/copy.c) */
+enum mb_status store_sqlite_snapshot_begin(struct store *store);
+void store_sqlite_snapshot_end(struct store *store);
+enum mb_status store_sqlite_rows_present(struct store *store, bool *any);
+enum mb_status store_sqlite_user_rows(struct store *store, int64_t after_id, size_t limit,
+                                      struct store_row_page *out);
+enum mb_status store_sqlite_post_rows(struct store *store, int64_t after_id, size_t limit,
+                                      struct store_row_page *out);
+enum mb_status store_sqlite_users_insert_rows(struct store *store,
+                                              const struct store_row_page *page);
+enum mb_status store_sqlite_posts_insert_rows(struct store *store,
+                                              const struct store_row_page *page);
+enum mb_status store_sqlite_post_counts_wrong(struct store *store, int64_t *wrong);
+
 #endif
