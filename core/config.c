@@ -611,14 +611,19 @@ static size_t url_scheme_length(const char *url)
     return strncmp(url + i, "://", 3) == 0 ? i : 0;
 }
 
-enum mb_status config_parse_database_url(const char *url, char **out,
-                                         struct mb_error *err)
+/* A database name as --db, DATABASE_URL or the config's `database` gives
+ * it (what names the source in messages): a plain path, a sqlite:// URL as
+ * SQLAlchemy reads it, or a PostgreSQL URL kept whole; any other scheme is
+ * refused, so that no URL is ever taken for a path (and its password for
+ * directory names). */
+static enum mb_status parse_database_name(const char *url, const char *what, char **out,
+                                          struct mb_error *err)
 {
     size_t scheme = url != NULL ? url_scheme_length(url) : 0;
 
     *out = NULL;
     if (url == NULL || url[0] == '\0')
-        return mb_fail(err, MB_INVALID, "DATABASE_URL: the database name is empty");
+        return mb_fail(err, MB_INVALID, "%s: the database name is empty", what);
     if (scheme == 0) {
         *out = xstrdup(url); /* a plain path */
         return MB_OK;
@@ -632,7 +637,7 @@ enum mb_status config_parse_database_url(const char *url, char **out,
     /* "sqlite" or "sqlite+driver", as SQLAlchemy names its dialects. */
     if (!((scheme == 6 || (scheme > 6 && url[6] == '+')) && strncasecmp(url, "sqlite", 6) == 0))
         return mb_fail(err, MB_UNSUPPORTED,
-                       "DATABASE_URL scheme '%.*s' is not supported (sqlite or postgresql)",
+                       "%s scheme '%.*s' is not supported (sqlite or postgresql)", what,
                        scheme > 40 ? 40 : (int)scheme, url);
     const char *rest = url + scheme + 3;
     /* SQLAlchemy: sqlite:// and sqlite:///:memory: are in-memory databases,
@@ -649,7 +654,7 @@ enum mb_status config_parse_database_url(const char *url, char **out,
     }
     if (problem != NULL) {
         char *q = quote(url);
-        mb_fail(err, status, "DATABASE_URL '%s' %s", q, problem);
+        mb_fail(err, status, "%s '%s' %s", what, q, problem);
         free(q);
         return status;
     }
@@ -659,10 +664,18 @@ enum mb_status config_parse_database_url(const char *url, char **out,
     return MB_OK;
 }
 
+enum mb_status config_parse_database_url(const char *url, char **out,
+                                         struct mb_error *err)
+{
+    return parse_database_name(url, "DATABASE_URL", out, err);
+}
+
 bool config_is_server_url(const char *name)
 {
-    return name != NULL && (strncasecmp(name, "postgresql://", 13) == 0 ||
-                            strncasecmp(name, "postgres://", 11) == 0);
+    /* Exactly as libpq recognises a URL: any other spelling would reach it
+     * as a database name, password and all. */
+    return name != NULL && (strncmp(name, "postgresql://", 13) == 0 ||
+                            strncmp(name, "postgres://", 11) == 0);
 }
 
 enum mb_status config_check_database_name(const char *name, const char *what,
@@ -702,18 +715,21 @@ enum mb_status config_database_path(const struct config *config,
     const char *url = getenv("DATABASE_URL");
 
     *out = NULL;
+    const char *name = NULL, *what = NULL;
     if (cli_db != NULL)
-        return checked_copy(cli_db, "--db", out, err);
-    if (url != NULL && url[0] != '\0') {
+        name = cli_db, what = "--db";
+    else if (url != NULL && url[0] != '\0')
+        name = url, what = "DATABASE_URL";
+    else if (config != NULL && config->database != NULL)
+        name = config->database, what = "database";
+    if (name != NULL) {
         char *path = NULL;
-        enum mb_status status = config_parse_database_url(url, &path, err);
+        enum mb_status status = parse_database_name(name, what, &path, err);
         if (status == MB_OK)
-            status = checked_copy(path, "DATABASE_URL", out, err);
+            status = checked_copy(path, what, out, err);
         free(path);
         return status;
     }
-    if (config != NULL && config->database != NULL)
-        return checked_copy(config->database, "database", out, err);
     char *directory = xdg_directory("XDG_DATA_HOME", ".local/share");
     if (directory == NULL)
         return mb_fail(err, MB_CONFIG,

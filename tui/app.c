@@ -899,8 +899,10 @@ static bool wait_for_key_or_change(struct app *app, int *change_fd, int timeout_
     /* A lost connection has none (the refresh tick polls, and asks again);
      * one that came back has a new descriptor. */
     *change_fd = store_change_fd(app->store);
+    /* Without one, read keys with a timeout again: at most a second, so
+     * that the connection is looked for soon, not at the refresh tick. */
     if (*change_fd < 0)
-        wtimeout(stdscr, timeout_ms);
+        wtimeout(stdscr, timeout_ms < RECONNECT_MS ? timeout_ms : RECONNECT_MS);
     return true;
 }
 
@@ -999,18 +1001,22 @@ int tui_run(struct store *store, const struct config *config)
     int change_fd = store_change_fd(app.store);
     if (change_fd >= 0)
         wtimeout(stdscr, 0);
-    bool dirty = true;
+    bool dirty = true, key_just_read = false;
     int exit_status = 0;
     while (!app.quit) {
         if (dirty)
             draw_frame(&app);
         dirty = false;
-        if (change_fd >= 0 && wait_for_key_or_change(&app, &change_fd, refresh_ms)) {
+        /* poll() cannot see bytes ncurses already holds (the rest of an
+         * escape sequence): after a key, read again before waiting. */
+        if (change_fd >= 0 && !key_just_read &&
+            wait_for_key_or_change(&app, &change_fd, refresh_ms)) {
             dirty = true;
             continue;
         }
         wint_t wch = 0;
         int rc = wget_wch(stdscr, &wch);
+        key_just_read = rc != ERR;
         if (signals_pending() != 0)
             break;
         if (rc != ERR) {

@@ -98,6 +98,10 @@ static enum mb_status connect_failed(struct store *store, struct mb_error *err)
 static enum mb_status postgres_open(struct store *store, const struct store_options *options,
                                     struct mb_error *err)
 {
+    /* The client library is loaded only now (store/postgres/libpq.h). */
+    enum mb_status loaded = libpq_load(err);
+    if (loaded != MB_OK)
+        return loaded;
     struct postgres_engine *engine = xcalloc(1, sizeof *engine);
     store->engine = engine;
     engine->conninfo = xstrdup(options->path);
@@ -112,9 +116,13 @@ static enum mb_status postgres_open(struct store *store, const struct store_opti
 
     /* Keywords before dbname are defaults the URL may override; those
      * after it are ours. */
-    const char *keywords[] = {"connect_timeout", "fallback_application_name", "dbname",
+    /* A server that stops answering (rather than refusing) is noticed in
+     * seconds, not at TCP's own minutes (keepalives, tcp_user_timeout). */
+    const char *keywords[] = {"connect_timeout", "keepalives_idle", "keepalives_interval",
+                              "tcp_user_timeout", "fallback_application_name", "dbname",
                               "client_encoding", NULL};
-    const char *values[] = {"10", "microblog-tui", engine->conninfo, "UTF8", NULL};
+    const char *values[] = {"5", "10", "5", "20000", "microblog-tui", engine->conninfo, "UTF8",
+                            NULL};
     engine->conn = PQconnectdbParams(keywords, values, 1);
     if (engine->conn == NULL || PQstatus(engine->conn) != CONNECTION_OK)
         return connect_failed(store, err);

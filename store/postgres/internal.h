@@ -2,11 +2,12 @@
  * the connection state kept in store->engine, the table of prepared
  * statements and the helpers that run them and turn libpq's failures into
  * statuses and one-line messages (never with a password in them). Only
- * files of store/postgres/ include this (and so <libpq-fe.h>). */
+ * files of store/postgres/ include this (and so <libpq-fe.h>, through
+ * libpq.h, which loads the library on first use). */
 #ifndef STORE_POSTGRES_INTERNAL_H
 #define STORE_POSTGRES_INTERNAL_H
 
-#include <libpq-fe.h>
+#include "store/postgres/libpq.h"
 #include <stdbool.h>
 #include <stdint.h>
 
