@@ -78,6 +78,11 @@ struct store_backend {
     void (*rollback)(struct store *store);
 
     /* ---- users ---- */
+    /* Inside a write that adds users or their keys: makes such writes take
+     * turns, so that the checks before an insert (taken, lookalike) hold
+     * until it commits. NULL when the engine's write lock already does
+     * (SQLite's BEGIN IMMEDIATE). */
+    enum mb_status (*users_lock)(struct store *store);
     enum mb_status (*user_by_name)(struct store *store, const char *name, struct user *out);
     enum mb_status (*user_by_id)(struct store *store, int64_t id, struct user *out);
     /* The existing username that makes `value` taken (ignoring ASCII case

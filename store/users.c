@@ -85,13 +85,23 @@ static enum mb_status refuse_taken(struct store *store, enum mb_status status, c
  * another user's (in a shared database that is impersonation; the refusal
  * names the existing user) or uses characters names do not; an email that
  * is taken; then inserts. */
+/* Inside a write that adds users or keys: waits for others doing so, where
+ * the engine's write lock does not already (store/backend.h). */
+static enum mb_status lock_users(struct store *store)
+{
+    return store->backend->users_lock != NULL ? store->backend->users_lock(store) : MB_OK;
+}
+
 static enum mb_status insert_user(struct store *store, const char *username, const char *email,
                                   const char *hash, int64_t *id)
 {
     const struct store_backend *backend = store->backend;
     struct name_keys keys = { 0 };
     char *existing = NULL;
-    enum mb_status status = backend->user_name_taken(store, username, &existing);
+    enum mb_status status = lock_users(store);
+    if (status != MB_OK)
+        return status;
+    status = backend->user_name_taken(store, username, &existing);
     status = refuse_taken(store, status, existing, "username", username);
     if (status == MB_OK)
         status = name_keys(store, username, &keys);
@@ -177,9 +187,12 @@ enum mb_status store_user_ensure(struct store *store, const char *username, stru
     status = store_write_begin(store);
     if (status != MB_OK)
         return status;
-    /* Another process may have created it since we looked. */
+    /* Another process may have created it since we looked (and, once the
+     * users lock is held, cannot any more). */
     int64_t id = 0;
-    status = store_user_get(store, username, out);
+    status = lock_users(store);
+    if (status == MB_OK)
+        status = store_user_get(store, username, out);
     if (status == MB_NOT_FOUND) {
         status = insert_user(store, username, NULL, NULL, &id);
         if (status == MB_OK && created != NULL)
@@ -261,7 +274,9 @@ static enum mb_status backfill_batch(struct store *store, bool *done)
     enum mb_status status = store_write_begin(store);
     if (status != MB_OK)
         return status;
-    status = store->backend->user_keys_missing(store, BACKFILL_BATCH, &missing);
+    status = lock_users(store);
+    if (status == MB_OK)
+        status = store->backend->user_keys_missing(store, BACKFILL_BATCH, &missing);
     *done = status != MB_OK || missing.count == 0;
     for (size_t i = 0; i < missing.count && status == MB_OK; i++) {
         struct name_keys keys = { 0 };

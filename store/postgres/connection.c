@@ -261,6 +261,18 @@ static enum mb_status postgres_data_version(struct store *store, uint64_t *versi
     return status;
 }
 
+/* READ COMMITTED writers run side by side: two sessions adding "alice" and
+ * "аlice" would each find the other's name free. An advisory lock for the
+ * transaction ('mbus') makes user additions take turns; they are rare. */
+#define POSTGRES_LOCK_USERS 1835168115
+
+static enum mb_status postgres_users_lock(struct store *store)
+{
+    char sql[64];
+    snprintf(sql, sizeof sql, "SELECT pg_advisory_xact_lock(%d)", POSTGRES_LOCK_USERS);
+    return postgres_exec(store, sql, "waiting for other user additions", NULL);
+}
+
 const struct store_backend store_backend_postgres = {
     .name = "postgresql",
     .open = postgres_open,
@@ -272,6 +284,7 @@ const struct store_backend store_backend_postgres = {
     .begin = postgres_begin,
     .commit = postgres_commit,
     .rollback = postgres_rollback,
+    .users_lock = postgres_users_lock,
     .user_by_name = postgres_user_by_name,
     .user_by_id = postgres_user_by_id,
     .user_name_taken = postgres_user_name_taken,
