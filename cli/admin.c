@@ -62,6 +62,23 @@ static char *absolute(const char *path)
     return xasprintf("%s/%s", cwd, path);
 }
 
+/* Whether a postgresql:// URL carries a password (user:password@, or a
+ * password= parameter, however its key is percent-encoded). */
+static bool url_has_password(const char *url)
+{
+    const char *rest = strstr(url, "://") + 3;
+    size_t authority = strcspn(rest, "/?#");
+    const char *at = memchr(rest, '@', authority);
+    if (at != NULL && memchr(rest, ':', (size_t)(at - rest)) != NULL)
+        return true;
+    const char *query = strchr(rest, '?');
+    if (query == NULL)
+        return false;
+    /* Any parameter whose key is not plainly something else: %-encoded
+     * keys are decoded by libpq, so they count. */
+    return strstr(query, "password") != NULL || strchr(query, '%') != NULL;
+}
+
 static bool base64_text(const char *s, size_t length)
 {
     for (size_t i = 0; i < length; i++) {
@@ -150,8 +167,17 @@ static int admin_authorize(struct cli_context *context, const struct cli_args *a
     append_word(&command, "--restricted");
     append_word(&command, "--user");
     append_word(&command, name);
+    if (context->db_option != NULL && config_is_server_url(context->db_option) &&
+        url_has_password(context->db_option)) {
+        status = cli_fail("the URL holds a password, which a forced command shows to every "
+                          "local user (ps): put it in the account's ~/.pgpass or in a --config "
+                          "file only the account can read");
+        goto out;
+    }
     if (context->db_option != NULL) {
-        char *db = absolute(context->db_option);
+        /* A server's URL is not a path: kept as it is. */
+        char *db = config_is_server_url(context->db_option) ? xstrdup(context->db_option)
+                                                            : absolute(context->db_option);
         append_word(&command, "--db");
         append_word(&command, db);
         free(db);

@@ -122,3 +122,12 @@ keys Enter
 expect_screen "alice posts as herself" "Posted as alice."
 expect_eq "the server has alice's post under her name" "alice|alice via a key" \
     "$(psql -At "$DB" -c "SELECT u.username || '|' || p.body FROM post p JOIN \"user\" u ON u.id = p.user_id ORDER BY p.id DESC LIMIT 1")"
+
+# ---- admin authorize with a server URL -------------------------------------
+ssh-keygen -q -t ed25519 -N '' -f "$T/key" -C 'alice@laptop' < /dev/null > /dev/null 2>&1
+NOPW=$(printf '%s' "$DB" | sed "s|:$PASSWORD@|@|")
+run_cmd "$MB_BIN" --db "$NOPW" admin authorize alice "$T/key.pub"
+expect_contains "a server URL goes into the forced command as it is" "$OUT" "'--db' '$NOPW'"
+run_cmd "$MB_BIN" --db "$DB" admin authorize alice "$T/key.pub"
+expect_eq "a URL with a password is refused for a forced command (exit 1)" 1 "$RC"
+expect_not_contains "and the password is not printed" "$OUT$ERR" "$PASSWORD"
