@@ -91,6 +91,16 @@ enum mb_status identity_start(struct identity *identity, struct mb_error *err)
      * the system configuration and the database. */
     identity_lower(identity);
     keep_only(shared_keep);
+    /* A server database is reached with the group held: libpq must not
+     * read the person's ~/.pgpass, ~/.pg_service.conf or ~/.postgresql/
+     * certificates and keys (their own HOME), nor trust a root certificate
+     * of theirs. */
+    setenv("PGPASSFILE", "/nonexistent/microblog-tui/pgpass", 1);
+    setenv("PGSERVICEFILE", "/nonexistent/microblog-tui/pg_service.conf", 1);
+    setenv("PGSSLCERT", "/nonexistent/microblog-tui/postgresql.crt", 1);
+    setenv("PGSSLKEY", "/nonexistent/microblog-tui/postgresql.key", 1);
+    setenv("PGSSLCRL", "/nonexistent/microblog-tui/root.crl", 1);
+    setenv("PGSSLROOTCERT", "/etc/ssl/certs/ca-certificates.crt", 1);
     errno = 0;
     struct passwd *pw = getpwuid(getuid());
     if (pw == NULL || pw->pw_name == NULL || pw->pw_name[0] == '\0')
