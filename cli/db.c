@@ -25,14 +25,22 @@ static const struct cli_option new_options[] = {
 
 /* The revisions to use: the built-in set, or --migrations DIR (*owned is
  * then set and must be freed with migration_set_free). */
-static int load_migrations(const struct cli_context *context, const struct cli_args *args,
+static int load_migrations(struct cli_context *context, const struct cli_args *args,
                            const struct migration_set **set, struct migration_set **owned)
 {
     const char *dir = cli_option(args, "--migrations");
     struct mb_error err = { { 0 } };
     *owned = NULL;
     if (dir == NULL) {
-        *set = migrations_builtin();
+        /* The engine's own revisions: the same numbers and names, each
+         * engine's SQL (db show prints what would run). */
+        char *path = NULL;
+        bool server = cli_load_config(context) == CLI_EXIT_OK &&
+                      config_database_path(&context->config, context->db_option, &path,
+                                           &err) == MB_OK &&
+                      config_is_server_url(path);
+        free(path);
+        *set = server ? migrations_builtin_postgres() : migrations_builtin();
         return CLI_EXIT_OK;
     }
     /* Revisions the person wrote are SQL run near the shared database. */
