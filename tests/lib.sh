@@ -14,7 +14,56 @@ export USER=tester TZ=UTC LC_ALL=C.UTF-8
 # Fast password hashing for tests only.
 export MICROBLOG_CONFIG="$T/test.conf"
 printf 'password_strength = minimum\n' > "$MICROBLOG_CONFIG"
-DB="$T/test.db"
+# The backend: tests/run.sh runs the CLI and TUI suites twice, on SQLite
+# files and with MB_BACKEND=postgresql on a private cluster it started
+# (PG_DIR, from scripts/pg-cluster.sh). There DB is a fresh, empty database
+# URL for each script; --db takes it as it takes a path.
+MB_BACKEND=${MB_BACKEND:-sqlite}
+TEST_NAME="$(basename "$(dirname "$0")")$([ "$MB_BACKEND" = sqlite ] || echo -pg)/$(basename "$0")"
+sqlite_backend() { [ "$MB_BACKEND" = sqlite ]; }
+# sqlite_only REASON: for a whole script about SQLite files (file modes,
+# -wal, backups, paths, ...): under PostgreSQL, one TAP skip line and exit.
+sqlite_only() {
+    if ! sqlite_backend; then
+        echo "ok - $TEST_NAME # SKIP SQLite only: $1"
+        exit 0
+    fi
+}
+# new_db [NAME]: prints the name of a new, empty database: a path in $T
+# (NAME, default a fresh one) on SQLite, a fresh database URL on PostgreSQL.
+new_db() {
+    if sqlite_backend; then
+        mktemp -u "$T/${1:-db}.XXXXXX"
+    else
+        sh "$MB_ROOT/scripts/pg-cluster.sh" createdb "$PG_DIR" || {
+            echo "not ok - $TEST_NAME: cannot create a database in the cluster at $PG_DIR" >&2
+            return 1
+        }
+    fi
+}
+case "$MB_BACKEND" in
+    sqlite)
+        DB="$T/test.db" ;;
+    postgresql)
+        : "${PG_DIR:?MB_BACKEND=postgresql needs PG_DIR (tests/run.sh starts the cluster)}"
+        DB=$(new_db) || exit 1 ;;
+    *)
+        echo "not ok - $TEST_NAME: unknown MB_BACKEND '$MB_BACKEND' (sqlite or postgresql)"
+        exit 1 ;;
+esac
+# fresh_db: start over on an empty $DB (rm -f the file; a new database).
+fresh_db() {
+    if sqlite_backend; then rm -f "$DB" "$DB-wal" "$DB-shm"; else DB=$(new_db) || exit 1; fi
+}
+# db_created: the program has made $DB (the file exists; the database has
+# tables).
+db_created() {
+    if sqlite_backend; then
+        test -e "$DB"
+    else
+        [ "$(sql "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'")" != 0 ]
+    fi
+}
 # MB_WRAP is set by `make valgrind` (memcheck around every run).
 MB_WRAP=${MB_WRAP:-}
 mb() { $MB_WRAP "$MB_BIN" --db "$DB" "$@"; }
@@ -56,4 +105,42 @@ expect_not_contains() {
     esac
 }
 
-sql() { sqlite3 "$DB" "$@"; }
+# sql QUERY: runs QUERY on $DB, rows as sqlite3 prints them (columns
+# separated by |, NULL empty). On PostgreSQL through psql -At, with the
+# SQLite spellings the tests use translated: the table user quoted as
+# "user" (a reserved word there) after FROM/JOIN/INTO/UPDATE/TABLE, char()
+# as chr(), instr() as strpos(), CAST(X'hex' AS TEXT) as a UTF-8 decoding
+# (which refuses invalid UTF-8: PostgreSQL cannot store it). Booleans print
+# t/f there: tests write CAST(expr AS INTEGER) to get 1/0 on both.
+# PRAGMAs and sqlite_schema have no translation: checks using them belong
+# under `if sqlite_backend`.
+# sql_db NAME QUERY: the same on another database of the backend.
+if sqlite_backend; then
+    sql_db() { sqlite3 "$@"; }
+else
+    pg_sql_translate() {
+        sed -E -e 's/\b(FROM|JOIN|INTO|UPDATE|TABLE)([[:space:]]+)user\b/\1\2"user"/gI' \
+               -e 's/\bchar\(/chr(/gI' -e 's/\binstr\(/strpos(/gI' \
+               -e "s/CAST\(X'([0-9A-Fa-f]*)' AS TEXT\)/convert_from('\\\\x\\1'::bytea, 'UTF8')/gI"
+    }
+    sql_db() {
+        sql_db_name=$1
+        shift
+        printf '%s\n' "$*" | pg_sql_translate |
+            "${PG_BINDIR:+$PG_BINDIR/}psql" -X -At -q -v ON_ERROR_STOP=1 -d "$sql_db_name" -f -
+    }
+fi
+sql() { sql_db "$DB" "$@"; }
+
+# dump: the whole database as text (schema and rows), for "left the
+# database unchanged". On PostgreSQL, pg_dump without its \restrict key
+# (random per run) and without sequence positions (a refused INSERT may
+# consume an id; no row changes).
+dump() {
+    if sqlite_backend; then
+        sqlite3 "$DB" .dump | sha256sum
+    else
+        "${PG_BINDIR:+$PG_BINDIR/}pg_dump" --no-owner -d "$DB" |
+            grep -v '^\\\(un\)\{0,1\}restrict \|setval' | sha256sum
+    fi
+}

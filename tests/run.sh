@@ -1,7 +1,8 @@
 #!/bin/sh
 # The one test runner behind `make test`: runs every cmocka unit binary
 # (TAP output), every CLI, TUI (tmux), SSH (a real sshd), shared-box and
-# reliability test script,
+# reliability test script (the CLI and TUI scripts a second time on
+# PostgreSQL, as cli-pg/ and tui-pg/, when a private cluster can run),
 # counts TAP "ok"/"not ok" lines and ends with "N passed, N failed".
 # Usage: tests/run.sh BUILD_DIR   (BUILD_DIR holds microblog-tui and tests/)
 set -u
@@ -67,6 +68,44 @@ for t in "$root"/tests/cli/*.sh "$root"/tests/pg/*.sh "$root"/tests/tui/*.sh "$r
     [ -e "$t" ] || continue
     run_one "$(basename "$(dirname "$t")")/$(basename "$t")" sh "$t"
 done
+
+# The CLI and TUI suites again on PostgreSQL (issue 10): one private
+# cluster for the whole pass (scripts/pg-cluster.sh), a fresh database for
+# each script (tests/lib.sh, MB_BACKEND=postgresql). A script about SQLite
+# files says so with one TAP skip line. Named cli-pg/..., tui-pg/..., so
+# that TESTS=cli-pg/ runs just those.
+pg_wanted=""
+for t in "$root"/tests/cli/*.sh "$root"/tests/tui/*.sh; do
+    name="$(basename "$(dirname "$t")")-pg/$(basename "$t")"
+    case "$name" in *"$filter"*) pg_wanted=1 ;; esac
+done
+if [ -n "$pg_wanted" ]; then
+    pg_err=$(mktemp)
+    pg_state=$(sh "$root/scripts/pg-cluster.sh" start 2>"$pg_err")
+    pg_rc=$?
+    if [ "$pg_rc" -eq 0 ]; then
+        eval "$pg_state"
+        pg_destroy() {
+            sh "$root/scripts/pg-cluster.sh" destroy "$PG_DIR" >/dev/null 2>&1
+        }
+        trap 'pg_destroy; rm -f "$log" "$pg_err"' EXIT
+        trap 'exit 130' INT
+        trap 'exit 143' TERM
+        trap 'exit 129' HUP
+        for t in "$root"/tests/cli/*.sh "$root"/tests/tui/*.sh; do
+            [ -e "$t" ] || continue
+            run_one "$(basename "$(dirname "$t")")-pg/$(basename "$t")" \
+                env MB_BACKEND=postgresql PG_DIR="$PG_DIR" PG_BINDIR="$PG_BINDIR" sh "$t"
+        done
+        pg_destroy
+        trap 'rm -f "$log" "$pg_err"' EXIT
+    else
+        echo "# cli-pg, tui-pg"
+        echo "ok - CLI and TUI suites on PostgreSQL # SKIP the private cluster cannot run here (exit $pg_rc): $(head -n 1 "$pg_err")"
+        skipped=$((skipped + 1))
+    fi
+    rm -f "$pg_err"
+fi
 
 if [ -n "$failures" ]; then
     echo "# failed:$failures"

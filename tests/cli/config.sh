@@ -3,6 +3,7 @@
 # XDG file; --db > $DATABASE_URL (SQLAlchemy forms) > `database` > the XDG
 # data file; errors name FILE:LINE and create nothing.
 . "$MB_ROOT/tests/lib.sh"
+sqlite_only "the default database is an XDG data file; database paths from the config and DATABASE_URL forms checked as files"
 
 conf() {  # conf FILE USER DATABASE
     printf 'password_strength = minimum\nuser = %s\ndatabase = %s\n' "$2" "$3" >"$1"

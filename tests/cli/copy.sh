@@ -6,6 +6,7 @@
 # a source behind head is told to upgrade first. tests/pg/copy.sh does the
 # same across engines.
 . "$MB_ROOT/tests/lib.sh"
+sqlite_only "db copy between two SQLite files; tests/pg/copy.sh copies across engines"
 
 digest() {
     sqlite3 -separator '	' -nullvalue '@NULL@' "$1" \

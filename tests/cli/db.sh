@@ -3,6 +3,7 @@
 # downgrade, stamp, check, new; a test migrations directory; automatic
 # upgrade with a backup; newer and foreign files refused byte-identical.
 . "$MB_ROOT/tests/lib.sh"
+sqlite_only "backup files, sqlite_schema, byte-identical files and -wal; tests/pg/session.sh and tests/pg/migrations.sh run the db commands on PostgreSQL"
 
 dump() { sqlite3 "$DB" .dump | sha256sum; }
 sum() { sha256sum "$1" | cut -d' ' -f1; }

@@ -4,7 +4,6 @@
 # a bad line (one longer than 65536 bytes too) reported as FILE:LINE.
 . "$MB_ROOT/tests/lib.sh"
 
-dump() { sqlite3 "$DB" .dump | sha256sum; }
 
 cat >"$T/in.jsonl" <<'JSON'
 {"id":7,"author":"john","timestamp":"2026-01-02T03:04:05Z","body":"first"}
@@ -18,7 +17,7 @@ expect_eq "import reports what it did" "imported 3 posts (2 new users)" "$OUT"
 expect_eq "imported posts keep author and time" "john|1767323045|first
 susan|1767323046|0
 john|1767323047|third" \
-    "$(sql "SELECT u.username, p.timestamp, CASE WHEN p.id = 2 THEN instr(p.body, 'x') ELSE p.body END FROM post p JOIN user u ON u.id = p.user_id ORDER BY p.id")"
+    "$(sql "SELECT u.username, p.timestamp, CASE WHEN p.id = 2 THEN CAST(instr(p.body, 'x') AS TEXT) ELSE p.body END FROM post p JOIN user u ON u.id = p.user_id ORDER BY p.id")"
 expect_eq "escapes are decoded on import" "$(printf 'tab\tquote" nl\n emoji 😀 é')" \
     "$(sql 'SELECT body FROM post WHERE id = 2')"
 
@@ -81,7 +80,7 @@ expect_eq "a missing file imports nothing" "$before" "$(dump)"
 
 # Many rows: pages of posts and users join up without gaps or repeats,
 # including posts that share one timestamp (the id breaks the tie).
-rm -f "$DB"
+fresh_db
 awk 'BEGIN { for (i = 1; i <= 1203; i++)
     printf "{\"author\":\"user%04d\",\"timestamp\":\"2026-01-01T00:00:%02dZ\",\"body\":\"post %d\"}\n", i % 601 + 1, (i > 600) * 30, i }' \
     >"$T/many.jsonl"

@@ -5,7 +5,7 @@
 # already holds such a pair still upgrades, and `db check` lists the pairs.
 . "$MB_ROOT/tests/lib.sh"
 
-users() { sqlite3 "$DB" 'SELECT username FROM user ORDER BY id' | paste -sd' '; }
+users() { sql 'SELECT username FROM user ORDER BY id' | paste -sd' '; }
 
 mb user add alice --no-password >/dev/null
 mb user add 'ÄBC' --no-password >/dev/null
@@ -39,15 +39,15 @@ expect_eq "a lookalike default author is not created" 1 "$RC"
 expect_contains "the post's refusal names alice" "$ERR" "looks like the existing user 'alice'"
 
 # A database from before 0003 with a pair upgrades, and db check lists it.
-OLD="$T/old.db"
+OLD=$(new_db old) || exit 1
 "$MB_BIN" --db "$OLD" db upgrade 2 >/dev/null
-sqlite3 "$OLD" "INSERT INTO user (username, created_at) VALUES ('bob', 1), ('bоb', 2), ('carol', 3);
+sql_db "$OLD" "INSERT INTO user (username, created_at) VALUES ('bob', 1), ('bоb', 2), ('carol', 3);
                 INSERT INTO post (body, timestamp, user_id) VALUES ('kept', 4, 2);"
 run_cmd "$MB_BIN" --db "$OLD" db upgrade
 expect_eq "a database holding a lookalike pair upgrades" 0 "$RC"
 expect_contains "it reaches 0003" "$OUT" "0003 username keys (head)"
 expect_eq "the pair and the post are kept" "bob bоb carol|kept" \
-    "$(sqlite3 "$OLD" "SELECT group_concat(username, ' ') FROM user")|$(sqlite3 "$OLD" 'SELECT body FROM post')"
+    "$(sql_db "$OLD" 'SELECT username FROM user ORDER BY id' | paste -sd' ')|$(sql_db "$OLD" 'SELECT body FROM post')"
 run_cmd "$MB_BIN" --db "$OLD" db check
 expect_eq "db check exits 1 on a lookalike pair" 1 "$RC"
 expect_contains "db check lists the pair" "$OUT" "usernames 'bob' and 'bоb' look alike"

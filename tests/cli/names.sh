@@ -4,6 +4,7 @@
 # and an empty name, are refused with one line, exit 1, before anything is
 # created (no './:memory:' file, no 'file:' directory).
 . "$MB_ROOT/tests/lib.sh"
+sqlite_only "SQLite file names (:memory:, file: URIs, relative paths) refused before a file is made"
 
 mkdir "$T/work"
 cd "$T/work" || exit 1

@@ -6,9 +6,12 @@
 
 mb user add john >/dev/null
 mb post --as john placeholder >/dev/null
-# Body: a ESC[31m b BEL c CSI(C1) d RLO e DEL f LS g " h \ i NL j TAB k LRI l ALM m FF(invalid byte)
+# Body: a ESC[31m b BEL c CSI(C1) d RLO e DEL f LS g " h \ i NL j TAB k LRI l ALM m FF(invalid byte) (SQLite only)
 body_hex=611b5b33316d6207 # a ESC [31m b BEL
-body_hex=${body_hex}63c29b64e280ae657f66e280a86722685c690a6a096be281a66cd89c6dff
+body_hex=${body_hex}63c29b64e280ae657f66e280a86722685c690a6a096be281a66cd89c6d
+# The invalid byte only on SQLite: PostgreSQL refuses invalid UTF-8 in
+# text, so no stored body can hold it there.
+if sqlite_backend; then body_hex=${body_hex}ff; bad="�"; json_bad='\ufffd'; else bad=""; json_bad=""; fi
 sql "UPDATE post SET body = CAST(X'$body_hex' AS TEXT) WHERE id = 1"
 # Author: x ESC]0;owned BEL y RLO z
 sql "UPDATE user SET username = CAST(X'781b5d303b6f776e656407797ae280ae7a' AS TEXT) WHERE id = 1"
@@ -37,7 +40,7 @@ for cmd in "posts" "posts --user john" "post show 1" "user list" "user show 1" "
 done
 mb posts >"$T/out"
 expect_contains "the post is still shown, controls replaced" "$(cat "$T/out")" "  a�[31mb�c�d�e�f"
-expect_contains "a newline in a body is a space in a list" "$(cat "$T/out")" "\"h\\i j k�l�m�"
+expect_contains "a newline in a body is a space in a list" "$(cat "$T/out")" "\"h\\i j k�l�m$bad"
 
 # The sanitizer is the only thing standing between the database and the
 # terminal: make sure the test above can see raw bytes at all.
@@ -55,7 +58,7 @@ if bad_bytes "$T/err"; then not_ok "an error quoting input is sanitized"; else o
 # JSON escapes instead.
 run_cmd mb posts --json --before 2
 expect_eq "JSON escapes controls, C1, DEL, bidi, U+2028 and invalid UTF-8" \
-    '{"id":1,"author":"x\u001b]0;owned\u0007yz\u202ez","timestamp":"2023-11-14T22:13:20Z","body":"a\u001b[31mb\u0007c\u009bd\u202ee\u007ff\u2028g\"h\\i\nj\tk\u2066l\u061cm\ufffd"}' \
+    '{"id":1,"author":"x\u001b]0;owned\u0007yz\u202ez","timestamp":"2023-11-14T22:13:20Z","body":"a\u001b[31mb\u0007c\u009bd\u202ee\u007ff\u2028g\"h\\i\nj\tk\u2066l\u061cm'"$json_bad"'"}' \
     "$OUT"
 printf '%s\n' "$OUT" >"$T/json"
 if bad_json_bytes "$T/json"; then not_ok "JSON output holds no raw control bytes"; else ok "JSON output holds no raw control bytes"; fi

@@ -4,7 +4,6 @@
 # there is no terminal to ask.
 . "$MB_ROOT/tests/lib.sh"
 
-dump() { sqlite3 "$DB" .dump | sha256sum; }
 
 mb user add john --email john@example.com >/dev/null
 mb user add susan --email susan@example.com >/dev/null
@@ -78,14 +77,14 @@ expect_eq "user show of nobody says so" "microblog-tui: no user 'nobody'" "$ERR"
 run_cmd sh -c 'printf "newpass\n" | "$0" --db "$1" user passwd john --password-stdin' "$MB_BIN" "$DB"
 expect_eq "user passwd --password-stdin exits 0" 0 "$RC"
 expect_eq "john now has a password" "1" \
-    "$(sql "SELECT password_hash IS NOT NULL FROM user WHERE username = 'john'")"
+    "$(sql "SELECT CAST(password_hash IS NOT NULL AS INTEGER) FROM user WHERE username = 'john'")"
 run_cmd mb user passwd john </dev/null
 expect_eq "user passwd without a terminal or flag exits 1" 1 "$RC"
 expect_contains "user passwd says to use --password-stdin" "$ERR" "--password-stdin"
 run_cmd mb user passwd john --no-password
 expect_eq "user passwd --no-password exits 0" 0 "$RC"
 expect_eq "john's password is gone" "0" \
-    "$(sql "SELECT password_hash IS NOT NULL FROM user WHERE username = 'john'")"
+    "$(sql "SELECT CAST(password_hash IS NOT NULL AS INTEGER) FROM user WHERE username = 'john'")"
 
 # user del needs --yes without a terminal.
 before=$(dump)
@@ -128,7 +127,7 @@ if command -v script >/dev/null 2>&1; then
     expect_contains "and asks again" "$(cat "$T/tty.log")" "Again:"
     expect_not_contains "the password is not echoed" "$(cat "$T/tty.log")" "hidden-pw"
     expect_eq "dave has a password" "1" \
-        "$(sql "SELECT password_hash IS NOT NULL FROM user WHERE username = 'dave'")"
+        "$(sql "SELECT CAST(password_hash IS NOT NULL AS INTEGER) FROM user WHERE username = 'dave'")"
     on_tty "$T/tty.log" "\"$MB_BIN\" --db \"$DB\" user add erin" \
         "New password for 'erin':" one "Again:" two
     expect_contains "different passwords are refused" "$(cat "$T/tty.log")" "microblog-tui: the passwords do not match"

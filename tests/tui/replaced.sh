@@ -6,6 +6,7 @@
 # new file at the path, and not through the old connection's -wal, which a
 # new file at the same path would read as its own.
 . "$MB_ROOT/tests/lib.sh"
+sqlite_only "a database file deleted or replaced under the TUI, and its -wal; tests/pg/tui_reconnect.sh covers a lost server"
 . "$MB_ROOT/tests/tui/helpers.inc"
 
 DB="$T/x.db"
