@@ -42,6 +42,8 @@ PKG_CFLAGS := $(shell pkg-config --cflags $(LIBS_PKG) 2>/dev/null)
 # libpq.h, core/names.c): linked directly they cost every command ~4 ms of
 # start-up, a journal's included.
 PKG_LIBS   := $(shell pkg-config --libs $(filter-out libpq icu-uc icu-i18n,$(LIBS_PKG)) 2>/dev/null)
+# The benchmarks' psql-like floors call libpq themselves.
+PQ_LIBS    := $(shell pkg-config --libs libpq 2>/dev/null)
 CMOCKA_CFLAGS := $(shell pkg-config --cflags cmocka 2>/dev/null)
 CMOCKA_LIBS   := $(shell pkg-config --libs cmocka 2>/dev/null)
 
@@ -183,7 +185,7 @@ $(BUILD)/asan/tests/reliability/%: tests/reliability/%.c $(BUILD)/asan/libmicrob
 
 $(BUILD)/release/bench/%: bench/%.c $(BUILD)/release/libmicroblog.a
 	@mkdir -p $(@D)
-	$(CC) $(RELEASE_CFLAGS) -o $@ $< $(BUILD)/release/libmicroblog.a $(PKG_LIBS)
+	$(CC) $(RELEASE_CFLAGS) -o $@ $< $(BUILD)/release/libmicroblog.a $(PKG_LIBS) $(PQ_LIBS)
 
 # The long variants of the reliability suite; prints a table of figures.
 torture: $(BUILD)/asan/microblog-tui $(REL_BIN) $(UNIT_BIN)
