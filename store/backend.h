@@ -123,10 +123,17 @@ struct store_backend {
                                  struct post_list *out);
     enum mb_status (*post_count)(struct store *store, int64_t user_id, int64_t *count);
 
-    /* ---- revisions (as store.h's store_revision ... store_check) ---- */
+    /* ---- revisions: store/revisions.c decides where to go, in which order
+     * and who may; the engine reads the current revision, takes one step
+     * (one revision in one transaction with its version bump, skipped when
+     * another process already moved the database past it), says what
+     * happens before leaving a revision (SQLite: a backup when the file
+     * holds data, *backup_path set and freed by the caller; a server: a
+     * notice), and stamps (the bounds already checked). ---- */
     enum mb_status (*revision)(struct store *store, int *current, int *head);
-    enum mb_status (*upgrade)(struct store *store, int target, char **backup_path);
-    enum mb_status (*downgrade)(struct store *store, int target, char **backup_path);
+    enum mb_status (*before_migrating)(struct store *store, int current, int target,
+                                       char **backup_path);
+    enum mb_status (*revision_step)(struct store *store, const struct migration *m, bool up);
     enum mb_status (*stamp)(struct store *store, int target);
     enum mb_status (*history)(struct store *store, struct revision_info **out, size_t *count);
     enum mb_status (*check)(struct store *store, char **report);

@@ -65,4 +65,19 @@ enum mb_status store_user_keys_backfill(struct store *store);
  * has one; called after migrations at open (authz.c). */
 enum mb_status store_person_prepare(struct store *store);
 
+/* ---- revisions (store/revisions.c) ---- */
+
+/* This program's head revision (the last of store->migrations). */
+int store_revision_head(const struct store *store);
+
+/* Revision `revision` of store->migrations (owned by the set), or NULL
+ * when there is no such revision. */
+const struct migration *store_migration_find(const struct store *store, int revision);
+
+/* Upgrades to target (-1: head) without asking who: the automatic upgrade
+ * at open runs the program's own revisions, whoever opens the database.
+ * *backup_path (when not NULL) is the backup taken (caller frees), or NULL;
+ * see store_upgrade. */
+enum mb_status store_migrate_up(struct store *store, int target, char **backup_path);
+
 #endif

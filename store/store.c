@@ -2,8 +2,8 @@
  * database name (a postgresql:// URL or a SQLite file), opening it and then
  * what every open does (lookalike keys filled in, the person's row), the
  * error buffer, the write transaction every change goes through (refusing a
- * newer database or a replaced file), batches, and the revision commands
- * with their one rule (only admins change the schema). */
+ * newer database or a replaced file) and batches. The revision commands
+ * are store/revisions.c's. */
 #include "store/store.h"
 
 #include <stdarg.h>
@@ -193,55 +193,4 @@ void store_batch_rollback(struct store *store)
     store->in_batch = false;
     store->importing = false;
     store_write_end(store, MB_INVALID);
-}
-
-/* ---- revisions: the backend runs them; only admins change them -------- */
-
-enum mb_status store_revision(struct store *store, int *current, int *head)
-{
-    return store->backend->revision(store, current, head);
-}
-
-enum mb_status store_upgrade(struct store *store, int target, char **backup_path)
-{
-    if (backup_path != NULL)
-        *backup_path = NULL;
-    enum mb_status status = store_authorize(store, STORE_ACTION_MIGRATE, 0);
-    if (status != MB_OK)
-        return status;
-    status = store->backend->upgrade(store, target, backup_path);
-    int current = 0, head = 0;
-    /* Users of a database that reached revision 3 get their lookalike keys
-     * now, as at any other open. */
-    if (status == MB_OK && store_revision(store, &current, &head) == MB_OK && current >= 3)
-        status = store_user_keys_backfill(store);
-    return status;
-}
-
-enum mb_status store_downgrade(struct store *store, int target, char **backup_path)
-{
-    if (backup_path != NULL)
-        *backup_path = NULL;
-    enum mb_status status = store_authorize(store, STORE_ACTION_MIGRATE, 0);
-    if (status != MB_OK)
-        return status;
-    return store->backend->downgrade(store, target, backup_path);
-}
-
-enum mb_status store_stamp(struct store *store, int target)
-{
-    enum mb_status status = store_authorize(store, STORE_ACTION_MIGRATE, 0);
-    if (status != MB_OK)
-        return status;
-    return store->backend->stamp(store, target);
-}
-
-enum mb_status store_history(struct store *store, struct revision_info **out, size_t *count)
-{
-    return store->backend->history(store, out, count);
-}
-
-enum mb_status store_check(struct store *store, char **report)
-{
-    return store->backend->check(store, report);
 }

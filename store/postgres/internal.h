@@ -153,8 +153,9 @@ enum mb_status postgres_posts_page(struct store *store, int64_t user_id,
 enum mb_status postgres_post_count(struct store *store, int64_t user_id, int64_t *count);
 
 enum mb_status postgres_revision(struct store *store, int *current, int *head);
-enum mb_status postgres_upgrade(struct store *store, int target, char **backup_path);
-enum mb_status postgres_downgrade(struct store *store, int target, char **backup_path);
+enum mb_status postgres_before_migrating(struct store *store, int current, int target,
+                                        char **backup_path);
+enum mb_status postgres_revision_step(struct store *store, const struct migration *m, bool up);
 enum mb_status postgres_stamp(struct store *store, int target);
 enum mb_status postgres_history(struct store *store, struct revision_info **out,
                                 size_t *count);

@@ -32,18 +32,6 @@
 
 #define LOCK_SQL "SELECT pg_advisory_xact_lock(1835167079, 0)"
 
-static int head_of(const struct store *store)
-{
-    return (int)store->migrations->count;
-}
-
-static const struct migration *migration_find(const struct store *store, int revision)
-{
-    if (revision < 1 || revision > head_of(store))
-        return NULL;
-    return &store->migrations->items[revision - 1];
-}
-
 static const char *display(struct store *store)
 {
     return postgres_engine(store)->display;
@@ -64,7 +52,7 @@ enum mb_status postgres_revision(struct store *store, int *current, int *head)
 {
     enum mb_status status = postgres_revision_current(store, current);
     if (status == MB_OK)
-        *head = head_of(store);
+        *head = store_revision_head(store);
     return status;
 }
 
@@ -137,7 +125,7 @@ static enum mb_status initialise(struct store *store)
 
 static void format_revision(char *out, size_t size, const struct store *store, int revision)
 {
-    const struct migration *m = migration_find(store, revision);
+    const struct migration *m = store_migration_find(store, revision);
     if (revision == 0)
         snprintf(out, size, "base");
     else if (m != NULL)
@@ -225,7 +213,7 @@ static enum mb_status record_step(struct store *store, const struct migration *m
 
 /* One revision up (or down) with its version bump, in one transaction.
  * When another program got there first the step is skipped. */
-static enum mb_status step_revision(struct store *store, const struct migration *m, bool up)
+enum mb_status postgres_revision_step(struct store *store, const struct migration *m, bool up)
 {
     struct postgres_engine *engine = postgres_engine(store);
     int expected = up ? m->revision - 1 : m->revision, current = 0;
@@ -286,77 +274,23 @@ static void say_no_backup(struct store *store, int from, int to)
     free(message);
 }
 
-static enum mb_status upgrade_to(struct store *store, int target, char **backup_path)
+enum mb_status postgres_before_migrating(struct store *store, int current, int target,
+                                        char **backup_path)
 {
-    int head = head_of(store), current = 0;
-    if (backup_path != NULL)
-        *backup_path = NULL;
-    if (store->newer)
-        return store_fail(store, MB_NEWER, "%s", store->error);
-    if (target < 0)
-        target = head;
-    if (target > head)
-        return store_fail(store, MB_INVALID, "unknown revision %04d (head is %04d)", target,
-                          head);
-    enum mb_status status = postgres_revision_current(store, &current);
-    if (status != MB_OK)
-        return status;
-    if (target < current)
-        return store_fail(store, MB_INVALID,
-                          "revision %04d is older than the current %04d: use db downgrade",
-                          target, current);
-    if (target == current)
-        return MB_OK;
+    (void)backup_path;
     if (current > 0)
         say_no_backup(store, current, target);
-    for (int r = current + 1; status == MB_OK && r <= target; r++)
-        status = step_revision(store, migration_find(store, r), true);
-    return status;
-}
-
-enum mb_status postgres_upgrade(struct store *store, int target, char **backup_path)
-{
-    return upgrade_to(store, target, backup_path);
-}
-
-enum mb_status postgres_downgrade(struct store *store, int target, char **backup_path)
-{
-    int current = 0;
-    if (backup_path != NULL)
-        *backup_path = NULL;
-    if (store->newer)
-        return store_fail(store, MB_NEWER, "%s", store->error);
-    enum mb_status status = postgres_revision_current(store, &current);
-    if (status != MB_OK)
-        return status;
-    if (target < 0)
-        target = current > 0 ? current - 1 : 0;
-    if (target > current)
-        return store_fail(store, MB_INVALID,
-                          "revision %04d is newer than the current %04d: use db upgrade",
-                          target, current);
-    if (target == current)
-        return MB_OK;
-    say_no_backup(store, current, target);
-    for (int r = current; status == MB_OK && r > target; r--)
-        status = step_revision(store, migration_find(store, r), false);
-    return status;
+    return MB_OK;
 }
 
 enum mb_status postgres_stamp(struct store *store, int target)
 {
-    int head = head_of(store);
-    if (store->newer)
-        return store_fail(store, MB_NEWER, "%s", store->error);
-    if (target < 0 || target > head)
-        return store_fail(store, MB_INVALID, "unknown revision %04d (head is %04d)", target,
-                          head);
     enum mb_status status = postgres_exec(store, "BEGIN", "stamping", NULL);
     if (status != MB_OK)
         return status;
     status = postgres_exec(store, LOCK_SQL "; DELETE FROM schema_revision", "stamping", NULL);
     for (int r = 1; status == MB_OK && r <= target; r++)
-        status = record_step(store, migration_find(store, r), true);
+        status = record_step(store, store_migration_find(store, r), true);
     if (status == MB_OK)
         return postgres_exec(store, "COMMIT", "stamping", NULL);
     struct postgres_engine *engine = postgres_engine(store);
@@ -425,12 +359,12 @@ enum mb_status postgres_schema_open(struct store *store, enum store_migrate_poli
             return mb_fail(err, MB_DENIED, "%s is read-only and empty", display(store));
         status = initialise(store);
         if (status == MB_OK && policy != STORE_MIGRATE_NONE)
-            status = upgrade_to(store, -1, NULL);
+            status = store_migrate_up(store, -1, NULL);
         if (status != MB_OK)
             return mb_fail(err, status, "initialising %s: %s", display(store), store->error);
         return MB_OK;
     }
-    int current = 0, head = head_of(store);
+    int current = 0, head = store_revision_head(store);
     status = postgres_revision_current(store, &current);
     if (status != MB_OK)
         return mb_fail(err, MB_FOREIGN, "%s has no readable revision table: %s",
@@ -459,7 +393,7 @@ enum mb_status postgres_schema_open(struct store *store, enum store_migrate_poli
     if (engine->read_only)
         return mb_fail(err, MB_DENIED, "%s is read-only and needs `microblog-tui db upgrade`",
                        display(store));
-    status = upgrade_to(store, -1, NULL);
+    status = store_migrate_up(store, -1, NULL);
     if (status != MB_OK)
         return mb_fail(err, status, "%s", store->error);
     return MB_OK;

@@ -29,17 +29,6 @@ void store_test_fail_migration(int revision, int statement)
     fail_statement = statement;
 }
 
-int store_revision_head(const struct store *store)
-{
-    return (int)store->migrations->count;
-}
-
-const struct migration *store_migration_find(const struct store *store, int revision)
-{
-    if (revision < 1 || (size_t)revision > store->migrations->count)
-        return NULL;
-    return &store->migrations->items[revision - 1];
-}
 
 enum mb_status store_revision_current(struct store *store, int *current)
 {
@@ -157,7 +146,8 @@ static enum mb_status set_user_version(struct store *store, int revision)
 /* One revision up (or down), atomically, with its version bump. `expected`
  * is the revision the database must be at; when another process got
  * there first the step is skipped. */
-static enum mb_status step_revision(struct store *store, const struct migration *m, bool up)
+enum mb_status store_sqlite_revision_step(struct store *store, const struct migration *m,
+                                          bool up)
 {
     int expected = up ? m->revision - 1 : m->revision;
     enum mb_status status;
@@ -213,67 +203,15 @@ enum mb_status store_sqlite_revision(struct store *store, int *current, int *hea
     return status;
 }
 
-/* Upgrades without asking who: the automatic upgrade at open runs the
- * program's own revisions to head, whoever opens the database. */
-enum mb_status store_upgrade_to(struct store *store, int target, char **backup_path)
+enum mb_status store_sqlite_before_migrating(struct store *store, int current, int target,
+                                             char **backup_path)
 {
-    int head = store_revision_head(store), current = 0;
-    if (backup_path != NULL)
-        *backup_path = NULL;
-    if (store->newer)
-        return store_fail(store, MB_NEWER, "%s", store->error);
-    if (target < 0)
-        target = head;
-    if (target > head)
-        return store_fail(store, MB_INVALID, "unknown revision %04d (head is %04d)", target,
-                          head);
-    enum mb_status status = store_revision_current(store, &current);
-    if (status != MB_OK)
-        return status;
-    if (target < current)
-        return store_fail(store, MB_INVALID,
-                          "revision %04d is older than the current %04d: use db downgrade",
-                          target, current);
-    if (target == current)
-        return MB_OK;
-    status = store_backup_before_migrating(store, current, backup_path);
-    for (int r = current + 1; status == MB_OK && r <= target; r++)
-        status = step_revision(store, store_migration_find(store, r), true);
-    return status;
-}
-
-enum mb_status store_sqlite_downgrade(struct store *store, int target, char **backup_path)
-{
-    int current = 0;
-    if (backup_path != NULL)
-        *backup_path = NULL;
-    if (store->newer)
-        return store_fail(store, MB_NEWER, "%s", store->error);
-    enum mb_status status = store_revision_current(store, &current);
-    if (status != MB_OK)
-        return status;
-    if (target < 0)
-        target = current > 0 ? current - 1 : 0;
-    if (target > current)
-        return store_fail(store, MB_INVALID,
-                          "revision %04d is newer than the current %04d: use db upgrade",
-                          target, current);
-    if (target == current)
-        return MB_OK;
-    status = store_backup_before_migrating(store, current, backup_path);
-    for (int r = current; status == MB_OK && r > target; r--)
-        status = step_revision(store, store_migration_find(store, r), false);
-    return status;
+    (void)target;
+    return store_backup_before_migrating(store, current, backup_path);
 }
 
 enum mb_status store_sqlite_stamp(struct store *store, int target)
 {
-    int head = store_revision_head(store);
-    if (store->newer)
-        return store_fail(store, MB_NEWER, "%s", store->error);
-    if (target < 0 || target > head)
-        return store_fail(store, MB_INVALID, "unknown revision %04d (head is %04d)", target,
-                          head);
     enum mb_status status = store_write_begin(store);
     if (status == MB_OK)
         status = store_exec(store, "DELETE FROM schema_revision");

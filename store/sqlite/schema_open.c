@@ -146,7 +146,7 @@ enum mb_status store_schema_prepare(struct store *store, enum store_migrate_poli
             return mb_fail(err, status, "initialising %s: %s", store->path, store->error);
         if (policy == STORE_MIGRATE_NONE)
             return MB_OK;
-        status = store_upgrade_to(store, -1, NULL);
+        status = store_migrate_up(store, -1, NULL);
         if (status != MB_OK)
             return mb_fail(err, status, "%s", store->error);
         return MB_OK;
@@ -163,7 +163,7 @@ enum mb_status store_schema_prepare(struct store *store, enum store_migrate_poli
                        store->path, have, know);
     }
     char *backup = NULL;
-    status = store_upgrade_to(store, -1, &backup);
+    status = store_migrate_up(store, -1, &backup);
     free(backup);
     if (status != MB_OK)
         return mb_fail(err, status, "%s", store->error);

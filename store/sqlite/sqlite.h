@@ -126,12 +126,7 @@ enum mb_status store_schema_prepare(struct store *store, enum store_migrate_poli
                                     const struct store_schema_state *state,
                                     struct mb_error *err);
 
-/* This program's head revision (the last of store->migrations). */
-int store_revision_head(const struct store *store);
 
-/* Revision `revision` of store->migrations (owned by the set), or NULL
- * when there is no such revision. */
-const struct migration *store_migration_find(const struct store *store, int revision);
 
 /* The database's revision from schema_revision (0: none applied). */
 enum mb_status store_revision_current(struct store *store, int *current);
@@ -143,11 +138,6 @@ enum mb_status store_revision_current(struct store *store, int *current);
 enum mb_status store_run_script(struct store *store, sqlite3 *db, int revision, const char *what,
                                 const char *sql);
 
-/* Upgrades to target (-1: head) without asking who: the automatic upgrade
- * at open runs the program's own revisions, whoever opens the database.
- * *backup_path (when not NULL) is the backup taken, which the caller
- * frees, or NULL when none was needed; see store_upgrade. */
-enum mb_status store_upgrade_to(struct store *store, int target, char **backup_path);
 
 /* Before leaving revision `current`: when any table holds a row, copies
  * the database into a new file beside it (backup.c) and tells the notice
@@ -211,7 +201,10 @@ enum mb_status store_sqlite_post_count(struct store *store, int64_t user_id, int
 
 /* migrate.c, schema_check.c */
 enum mb_status store_sqlite_revision(struct store *store, int *current, int *head);
-enum mb_status store_sqlite_downgrade(struct store *store, int target, char **backup_path);
+enum mb_status store_sqlite_before_migrating(struct store *store, int current, int target,
+                                             char **backup_path);
+enum mb_status store_sqlite_revision_step(struct store *store, const struct migration *m,
+                                          bool up);
 enum mb_status store_sqlite_stamp(struct store *store, int target);
 enum mb_status store_sqlite_history(struct store *store, struct revision_info **out,
                                     size_t *count);

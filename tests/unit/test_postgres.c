@@ -310,7 +310,7 @@ static void test_newer_database_refused(void **state)
     struct store *store = open_pg(url, STORE_MIGRATE_NONE, MB_OK, &err);
     assert_true(store->newer);
     assert_int_equal(pg->begin(store), MB_NEWER);
-    assert_int_equal(pg->upgrade(store, -1, NULL), MB_NEWER);
+    assert_int_equal(store_upgrade(store, -1, NULL), MB_NEWER);
     struct revision_info *history = NULL;
     size_t count = 0;
     expect_ok(store, pg->history(store, &history, &count));
@@ -329,7 +329,7 @@ static void test_behind_policies(void **state)
     char *url = fresh_database();
     struct store *store = open_pg(url, STORE_MIGRATE_AUTO, MB_OK, &err);
     char *backup = (char *)"untouched";
-    expect_ok(store, pg->downgrade(store, 2, &backup));
+    expect_ok(store, store_downgrade(store, 2, &backup));
     assert_null(backup);
     assert_non_null(strstr(last_notice, "no backup file is taken"));
     close_pg(store);
@@ -638,29 +638,29 @@ static void test_revisions_down_up_stamp_check(void **state)
     expect_ok(store, pg->check(store, &report));
     assert_null(report);
 
-    expect_ok(store, pg->downgrade(store, -1, NULL));
+    expect_ok(store, store_downgrade(store, -1, NULL));
     int current = 0, head = 0;
     expect_ok(store, pg->revision(store, &current, &head));
     assert_int_equal(current, 2);
     expect_ok(store, pg->check(store, &report));
     assert_null(report);
-    expect_ok(store, pg->downgrade(store, 0, NULL));
+    expect_ok(store, store_downgrade(store, 0, NULL));
     expect_ok(store, pg->revision(store, &current, &head));
     assert_int_equal(current, 0);
     char *left = psql(url, "SELECT count(*) FROM pg_class WHERE relnamespace = "
                            "'public'::regnamespace AND relname IN ('user', 'post', 'post_count')");
     assert_string_equal(left, "0");
     free(left);
-    expect_ok(store, pg->upgrade(store, -1, NULL));
+    expect_ok(store, store_upgrade(store, -1, NULL));
     expect_ok(store, pg->revision(store, &current, &head));
     assert_int_equal(current, 3);
     expect_ok(store, pg->check(store, &report));
     assert_null(report);
-    assert_int_equal(pg->upgrade(store, 2, NULL), MB_INVALID);
-    assert_int_equal(pg->upgrade(store, 9, NULL), MB_INVALID);
+    assert_int_equal(store_upgrade(store, 2, NULL), MB_INVALID);
+    assert_int_equal(store_upgrade(store, 9, NULL), MB_INVALID);
 
     /* Stamped at 3 with the schema of 2: check lists what is missing. */
-    expect_ok(store, pg->downgrade(store, 2, NULL));
+    expect_ok(store, store_downgrade(store, 2, NULL));
     expect_ok(store, pg->stamp(store, 3));
     expect_ok(store, pg->revision(store, &current, &head));
     assert_int_equal(current, 3);
@@ -671,7 +671,7 @@ static void test_revisions_down_up_stamp_check(void **state)
     assert_non_null(strstr(report, "table user: definition differs"));
     free(report);
     expect_ok(store, pg->stamp(store, 2));
-    expect_ok(store, pg->upgrade(store, -1, NULL));
+    expect_ok(store, store_upgrade(store, -1, NULL));
     expect_ok(store, pg->check(store, &report));
     assert_null(report);
 
@@ -711,10 +711,10 @@ static void test_failing_revision_rolls_back(void **state)
     struct mb_error err;
     char *url = fresh_database();
     struct store *store = open_pg(url, STORE_MIGRATE_NONE, MB_OK, &err);
-    expect_ok(store, pg->upgrade(store, 2, NULL));
+    expect_ok(store, store_upgrade(store, 2, NULL));
     /* 0003 cannot run when one of its columns exists already. */
     free(psql(url, "ALTER TABLE \\\"user\\\" ADD COLUMN name_skeleton text"));
-    assert_int_equal(pg->upgrade(store, -1, NULL), MB_DB);
+    assert_int_equal(store_upgrade(store, -1, NULL), MB_DB);
     assert_non_null(strstr(store->error, "revision 0003 upgrade failed"));
     assert_non_null(strstr(store->error, "name_skeleton"));
     int current = 0, head = 0;
@@ -725,7 +725,7 @@ static void test_failing_revision_rolls_back(void **state)
     assert_string_equal(fold, "0");
     free(fold);
     free(psql(url, "ALTER TABLE \\\"user\\\" DROP COLUMN name_skeleton"));
-    expect_ok(store, pg->upgrade(store, -1, NULL));
+    expect_ok(store, store_upgrade(store, -1, NULL));
 
     /* A fourth revision with a mistake on its third line, after a $$ body
      * holding semicolons: the line is named and nothing of it is left. */
@@ -740,7 +740,7 @@ static void test_failing_revision_rolls_back(void **state)
         "DROP TABLE scratch; DROP FUNCTION f();\n"};
     struct migration_set four = {items, 4};
     store->migrations = &four;
-    assert_int_equal(pg->upgrade(store, -1, NULL), MB_DB);
+    assert_int_equal(store_upgrade(store, -1, NULL), MB_DB);
     assert_non_null(strstr(store->error, "revision 0004 upgrade failed at line 3 "
                                          "(SELECT nope FROM scratch;): column \"nope\""));
     char *scratch = psql(url, "SELECT to_regclass('scratch') IS NULL");
