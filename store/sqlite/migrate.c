@@ -1,13 +1,14 @@
-/* The revision runner, in the spirit of Alembic: `db upgrade/downgrade/
- * stamp/history` and the automatic upgrade at open. Each revision runs in
+/* SQLite's part of the revision runner (the rules of where to go and in
+ * which order are store/revisions.c's): one step, the stamp, the history
+ * and the current revision. Each revision runs in
  * one IMMEDIATE transaction together with its version bump, with foreign
  * keys switched off around it so that a revision may rebuild a table
  * (SQLite's 12-step procedure) and a foreign_key_check before COMMIT.
  * The applied revisions are rows of schema_revision (with a SHA-256 of
  * their SQL); PRAGMA user_version mirrors the current one. A database that
  * holds data is first copied beside itself (store/backup.c). Whether a file
- * is ours is decided at open (store/schema_open.c); `db check` is
- * store/schema_check.c; revision files are store/migration_files.c. */
+ * is ours is decided at open (store/sqlite/schema_open.c); `db check` is
+ * store/sqlite/schema_check.c; revision files are store/migration_files.c. */
 #include "store/store.h"
 
 #include <ctype.h>

@@ -98,7 +98,8 @@ enum mb_status store_query_int(struct store *store, const char *sql, int64_t *ou
 enum mb_status store_status_from_sqlite(int rc);
 
 /* ---- schema revisions: who calls what ---------------------------------
- * connection.c (store_open) -> schema_open.c -> migrate.c -> backup.c;
+ * connection.c (store_sqlite_open) -> schema_open.c -> store/revisions.c ->
+ * migrate.c (a step) and backup.c (before migrating);
  * schema_check.c uses migrate.c. None of them sets up the connection
  * (step_revision only turns foreign keys off around one revision). */
 
