@@ -7,7 +7,7 @@ set -eu
 PACKAGES="build-essential pkg-config libncurses-dev libsqlite3-dev libsodium-dev \
 libinih-dev libutf8proc-dev libcmocka-dev libjansson-dev sqlite3 tmux \
 clang libclang-rt-14-dev valgrind hyperfine python3 procps util-linux passwd \
-openssh-server openssh-client postgresql libicu-dev"
+openssh-server openssh-client postgresql libpq-dev libicu-dev"
 
 # Fast path: everything already present.
 if command -v pkg-config >/dev/null 2>&1 &&
@@ -19,7 +19,7 @@ if command -v pkg-config >/dev/null 2>&1 &&
    command -v useradd >/dev/null && command -v groupadd >/dev/null &&
    [ -x /usr/sbin/sshd ] && command -v ssh >/dev/null && command -v ssh-keygen >/dev/null &&
    [ -n "$(ls /usr/lib/postgresql/*/bin/postgres 2>/dev/null)" ] &&
-   pkg-config --exists icu-uc &&
+   pkg-config --exists icu-uc icu-i18n libpq &&
    [ -n "$(ls /usr/lib/llvm-14/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a 2>/dev/null)" ]; then
     exit 0
 fi
