@@ -75,6 +75,8 @@ extern const struct cli_command cli_db_commands[];
 extern const struct cli_command cli_user_commands[];
 extern const struct cli_command cli_post_commands[];
 extern const struct cli_command cli_admin_commands[];
+/* `db copy URL` (cli/db_copy.c). */
+int cli_db_copy_run(struct cli_context *context, const struct cli_args *args);
 int cli_post_run(struct cli_context *context, const struct cli_args *args);
 int cli_posts_run(struct cli_context *context, const struct cli_args *args);
 extern const struct cli_option cli_post_options[];

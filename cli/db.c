@@ -1,6 +1,7 @@
 /* `microblog-tui db ...`: the schema revision commands, as `flask db`
  * offers them (upgrade, downgrade, current, history, show, stamp, check,
- * new), and copy (every row into an empty database elsewhere, verified).
+ * new), and copy (every row into an empty database elsewhere, verified:
+ * cli/db_copy.c).
  * They open the database as it is (STORE_MIGRATE_NONE) and, with
  * --migrations DIR, run a migrations directory instead of the revisions
  * built into the binary (for testing a new revision before release). */
@@ -450,110 +451,6 @@ static int db_new(struct cli_context *context, const struct cli_args *args)
     return CLI_EXIT_OK;
 }
 
-/* db copy URL: the target is opened apart from the configured database, in
- * personal mode (no person's row is created in it), first as it is to see
- * that it is empty (nothing is written into a database that is not), then
- * brought to head (a new file, an empty server database). */
-static int open_copy_target(struct cli_context *context, const char *name,
-                            enum store_migrate_policy migrate, struct store **out)
-{
-    struct mb_error err = { { 0 } };
-    struct store_options options = {
-        .path = name,
-        .mode = STORE_MODE_PERSONAL,
-        .busy_timeout_ms = context->config.busy_timeout_ms,
-        .password_strength = context->config.password_strength,
-        .migrate = migrate,
-    };
-    enum mb_status status = store_open(&options, out, &err);
-    if (status != MB_OK)
-        return cli_fail("%s", err.message[0] ? err.message : mb_status_message(status));
-    return CLI_EXIT_OK;
-}
-
-static const char *plural(int64_t count, const char *one, const char *many)
-{
-    return count == 1 ? one : many;
-}
-
-static int db_copy(struct cli_context *context, const struct cli_args *args)
-{
-    struct store *from = NULL, *to = NULL;
-    struct copy_report report;
-    struct mb_error err = { { 0 } };
-    char *target = NULL, *display = NULL;
-    int current = 0, head = 0;
-    bool empty = false;
-    const char *given = args->positional[0];
-    int status = CLI_EXIT_OK;
-
-    /* sqlite:///path as DATABASE_URL takes it; a path or a server URL as is. */
-    if (strncmp(given, "sqlite:", 7) == 0) {
-        if (config_parse_database_url(given, &target, &err) != MB_OK) {
-            status = cli_fail("%s", err.message);
-            goto out;
-        }
-    } else {
-        target = xstrdup(given);
-    }
-    display = store_display_name(target);
-    /* The shared modes write nothing the person chose with the group's
-     * rights: a server is reached with its own password. */
-    if (context->identity.mode != IDENTITY_PERSONAL && !config_is_server_url(target)) {
-        status = cli_fail("in a shared mode db copy writes only to a server "
-                          "(postgresql://...)");
-        goto out;
-    }
-    status = cli_open_store(context, CLI_OPEN_REVISIONS, NULL, &from);
-    if (status == CLI_EXIT_OK)
-        status = cli_authorize(from, STORE_ACTION_MIGRATE, 0);
-    if (status != CLI_EXIT_OK)
-        goto out;
-    if (store_revision(from, &current, &head) != MB_OK) {
-        status = cli_fail("%s", store_error(from));
-        goto out;
-    }
-    if (current != head) {
-        status = cli_fail("the database is at revision %04d, not at head %04d%s", current,
-                          head, current < head ? ": run db upgrade first" : "");
-        goto out;
-    }
-    status = open_copy_target(context, target, STORE_MIGRATE_NONE, &to);
-    if (status != CLI_EXIT_OK)
-        goto out;
-    if (store_is_empty(to, &empty) != MB_OK) {
-        status = cli_fail("%s", store_error(to));
-        goto out;
-    }
-    if (!empty) {
-        status = cli_fail("%s is not empty: db copy writes only into an empty database",
-                          display);
-        goto out;
-    }
-    store_close(to);
-    to = NULL;
-    status = open_copy_target(context, target, STORE_MIGRATE_AUTO, &to);
-    if (status != CLI_EXIT_OK)
-        goto out;
-    if (store_copy(from, to, &report) != MB_OK) {
-        status = cli_fail("%s", store_error(to));
-        goto out;
-    }
-    printf("copied %lld %s and %lld %s to ", (long long)report.users,
-           plural(report.users, "user", "users"), (long long)report.posts,
-           plural(report.posts, "post", "posts"));
-    cli_print_clean(stdout, display, 0);
-    printf("; verified (sha256 %s)\n", report.sha256);
-out:
-    store_close(to);
-    store_close(from);
-    if (target != NULL)
-        crypto_wipe(target, strlen(target));
-    free(target);
-    free(display);
-    return status;
-}
-
 const struct cli_command cli_db_commands[] = {
     {
         .name = "upgrade",
@@ -619,7 +516,7 @@ const struct cli_command cli_db_commands[] = {
             "head. Everything is written in one transaction; afterwards both sides are\n"
             "read back and their row counts and SHA-256 of the rows compared. Admins\n"
             "only in the shared modes, and only to a server there.\n",
-        .options = NULL, .min_args = 1, .max_args = 1, .run = db_copy,
+        .options = NULL, .min_args = 1, .max_args = 1, .run = cli_db_copy_run,
     },
     { .name = NULL },
 };

@@ -616,7 +616,7 @@ static size_t url_scheme_length(const char *url)
  * SQLAlchemy reads it, or a PostgreSQL URL kept whole; any other scheme is
  * refused, so that no URL is ever taken for a path (and its password for
  * directory names). */
-static enum mb_status parse_database_name(const char *url, const char *what, char **out,
+enum mb_status config_parse_database_name(const char *url, const char *what, char **out,
                                           struct mb_error *err)
 {
     size_t scheme = url != NULL ? url_scheme_length(url) : 0;
@@ -667,7 +667,7 @@ static enum mb_status parse_database_name(const char *url, const char *what, cha
 enum mb_status config_parse_database_url(const char *url, char **out,
                                          struct mb_error *err)
 {
-    return parse_database_name(url, "DATABASE_URL", out, err);
+    return config_parse_database_name(url, "DATABASE_URL", out, err);
 }
 
 bool config_is_server_url(const char *name)
@@ -724,7 +724,7 @@ enum mb_status config_database_path(const struct config *config,
         name = config->database, what = "database";
     if (name != NULL) {
         char *path = NULL;
-        enum mb_status status = parse_database_name(name, what, &path, err);
+        enum mb_status status = config_parse_database_name(name, what, &path, err);
         if (status == MB_OK)
             status = checked_copy(path, what, out, err);
         free(path);

@@ -78,6 +78,14 @@ enum mb_status config_check_database_name(const char *name, const char *what,
  * login "ALICE" is not the admin "alice"). */
 bool config_names_admin(const struct config *config, const char *username);
 
+/* A database name as a source gives it (what: "--db", "database", "db
+ * copy", ... for messages): a plain path, a sqlite:// URL as SQLAlchemy
+ * reads it, or a postgresql:// / postgres:// URL kept whole; any other
+ * scheme is MB_UNSUPPORTED. A newly allocated name in *out (NULL on
+ * failure). */
+enum mb_status config_parse_database_name(const char *name, const char *what, char **out,
+                                          struct mb_error *err);
+
 /* Parses a DATABASE_URL-style value into a newly allocated path. In-memory
  * URLs (sqlite://, sqlite:///:memory:) and query parameters are
  * MB_UNSUPPORTED, a URL naming a host MB_INVALID; *out is NULL on failure. */
