@@ -109,8 +109,9 @@ struct store_backend {
                                         struct user_list *out);
     enum mb_status (*user_set_keys)(struct store *store, int64_t id,
                                     const struct name_keys *keys);
-    /* One line "usernames 'a' and 'b' look alike\n" per pair, or NULL. */
-    enum mb_status (*user_lookalike_pairs)(struct store *store, char **report);
+    /* The pairs of users whose lookalike keys match, as consecutive
+     * entries of *pairs (only username set; free with store_user_list_free). */
+    enum mb_status (*user_lookalike_pairs)(struct store *store, struct user_list *pairs);
 
     /* ---- posts ---- */
     enum mb_status (*post_insert)(struct store *store, int64_t user_id, const char *body,

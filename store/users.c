@@ -308,5 +308,20 @@ enum mb_status store_user_lookalikes(struct store *store, char **report)
         return status;
     if (!store->newer && (status = store_user_keys_backfill(store)) != MB_OK)
         return status;
-    return store->backend->user_lookalike_pairs(store, report);
+    struct user_list pairs = { 0 };
+    status = store->backend->user_lookalike_pairs(store, &pairs);
+    char *text = NULL;
+    size_t length = 0;
+    for (size_t i = 0; status == MB_OK && i + 1 < pairs.count; i += 2) {
+        char *line = xasprintf("usernames '%s' and '%s' look alike\n",
+                               pairs.items[i].username, pairs.items[i + 1].username);
+        size_t add = strlen(line);
+        text = xrealloc(text, length + add + 1);
+        memcpy(text + length, line, add + 1);
+        length += add;
+        free(line);
+    }
+    store_user_list_free(&pairs);
+    *report = text;
+    return status;
 }

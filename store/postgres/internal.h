@@ -140,7 +140,7 @@ enum mb_status postgres_user_keys_missing(struct store *store, size_t limit,
                                           struct user_list *out);
 enum mb_status postgres_user_set_keys(struct store *store, int64_t id,
                                       const struct name_keys *keys);
-enum mb_status postgres_user_lookalike_pairs(struct store *store, char **report);
+enum mb_status postgres_user_lookalike_pairs(struct store *store, struct user_list *pairs);
 
 enum mb_status postgres_post_insert(struct store *store, int64_t user_id, const char *body,
                                     int64_t timestamp, int64_t *id);

@@ -239,26 +239,21 @@ enum mb_status postgres_user_set_keys(struct store *store, int64_t id,
     return write_user(store, PG_USER_SET_KEYS, 3, params, id, "storing username keys");
 }
 
-enum mb_status postgres_user_lookalike_pairs(struct store *store, char **report)
+enum mb_status postgres_user_lookalike_pairs(struct store *store, struct user_list *pairs)
 {
     PGresult *result = NULL;
-    *report = NULL;
+    struct user_list list = {0};
     enum mb_status status = postgres_run(store, PG_USER_LOOKALIKE_PAIRS, 0, NULL,
                                          "looking for lookalike usernames", &result);
     if (status != MB_OK)
         return status;
-    char *text = NULL;
-    size_t length = 0;
-    for (int row = 0; row < PQntuples(result); row++) {
-        char *line = xasprintf("usernames '%s' and '%s' look alike\n",
-                               PQgetvalue(result, row, 0), PQgetvalue(result, row, 1));
-        size_t add = strlen(line);
-        text = xrealloc(text, length + add + 1);
-        memcpy(text + length, line, add + 1);
-        length += add;
-        free(line);
-    }
+    int rows = PQntuples(result);
+    if (rows > 0)
+        list.items = xcalloc((size_t)rows * 2, sizeof *list.items);
+    for (int row = 0; row < rows; row++)
+        for (int column = 0; column < 2; column++)
+            list.items[list.count++].username = xstrdup(PQgetvalue(result, row, column));
     PQclear(result);
-    *report = text;
+    *pairs = list;
     return MB_OK;
 }

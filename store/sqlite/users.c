@@ -253,30 +253,25 @@ enum mb_status store_sqlite_user_set_keys(struct store *store, int64_t id,
     return MB_OK;
 }
 
-enum mb_status store_sqlite_user_lookalike_pairs(struct store *store, char **report)
+enum mb_status store_sqlite_user_lookalike_pairs(struct store *store, struct user_list *pairs)
 {
-    char *text = NULL;
-    size_t length = 0;
+    struct user_list list = {0};
     int rc;
-    *report = NULL;
     sqlite3_stmt *stmt = store_statement(store, STMT_USER_LOOKALIKE_PAIRS);
     if (stmt == NULL)
         return MB_DB;
     while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-        char *line = xasprintf("usernames '%s' and '%s' look alike\n",
-                               (const char *)sqlite3_column_text(stmt, 0),
-                               (const char *)sqlite3_column_text(stmt, 1));
-        size_t add = strlen(line);
-        text = xrealloc(text, length + add + 1);
-        memcpy(text + length, line, add + 1);
-        length += add;
-        free(line);
+        list.items = xreallocarray(list.items, list.count + 2, sizeof *list.items);
+        for (int column = 0; column < 2; column++) {
+            memset(&list.items[list.count], 0, sizeof list.items[list.count]);
+            list.items[list.count++].username = column_text(stmt, column);
+        }
     }
     sqlite3_reset(stmt);
     if (rc != SQLITE_DONE) {
-        free(text);
+        store_user_list_free(&list);
         return store_fail_sqlite(store, rc, "looking for lookalike usernames");
     }
-    *report = text;
+    *pairs = list;
     return MB_OK;
 }

@@ -495,11 +495,12 @@ static void test_users(void **state)
     expect_ok(store, pg->commit(store));
     names_keys_clear(&keys);
     store_user_list_free(&page);
-    char *report = NULL;
-    expect_ok(store, pg->user_lookalike_pairs(store, &report));
-    assert_non_null(report);
-    assert_string_equal(report, "usernames 'alice' and 'AIice' look alike\n");
-    free(report);
+    struct user_list pairs = { 0 };
+    expect_ok(store, pg->user_lookalike_pairs(store, &pairs));
+    assert_int_equal(pairs.count, 2);
+    assert_string_equal(pairs.items[0].username, "alice");
+    assert_string_equal(pairs.items[1].username, "AIice");
+    store_user_list_free(&pairs);
 
     /* Deleting. */
     expect_ok(store, pg->begin(store));
