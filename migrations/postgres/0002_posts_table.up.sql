@@ -72,6 +72,12 @@ LANGUAGE plpgsql AS $$
 DECLARE
     total_slot smallint;
 BEGIN
+    -- A batch (an import) counts its own posts, once per author when it
+    -- commits: updating the same count rows a million times in one
+    -- transaction grows quadratically (store/postgres/posts.c).
+    IF current_setting('microblog.counted_by_caller', true) = 'on' THEN
+        RETURN NULL;
+    END IF;
     INSERT INTO post_count (user_id, slot, n) VALUES (NEW.user_id, 0, 1)
         ON CONFLICT (user_id, slot) DO UPDATE SET n = post_count.n + 1;
     total_slot := post_count_slot();

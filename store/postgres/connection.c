@@ -145,6 +145,7 @@ static void postgres_close(struct store *store)
     if (engine->raw_password != NULL)
         crypto_wipe(engine->raw_password, strlen(engine->raw_password));
     crypto_wipe(engine->conninfo, strlen(engine->conninfo));
+    free(engine->counted);
     free(engine->password);
     free(engine->raw_password);
     free(engine->conninfo);
@@ -174,7 +175,10 @@ static enum mb_status postgres_commit(struct store *store)
 {
     struct postgres_engine *engine = postgres_engine(store);
     PGresult *result = NULL;
-    enum mb_status status = postgres_exec(store, "COMMIT", "committing", &result);
+    enum mb_status status = postgres_counts_flush(store);
+    if (status != MB_OK)
+        return status;
+    status = postgres_exec(store, "COMMIT", "committing", &result);
     if (status == MB_IO)
         return store_fail(store, MB_IO,
                           "committing: lost the connection to the database server %s: the "
@@ -191,6 +195,7 @@ static enum mb_status postgres_commit(struct store *store)
 static void postgres_rollback(struct store *store)
 {
     struct postgres_engine *engine = postgres_engine(store);
+    postgres_counts_forget(store);
     if (PQstatus(engine->conn) != CONNECTION_OK ||
         PQtransactionStatus(engine->conn) == PQTRANS_IDLE)
         return;

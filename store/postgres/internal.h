@@ -72,6 +72,11 @@ struct postgres_engine {
     bool read_only;       /* options->read_only: default_transaction_read_only */
     bool listening;       /* LISTEN microblog_changes done on this connection */
     uint64_t notifications; /* NOTIFYs received on this handle (data_version) */
+    /* Inside a batch the posts' authors, counted when it commits
+     * (postgres_counts_flush) instead of by the trigger, once per author. */
+    bool counting;
+    int64_t *counted;
+    size_t counted_count, counted_capacity;
 };
 
 static inline struct postgres_engine *postgres_engine(struct store *store)
@@ -105,6 +110,11 @@ enum mb_status postgres_ensure_connection(struct store *store);
 
 /* Forgets the prepared statements (DEALLOCATE ALL) after a schema change. */
 void postgres_statements_clear(struct store *store);
+
+/* Adds the counts of the posts a batch inserted (one update per author
+ * and one of a total slot) before it commits; forgets them (rollback). */
+enum mb_status postgres_counts_flush(struct store *store);
+void postgres_counts_forget(struct store *store);
 
 /* Sends NOTIFY microblog_changes (inside the write's transaction). */
 enum mb_status postgres_notify(struct store *store, const char *what);

@@ -33,6 +33,15 @@ enum mb_status postgres_post_insert(struct store *store, int64_t user_id, const 
     snprintf(author, sizeof author, "%" PRId64, user_id);
     const char *params[] = {body, when, author};
     PGresult *result = NULL;
+    struct postgres_engine *engine = postgres_engine(store);
+    if (store->in_batch && !engine->counting) {
+        enum mb_status counting = postgres_exec(
+            store, "SELECT set_config('microblog.counted_by_caller', 'on', true)",
+            "starting a batch", NULL);
+        if (counting != MB_OK)
+            return counting;
+        engine->counting = true;
+    }
     enum mb_status status = postgres_run(store, PG_POST_INSERT, 3, params, "adding a post",
                                          &result);
     if (status == MB_NOT_FOUND)
@@ -40,9 +49,66 @@ enum mb_status postgres_post_insert(struct store *store, int64_t user_id, const 
     if (status == MB_OK && id != NULL)
         *id = postgres_int(result, 0, 0);
     PQclear(result);
+    if (status == MB_OK && engine->counting) {
+        if (engine->counted_count == engine->counted_capacity) {
+            engine->counted_capacity = engine->counted_capacity ? engine->counted_capacity * 2
+                                                                : 256;
+            engine->counted = xreallocarray(engine->counted, engine->counted_capacity,
+                                            sizeof *engine->counted);
+        }
+        engine->counted[engine->counted_count++] = user_id;
+    }
     if (status == MB_OK)
         status = postgres_notify(store, "post");
     return status;
+}
+
+static int compare_ids(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+enum mb_status postgres_counts_flush(struct store *store)
+{
+    struct postgres_engine *engine = postgres_engine(store);
+    enum mb_status status = MB_OK;
+    size_t n = engine->counted_count;
+    if (!engine->counting || n == 0)
+        goto out;
+    qsort(engine->counted, n, sizeof *engine->counted, compare_ids);
+    /* Authors in id order (the triggers' lock order), then one total slot
+     * (chosen once: post_count_slot() is VOLATILE). Integers only. */
+    for (size_t i = 0; status == MB_OK && i < n;) {
+        size_t j = i;
+        while (j < n && engine->counted[j] == engine->counted[i])
+            j++;
+        char sql[200];
+        snprintf(sql, sizeof sql,
+                 "INSERT INTO post_count (user_id, slot, n) VALUES (%" PRId64 ", 0, %zu) "
+                 "ON CONFLICT (user_id, slot) DO UPDATE SET n = post_count.n + EXCLUDED.n",
+                 engine->counted[i], j - i);
+        status = postgres_exec(store, sql, "counting the batch's posts", NULL);
+        i = j;
+    }
+    if (status == MB_OK) {
+        char sql[200];
+        snprintf(sql, sizeof sql,
+                 "WITH s AS (SELECT post_count_slot() AS slot) UPDATE post_count "
+                 "SET n = n + %zu FROM s WHERE post_count.user_id = 0 AND post_count.slot = s.slot",
+                 n);
+        status = postgres_exec(store, sql, "counting the batch's posts", NULL);
+    }
+out:
+    postgres_counts_forget(store);
+    return status;
+}
+
+void postgres_counts_forget(struct store *store)
+{
+    struct postgres_engine *engine = postgres_engine(store);
+    engine->counting = false;
+    engine->counted_count = 0;
 }
 
 enum mb_status postgres_post_get(struct store *store, int64_t id, struct post *out)

@@ -19,6 +19,13 @@ run_capture() {
     tm pipe-pane -t t -o "cat >> '$T/$name.bin'"
     keys C-l
     wait_for "a post in colour" 5
+    # The repaint reaches the capture file after the screen: wait for its
+    # text there (it raced under load), then for the rest of it.
+    deadline=$(( $(date +%s) + 10 ))
+    until LC_ALL=C grep -q "a post in colour" "$T/$name.bin" 2>/dev/null ||
+          [ "$(date +%s)" -ge "$deadline" ]; do
+        sleep 0.05
+    done
     sleep 0.3
     keys q
     wait_exit 10
