@@ -131,3 +131,17 @@ expect_contains "a server URL goes into the forced command as it is" "$OUT" "'--
 run_cmd "$MB_BIN" --db "$DB" admin authorize alice "$T/key.pub"
 expect_eq "a URL with a password is refused for a forced command (exit 1)" 1 "$RC"
 expect_not_contains "and the password is not printed" "$OUT$ERR" "$PASSWORD"
+
+# ---- import on a server: the batch counts its posts itself -----------------
+DB=$(fresh)
+awk 'BEGIN { for (i = 0; i < 5000; i++) printf "{\"author\":\"a%d\",\"body\":\"post %d\"}\n", i % 37, i }' \
+    > "$T/bulk.jsonl"
+run_cmd "$MB_BIN" --db "$DB" import "$T/bulk.jsonl"
+expect_eq "import into a server database works" "imported 5000 posts (37 new users)" "$OUT"
+expect_eq "the total count is the posts (the slots summed)" "5000" \
+    "$(psql -At "$DB" -c "SELECT sum(n) FROM post_count WHERE user_id = 0")"
+expect_eq "every author's count is their posts" "0" \
+    "$(psql -At "$DB" -c "SELECT count(*) FROM (SELECT user_id, count(*) AS c FROM post GROUP BY user_id) a JOIN post_count p ON p.user_id = a.user_id AND p.slot = 0 WHERE p.n <> a.c")"
+"$MB_BIN" --db "$DB" post --as a1 "after the import" > /dev/null
+expect_eq "and the trigger counts again after it" "5001" \
+    "$(psql -At "$DB" -c "SELECT sum(n) FROM post_count WHERE user_id = 0")"
