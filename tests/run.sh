@@ -1,8 +1,9 @@
 #!/bin/sh
 # The one test runner behind `make test`: runs every cmocka unit binary
 # (TAP output), every CLI, TUI (tmux), SSH (a real sshd), shared-box and
-# reliability test script (the CLI and TUI scripts a second time on
-# PostgreSQL, as cli-pg/ and tui-pg/, when a private cluster can run),
+# reliability test script (the CLI and TUI scripts and the store's
+# authorization unit test a second time on PostgreSQL, as cli-pg/, tui-pg/
+# and unit-pg/, when a private cluster can run),
 # counts TAP "ok"/"not ok" lines and ends with "N passed, N failed".
 # Usage: tests/run.sh BUILD_DIR   (BUILD_DIR holds microblog-tui and tests/)
 set -u
@@ -69,15 +70,20 @@ for t in "$root"/tests/cli/*.sh "$root"/tests/pg/*.sh "$root"/tests/tui/*.sh "$r
     run_one "$(basename "$(dirname "$t")")/$(basename "$t")" sh "$t"
 done
 
-# The CLI and TUI suites again on PostgreSQL (issue 10): one private
-# cluster for the whole pass (scripts/pg-cluster.sh), a fresh database for
-# each script (tests/lib.sh, MB_BACKEND=postgresql). A script about SQLite
-# files says so with one TAP skip line. Named cli-pg/..., tui-pg/..., so
-# that TESTS=cli-pg/ runs just those.
+# The CLI and TUI suites and the unit tests that take a database name
+# (pg_units) again on PostgreSQL (issue 10): one private cluster for the
+# whole pass (scripts/pg-cluster.sh), a fresh database for each script
+# (tests/lib.sh) or unit test (tests/unit/testutil.h), MB_BACKEND=postgresql.
+# A script or test about SQLite files says so with a TAP skip line. Named
+# cli-pg/..., tui-pg/..., unit-pg/..., so that TESTS=cli-pg/ runs just those.
+pg_units="test_authz"
 pg_wanted=""
 for t in "$root"/tests/cli/*.sh "$root"/tests/tui/*.sh; do
     name="$(basename "$(dirname "$t")")-pg/$(basename "$t")"
     case "$name" in *"$filter"*) pg_wanted=1 ;; esac
+done
+for u in $pg_units; do
+    case "unit-pg/$u" in *"$filter"*) pg_wanted=1 ;; esac
 done
 if [ -n "$pg_wanted" ]; then
     pg_err=$(mktemp)
@@ -92,6 +98,12 @@ if [ -n "$pg_wanted" ]; then
         trap 'exit 130' INT
         trap 'exit 143' TERM
         trap 'exit 129' HUP
+        for u in $pg_units; do
+            t="$root/$build/tests/$u"
+            [ -x "$t" ] || continue
+            run_one "unit-pg/$u" \
+                env MB_BACKEND=postgresql PG_DIR="$PG_DIR" PG_BINDIR="$PG_BINDIR" $wrap "$t"
+        done
         for t in "$root"/tests/cli/*.sh "$root"/tests/tui/*.sh; do
             [ -e "$t" ] || continue
             run_one "$(basename "$(dirname "$t")")-pg/$(basename "$t")" \
@@ -100,8 +112,8 @@ if [ -n "$pg_wanted" ]; then
         pg_destroy
         trap 'rm -f "$log" "$pg_err"' EXIT
     else
-        echo "# cli-pg, tui-pg"
-        echo "ok - CLI and TUI suites on PostgreSQL # SKIP the private cluster cannot run here (exit $pg_rc): $(head -n 1 "$pg_err")"
+        echo "# unit-pg, cli-pg, tui-pg"
+        echo "ok - unit, CLI and TUI suites on PostgreSQL # SKIP the private cluster cannot run here (exit $pg_rc): $(head -n 1 "$pg_err")"
         skipped=$((skipped + 1))
     fi
     rm -f "$pg_err"

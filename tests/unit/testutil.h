@@ -1,5 +1,7 @@
 /* Helpers shared by the cmocka unit tests: private temporary directories,
- * files read whole, and a store opened on a real SQLite file. */
+ * files read whole, a store opened on a real database (a SQLite file, or a
+ * database in the private PostgreSQL cluster of tests/run.sh when
+ * MB_BACKEND=postgresql), and the rows of a database dumped as text. */
 #ifndef TESTS_UNIT_TESTUTIL_H
 #define TESTS_UNIT_TESTUTIL_H
 
@@ -12,6 +14,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <stdbool.h>
 #include <cmocka.h>
 
 #include "core/xalloc.h"
@@ -102,6 +105,60 @@ static inline char *testutil_shell(const char *format, ...)
         out = xstrdup("");
     else
         out[len] = '\0';
+    return out;
+}
+
+/* The backend of this run: tests/run.sh sets MB_BACKEND=postgresql and
+ * PG_DIR (its private cluster, scripts/pg-cluster.sh) for the unit-pg/
+ * pass; SQLite otherwise. */
+static inline bool testutil_postgres(void)
+{
+    const char *backend = getenv("MB_BACKEND");
+    return backend != NULL && strcmp(backend, "postgresql") == 0;
+}
+
+/* The name of a new, empty database for the backend in use, newly
+ * allocated: DIR/NAME (a SQLite file) or, on PostgreSQL, the URL of a
+ * fresh database in the cluster at $PG_DIR. */
+static inline char *testutil_new_db(const char *dir, const char *name)
+{
+    if (!testutil_postgres())
+        return xasprintf("%s/%s", dir, name);
+    const char *pg_dir = getenv("PG_DIR");
+    const char *root = getenv("MB_ROOT");
+    if (pg_dir == NULL || *pg_dir == '\0')
+        fail_msg("MB_BACKEND=postgresql needs PG_DIR (tests/run.sh starts the cluster)");
+    char *out = testutil_shell("sh '%s/scripts/pg-cluster.sh' createdb '%s' 2>&1",
+                               root != NULL ? root : ".", pg_dir);
+    out[strcspn(out, "\n")] = '\0';
+    if (strncmp(out, "postgresql://", 13) != 0)
+        fail_msg("cannot create a database in the cluster at %s: %s", pg_dir, out);
+    return out;
+}
+
+/* The user and post rows of database DB (a file or a URL), one line each,
+ * to compare before and after a refusal; fails the test when the database
+ * cannot be read. "user" is quoted: a reserved word in PostgreSQL. */
+static inline char *testutil_dump(const char *db)
+{
+    static const char users[] = "SELECT id, username, email, password_hash FROM \"user\" "
+                                "ORDER BY id";
+    static const char posts[] = "SELECT id, user_id, body, timestamp FROM post ORDER BY id";
+    char *out;
+    if (testutil_postgres()) {
+        const char *bindir = getenv("PG_BINDIR");
+        char *psql = bindir != NULL && *bindir != '\0' ? xasprintf("%s/psql", bindir)
+                                                       : xstrdup("psql");
+        out = testutil_shell("'%s' -X -q -At -v ON_ERROR_STOP=1 -d '%s' -c '%s' -c '%s' 2>&1 "
+                             "|| echo DUMP-FAILED",
+                             psql, db, users, posts);
+        free(psql);
+    } else {
+        out = testutil_shell("sqlite3 -bail '%s' '%s; %s;' 2>&1 || echo DUMP-FAILED", db, users,
+                             posts);
+    }
+    if (strstr(out, "DUMP-FAILED") != NULL)
+        fail_msg("cannot dump the rows of the database: %s", out);
     return out;
 }
 
