@@ -118,6 +118,8 @@ struct store_backend {
                                   int64_t timestamp, int64_t *id);
     enum mb_status (*post_get)(struct store *store, int64_t id, struct post *out);
     enum mb_status (*post_delete)(struct store *store, int64_t id);
+    /* A keyset page in the order the index is walked: newest first for
+     * PAGE_OLDER, oldest first for PAGE_NEWER (store_posts_page turns it). */
     enum mb_status (*posts_page)(struct store *store, int64_t user_id,
                                  const struct post_cursor *cursor,
                                  enum page_direction direction, size_t limit,
@@ -131,7 +133,7 @@ struct store_backend {
      * happens before leaving a revision (SQLite: a backup when the file
      * holds data, *backup_path set and freed by the caller; a server: a
      * notice), and stamps (the bounds already checked). ---- */
-    enum mb_status (*revision)(struct store *store, int *current, int *head);
+    enum mb_status (*revision_current)(struct store *store, int *current);
     enum mb_status (*before_migrating)(struct store *store, int current, int target,
                                        char **backup_path);
     enum mb_status (*revision_step)(struct store *store, const struct migration *m, bool up);
@@ -176,8 +178,5 @@ void store_copy_page_clear(struct store_row_page *page);
 
 extern const struct store_backend store_backend_sqlite;
 extern const struct store_backend store_backend_postgres;
-
-/* True when name is a PostgreSQL URL (postgresql:// or postgres://). */
-bool store_name_is_postgres(const char *name);
 
 #endif

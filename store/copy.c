@@ -16,6 +16,7 @@
 
 #include "core/crypto.h"
 #include "core/xalloc.h"
+#include "core/config.h"
 #include "store/internal.h"
 #include "store/postgres/url.h"
 
@@ -42,7 +43,7 @@ void store_copy_page_clear(struct store_row_page *page)
 
 char *store_display_name(const char *name)
 {
-    if (store_name_is_postgres(name))
+    if (config_is_server_url(name))
         return store_postgres_display_url(name);
     return xstrdup(name);
 }

@@ -74,6 +74,10 @@ int store_revision_head(const struct store *store);
  * when there is no such revision. */
 const struct migration *store_migration_find(const struct store *store, int revision);
 
+/* "base", "0002 (posts table)", or "0007" for a revision the program
+ * does not know: how messages name a revision. */
+void store_format_revision(char *out, size_t size, const struct store *store, int revision);
+
 /* Upgrades to target (-1: head) without asking who: the automatic upgrade
  * at open runs the program's own revisions, whoever opens the database.
  * *backup_path (when not NULL) is the backup taken (caller frees), or NULL;

@@ -81,5 +81,16 @@ enum mb_status store_posts_page(struct store *store, int64_t user_id,
                                 const struct post_cursor *cursor, enum page_direction direction,
                                 size_t limit, struct post_list *out)
 {
-    return store->backend->posts_page(store, user_id, cursor, direction, limit, out);
+    enum mb_status status =
+        store->backend->posts_page(store, user_id, cursor, direction, limit, out);
+    if (status != MB_OK || direction != PAGE_NEWER)
+        return status;
+    /* Newer pages are read oldest first, to stay on the index; they are
+     * returned newest first, as every page is. */
+    for (size_t i = 0; i < out->count / 2; i++) {
+        struct post swap = out->items[i];
+        out->items[i] = out->items[out->count - 1 - i];
+        out->items[out->count - 1 - i] = swap;
+    }
+    return MB_OK;
 }

@@ -7,6 +7,8 @@
  * revision in a transaction) and records a stamp. */
 #include "store/store.h"
 
+#include <stdio.h>
+
 #include "store/internal.h"
 
 /* Revision 3 added the lookalike keys (store/users.c fills them in). */
@@ -29,7 +31,21 @@ const struct migration *store_migration_find(const struct store *store, int revi
 
 enum mb_status store_revision(struct store *store, int *current, int *head)
 {
-    return store->backend->revision(store, current, head);
+    enum mb_status status = store->backend->revision_current(store, current);
+    if (status == MB_OK)
+        *head = store_revision_head(store);
+    return status;
+}
+
+void store_format_revision(char *out, size_t size, const struct store *store, int revision)
+{
+    const struct migration *m = store_migration_find(store, revision);
+    if (revision == 0)
+        snprintf(out, size, "base");
+    else if (m != NULL)
+        snprintf(out, size, "%04d (%s)", revision, m->name);
+    else
+        snprintf(out, size, "%04d", revision);
 }
 
 enum mb_status store_migrate_up(struct store *store, int target, char **backup_path)

@@ -36,11 +36,6 @@ int64_t store_now(void)
     return (int64_t)time(NULL);
 }
 
-bool store_name_is_postgres(const char *name)
-{
-    return config_is_server_url(name);
-}
-
 enum mb_status store_open(const struct store_options *options, struct store **out,
                           struct mb_error *err)
 {
@@ -52,7 +47,7 @@ enum mb_status store_open(const struct store_options *options, struct store **ou
         (options->person == NULL || options->person[0] == '\0'))
         return mb_fail(err, MB_INVALID, "a shared mode needs a person to act for");
 
-    bool server = store_name_is_postgres(options->path);
+    bool server = config_is_server_url(options->path);
     struct store *store = xcalloc(1, sizeof *store);
     store->backend = server ? &store_backend_postgres : &store_backend_sqlite;
     store->path = xstrdup(options->path);

@@ -291,9 +291,13 @@ static enum mb_status backfill_batch(struct store *store, bool *done)
 
 enum mb_status store_user_keys_backfill(struct store *store)
 {
-    bool done = false;
-    enum mb_status status = MB_OK;
-    /* Nothing to do is one index lookup (the NULLs of ix_user_name_fold). */
+    struct user_list missing = { 0 };
+    /* Every open asks: nothing to do is one index lookup (the NULLs of
+     * ix_user_name_fold) and no write, so a read-only command takes no
+     * write lock. */
+    enum mb_status status = store->backend->user_keys_missing(store, 1, &missing);
+    bool done = missing.count == 0;
+    store_user_list_free(&missing);
     while (status == MB_OK && !done)
         status = backfill_batch(store, &done);
     return status;

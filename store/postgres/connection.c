@@ -163,10 +163,6 @@ static enum mb_status postgres_file_check(struct store *store)
 
 static enum mb_status postgres_begin(struct store *store)
 {
-    struct postgres_engine *engine = postgres_engine(store);
-    if (store->newer)
-        return store_fail(store, MB_NEWER, "%s is newer than this program: refusing to write",
-                          engine->display);
     return postgres_exec(store, "BEGIN ISOLATION LEVEL READ COMMITTED", "starting a write",
                          NULL);
 }
@@ -308,7 +304,7 @@ const struct store_backend store_backend_postgres = {
     .post_delete = postgres_post_delete,
     .posts_page = postgres_posts_page,
     .post_count = postgres_post_count,
-    .revision = postgres_revision,
+    .revision_current = postgres_revision_current,
     .before_migrating = postgres_before_migrating,
     .revision_step = postgres_revision_step,
     .stamp = postgres_stamp,

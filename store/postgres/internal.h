@@ -162,7 +162,6 @@ enum mb_status postgres_posts_page(struct store *store, int64_t user_id,
                                    struct post_list *out);
 enum mb_status postgres_post_count(struct store *store, int64_t user_id, int64_t *count);
 
-enum mb_status postgres_revision(struct store *store, int *current, int *head);
 enum mb_status postgres_before_migrating(struct store *store, int current, int target,
                                         char **backup_path);
 enum mb_status postgres_revision_step(struct store *store, const struct migration *m, bool up);

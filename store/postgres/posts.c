@@ -197,11 +197,8 @@ enum mb_status postgres_posts_page(struct store *store, int64_t user_id,
     int rows = PQntuples(result);
     if (rows > 0)
         list.items = xcalloc((size_t)rows, sizeof *list.items);
-    for (int row = 0; row < rows; row++) {
-        /* Read oldest first to stay on the index; return newest first. */
-        int from = newer ? rows - 1 - row : row;
-        read_post(result, from, &list.items[list.count++]);
-    }
+    for (int row = 0; row < rows; row++)
+        read_post(result, row, &list.items[list.count++]);
     PQclear(result);
     *out = list;
     return MB_OK;

@@ -48,14 +48,6 @@ enum mb_status postgres_revision_current(struct store *store, int *current)
     return status;
 }
 
-enum mb_status postgres_revision(struct store *store, int *current, int *head)
-{
-    enum mb_status status = postgres_revision_current(store, current);
-    if (status == MB_OK)
-        *head = store_revision_head(store);
-    return status;
-}
-
 /* What the current schema holds: whether it has our marker, its
  * application id (0 without), and how many tables and functions. */
 struct schema_header {
@@ -121,17 +113,6 @@ static enum mb_status initialise(struct store *store)
     PGresult *result = PQexec(postgres_engine(store)->conn, "ROLLBACK");
     PQclear(result);
     return status;
-}
-
-static void format_revision(char *out, size_t size, const struct store *store, int revision)
-{
-    const struct migration *m = store_migration_find(store, revision);
-    if (revision == 0)
-        snprintf(out, size, "base");
-    else if (m != NULL)
-        snprintf(out, size, "%04d (%s)", revision, m->name);
-    else
-        snprintf(out, size, "%04d", revision);
 }
 
 /* One line of sql around byte offset `at`, white space folded. */
@@ -265,8 +246,8 @@ static void say(struct store *store, const char *message)
 static void say_no_backup(struct store *store, int from, int to)
 {
     char have[96], want[96];
-    format_revision(have, sizeof have, store, from);
-    format_revision(want, sizeof want, store, to);
+    store_format_revision(have, sizeof have, store, from);
+    store_format_revision(want, sizeof want, store, to);
     char *message = xasprintf("%s: from revision %s to %s, each revision in one transaction "
                               "(PostgreSQL): no backup file is taken", display(store), have,
                               want);
@@ -370,8 +351,8 @@ enum mb_status postgres_schema_open(struct store *store, enum store_migrate_poli
         return mb_fail(err, MB_FOREIGN, "%s has no readable revision table: %s",
                        display(store), store->error);
     char have[96], know[96];
-    format_revision(have, sizeof have, store, current);
-    format_revision(know, sizeof know, store, head);
+    store_format_revision(have, sizeof have, store, current);
+    store_format_revision(know, sizeof know, store, head);
     if (current > head) {
         if (policy != STORE_MIGRATE_NONE)
             return mb_fail(err, MB_NEWER,

@@ -196,14 +196,6 @@ out:
     return status;
 }
 
-enum mb_status store_sqlite_revision(struct store *store, int *current, int *head)
-{
-    enum mb_status status = store_revision_current(store, current);
-    if (status == MB_OK)
-        *head = store_revision_head(store);
-    return status;
-}
-
 enum mb_status store_sqlite_before_migrating(struct store *store, int current, int target,
                                              char **backup_path)
 {

@@ -124,14 +124,6 @@ enum mb_status store_sqlite_posts_page(struct store *store, int64_t user_id,
         store_post_list_free(&list);
         return store_fail_sqlite(store, rc, "reading posts");
     }
-    if (newer) {
-        /* Read oldest first to stay on the index; return newest first. */
-        for (size_t i = 0; i < list.count / 2; i++) {
-            struct post swap = list.items[i];
-            list.items[i] = list.items[list.count - 1 - i];
-            list.items[list.count - 1 - i] = swap;
-        }
-    }
     *out = list;
     return MB_OK;
 }

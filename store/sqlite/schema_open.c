@@ -68,17 +68,6 @@ static enum mb_status initialise(struct store *store)
     return store_write_end(store, status);
 }
 
-static void format_revision(char *out, size_t size, const struct store *store, int revision)
-{
-    const struct migration *m = store_migration_find(store, revision);
-    if (revision == 0)
-        snprintf(out, size, "base");
-    else if (m != NULL)
-        snprintf(out, size, "%04d (%s)", revision, m->name);
-    else
-        snprintf(out, size, "%04d", revision);
-}
-
 enum mb_status store_schema_inspect(struct store *store, enum store_migrate_policy policy,
                                     struct store_schema_state *state, struct mb_error *err)
 {
@@ -106,8 +95,8 @@ enum mb_status store_schema_inspect(struct store *store, enum store_migrate_poli
     int head = store_revision_head(store);
     if (current > head) {
         char have[96], know[96];
-        format_revision(have, sizeof have, store, current);
-        format_revision(know, sizeof know, store, head);
+        store_format_revision(have, sizeof have, store, current);
+        store_format_revision(know, sizeof know, store, head);
         if (policy != STORE_MIGRATE_NONE)
             return mb_fail(err, MB_NEWER,
                            "%s is at revision %s, newer than this program's head %s: "
@@ -155,8 +144,8 @@ enum mb_status store_schema_prepare(struct store *store, enum store_migrate_poli
         return MB_OK;
     if (policy == STORE_MIGRATE_REFUSE) {
         char have[96], know[96];
-        format_revision(have, sizeof have, store, current);
-        format_revision(know, sizeof know, store, head);
+        store_format_revision(have, sizeof have, store, current);
+        store_format_revision(know, sizeof know, store, head);
         return mb_fail(err, MB_BEHIND,
                        "%s is at revision %s, behind head %s, and auto_migrate is off: "
                        "run `microblog-tui db upgrade`",

@@ -201,7 +201,6 @@ enum mb_status store_sqlite_posts_page(struct store *store, int64_t user_id,
 enum mb_status store_sqlite_post_count(struct store *store, int64_t user_id, int64_t *count);
 
 /* migrate.c, schema_check.c */
-enum mb_status store_sqlite_revision(struct store *store, int *current, int *head);
 enum mb_status store_sqlite_before_migrating(struct store *store, int current, int target,
                                              char **backup_path);
 enum mb_status store_sqlite_revision_step(struct store *store, const struct migration *m,

@@ -248,7 +248,7 @@ static void test_open_fresh_at_head(void **state)
     char *url = fresh_database();
     struct store *store = open_pg(url, STORE_MIGRATE_AUTO, MB_OK, &err);
     int current = -1, head = -1;
-    expect_ok(store, pg->revision(store, &current, &head));
+    expect_ok(store, store_revision(store, &current, &head));
     assert_int_equal(head, 3);
     assert_int_equal(current, 3);
     struct revision_info *history = NULL;
@@ -309,7 +309,7 @@ static void test_newer_database_refused(void **state)
     /* The db commands may look at it, and nothing writes. */
     struct store *store = open_pg(url, STORE_MIGRATE_NONE, MB_OK, &err);
     assert_true(store->newer);
-    assert_int_equal(pg->begin(store), MB_NEWER);
+    assert_int_equal(store_write_begin(store), MB_NEWER);
     assert_int_equal(store_upgrade(store, -1, NULL), MB_NEWER);
     struct revision_info *history = NULL;
     size_t count = 0;
@@ -337,12 +337,12 @@ static void test_behind_policies(void **state)
     assert_non_null(strstr(err.message, "run `microblog-tui db upgrade`"));
     store = open_pg(url, STORE_MIGRATE_NONE, MB_OK, &err);
     int current = 0, head = 0;
-    expect_ok(store, pg->revision(store, &current, &head));
+    expect_ok(store, store_revision(store, &current, &head));
     assert_int_equal(current, 2);
     close_pg(store);
     last_notice[0] = '\0';
     store = open_pg(url, STORE_MIGRATE_AUTO, MB_OK, &err);
-    expect_ok(store, pg->revision(store, &current, &head));
+    expect_ok(store, store_revision(store, &current, &head));
     assert_int_equal(current, 3);
     assert_non_null(strstr(last_notice, "0003 (username keys)"));
     close_pg(store);
@@ -546,46 +546,46 @@ static void test_posts(void **state)
     assert_string_equal(store->error, "no post with id 999");
 
     struct post_list page = {0};
-    expect_ok(store, pg->posts_page(store, 0, NULL, PAGE_OLDER, 2, &page));
+    expect_ok(store, store_posts_page(store, 0, NULL, PAGE_OLDER, 2, &page));
     assert_int_equal(page.count, 2);
     assert_int_equal(page.items[0].id, p5);
     assert_int_equal(page.items[1].id, p4);
     struct post_cursor cursor = {page.items[1].timestamp, page.items[1].id};
     store_post_list_free(&page);
-    expect_ok(store, pg->posts_page(store, 0, &cursor, PAGE_OLDER, 2, &page));
+    expect_ok(store, store_posts_page(store, 0, &cursor, PAGE_OLDER, 2, &page));
     assert_int_equal(page.count, 2);
     assert_int_equal(page.items[0].id, p3);
     assert_int_equal(page.items[1].id, p2);
     cursor = (struct post_cursor){page.items[1].timestamp, page.items[1].id};
     store_post_list_free(&page);
-    expect_ok(store, pg->posts_page(store, 0, &cursor, PAGE_OLDER, 2, &page));
+    expect_ok(store, store_posts_page(store, 0, &cursor, PAGE_OLDER, 2, &page));
     assert_int_equal(page.count, 1);
     assert_int_equal(page.items[0].id, p1);
     store_post_list_free(&page);
     /* Newer: the oldest first page, returned newest first. */
-    expect_ok(store, pg->posts_page(store, 0, NULL, PAGE_NEWER, 2, &page));
+    expect_ok(store, store_posts_page(store, 0, NULL, PAGE_NEWER, 2, &page));
     assert_int_equal(page.count, 2);
     assert_int_equal(page.items[0].id, p2);
     assert_int_equal(page.items[1].id, p1);
     cursor = (struct post_cursor){page.items[0].timestamp, page.items[0].id};
     store_post_list_free(&page);
-    expect_ok(store, pg->posts_page(store, 0, &cursor, PAGE_NEWER, 2, &page));
+    expect_ok(store, store_posts_page(store, 0, &cursor, PAGE_NEWER, 2, &page));
     assert_int_equal(page.count, 2);
     assert_int_equal(page.items[0].id, p4);
     assert_int_equal(page.items[1].id, p3);
     store_post_list_free(&page);
     /* One author's. */
-    expect_ok(store, pg->posts_page(store, john, NULL, PAGE_OLDER, 10, &page));
+    expect_ok(store, store_posts_page(store, john, NULL, PAGE_OLDER, 10, &page));
     assert_int_equal(page.count, 3);
     assert_int_equal(page.items[0].id, p4);
     assert_int_equal(page.items[2].id, p1);
     cursor = (struct post_cursor){page.items[0].timestamp, page.items[0].id};
     store_post_list_free(&page);
-    expect_ok(store, pg->posts_page(store, john, &cursor, PAGE_OLDER, 10, &page));
+    expect_ok(store, store_posts_page(store, john, &cursor, PAGE_OLDER, 10, &page));
     assert_int_equal(page.count, 2);
     assert_int_equal(page.items[0].id, p3);
     store_post_list_free(&page);
-    expect_ok(store, pg->posts_page(store, susan, &cursor, PAGE_NEWER, 10, &page));
+    expect_ok(store, store_posts_page(store, susan, &cursor, PAGE_NEWER, 10, &page));
     assert_int_equal(page.count, 1);
     assert_int_equal(page.items[0].id, p5);
     store_post_list_free(&page);
@@ -641,19 +641,19 @@ static void test_revisions_down_up_stamp_check(void **state)
 
     expect_ok(store, store_downgrade(store, -1, NULL));
     int current = 0, head = 0;
-    expect_ok(store, pg->revision(store, &current, &head));
+    expect_ok(store, store_revision(store, &current, &head));
     assert_int_equal(current, 2);
     expect_ok(store, pg->check(store, &report));
     assert_null(report);
     expect_ok(store, store_downgrade(store, 0, NULL));
-    expect_ok(store, pg->revision(store, &current, &head));
+    expect_ok(store, store_revision(store, &current, &head));
     assert_int_equal(current, 0);
     char *left = psql(url, "SELECT count(*) FROM pg_class WHERE relnamespace = "
                            "'public'::regnamespace AND relname IN ('user', 'post', 'post_count')");
     assert_string_equal(left, "0");
     free(left);
     expect_ok(store, store_upgrade(store, -1, NULL));
-    expect_ok(store, pg->revision(store, &current, &head));
+    expect_ok(store, store_revision(store, &current, &head));
     assert_int_equal(current, 3);
     expect_ok(store, pg->check(store, &report));
     assert_null(report);
@@ -663,7 +663,7 @@ static void test_revisions_down_up_stamp_check(void **state)
     /* Stamped at 3 with the schema of 2: check lists what is missing. */
     expect_ok(store, store_downgrade(store, 2, NULL));
     expect_ok(store, pg->stamp(store, 3));
-    expect_ok(store, pg->revision(store, &current, &head));
+    expect_ok(store, store_revision(store, &current, &head));
     assert_int_equal(current, 3);
     assert_int_equal(pg->check(store, &report), MB_DRIFT);
     assert_non_null(report);
@@ -719,7 +719,7 @@ static void test_failing_revision_rolls_back(void **state)
     assert_non_null(strstr(store->error, "revision 0003 upgrade failed"));
     assert_non_null(strstr(store->error, "name_skeleton"));
     int current = 0, head = 0;
-    expect_ok(store, pg->revision(store, &current, &head));
+    expect_ok(store, store_revision(store, &current, &head));
     assert_int_equal(current, 2);
     char *fold = psql(url, "SELECT count(*) FROM pg_attribute WHERE attrelid = "
                            "'public.\\\"user\\\"'::regclass AND attname = 'name_fold'");
@@ -747,7 +747,7 @@ static void test_failing_revision_rolls_back(void **state)
     char *scratch = psql(url, "SELECT to_regclass('scratch') IS NULL");
     assert_string_equal(scratch, "t");
     free(scratch);
-    expect_ok(store, pg->revision(store, &current, &head));
+    expect_ok(store, store_revision(store, &current, &head));
     assert_int_equal(current, 3);
     store->migrations = builtin;
     close_pg(store);
