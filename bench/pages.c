@@ -57,7 +57,7 @@ static double median(double *values, int count)
 static size_t ours(struct store *store, int64_t user_id, const struct post_cursor *cursor)
 {
     struct post_list list = { 0 };
-    if (store_posts_page(store, user_id, cursor, PAGE_OLDER, LIMIT, &list) != MB_OK) {
+    if (store_posts_page(store, &(struct post_filter){ .author_id = user_id }, cursor, PAGE_OLDER, LIMIT, &list) != MB_OK) {
         fprintf(stderr, "pages: %s\n", store_error(store));
         exit(1);
     }

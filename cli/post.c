@@ -384,7 +384,7 @@ int cli_posts_run(struct cli_context *context, const struct cli_args *args)
     while (limit > 0) {
         struct post_list page = { 0 };
         size_t want = limit < PAGE_SIZE ? (size_t)limit : PAGE_SIZE;
-        if (store_posts_page(store, user_id, have_cursor ? &cursor : NULL, PAGE_OLDER, want,
+        if (store_posts_page(store, &(struct post_filter){ .author_id = user_id }, have_cursor ? &cursor : NULL, PAGE_OLDER, want,
                              &page) != MB_OK) {
             status = cli_fail("%s", store_error(store));
             goto out;

@@ -280,7 +280,7 @@ int cli_export_run(struct cli_context *context, const struct cli_args *args)
     /* PAGE_NEWER pages come newest first: print each backwards. */
     for (;;) {
         struct post_list page = { 0 };
-        if (store_posts_page(store, 0, have_cursor ? &cursor : NULL, PAGE_NEWER, EXPORT_PAGE,
+        if (store_posts_page(store, NULL, have_cursor ? &cursor : NULL, PAGE_NEWER, EXPORT_PAGE,
                              &page) != MB_OK) {
             status = cli_fail("%s", store_error(store));
             break;

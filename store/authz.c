@@ -113,6 +113,15 @@ enum mb_status store_authorize(struct store *store, enum store_action action, in
         if (store->person_is_admin)
             return MB_OK;
         return store_fail(store, MB_DENIED, "only an admin may change the database schema");
+    case STORE_ACTION_PROFILE:
+        if (own || store->person_is_admin)
+            return MB_OK;
+        return store_fail(store, MB_DENIED, "you can only edit your own profile");
+    case STORE_ACTION_ACT_AS:
+        if (own)
+            return MB_OK;
+        return store_fail(store, MB_DENIED, "you can only act as yourself (%s)",
+                          store->person);
     }
     return store_fail(store, MB_DENIED, "not allowed");
 }

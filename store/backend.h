@@ -50,6 +50,39 @@ struct store_row_page {
     size_t count;
 };
 
+/* A value crossing the seam: a parameter of the store's own SQL, or a
+ * column of a row it returns. */
+enum store_value_type {
+    STORE_VALUE_NULL,
+    STORE_VALUE_INT,
+    STORE_VALUE_TEXT,
+};
+struct store_value {
+    enum store_value_type type;
+    int64_t integer;
+    const char *text;  /* parameters: borrowed for the call; columns: valid
+                        * until the row callback returns */
+};
+
+/* Called once per row of a query; anything but MB_OK stops it and becomes
+ * the query's result. */
+typedef enum mb_status (*store_row_fn)(void *context, const struct store_value *columns,
+                                       size_t count);
+
+/* One statement of the store's engine-neutral SQL (store/queries.c,
+ * store/post_query.c): written once for both engines, with ?1, ?2 ...
+ * placeholders (the PostgreSQL backend numbers them $1, $2 ...), the user
+ * table quoted as "user", and only SQL both engines read alike (row
+ * values, ON CONFLICT, RETURNING). `slot` >= 0 names a statement the
+ * engine may keep prepared (STORE_QUERY_SLOTS of them); -1 is built for
+ * this call (a filter's shape) and prepared each time. */
+#define STORE_QUERY_SLOTS 64
+struct store_query {
+    int slot;
+    const char *sql;
+    const char *what;   /* for the error message: "reading posts" */
+};
+
 struct store_backend {
     const char *name;                 /* "sqlite", "postgresql" */
 
@@ -112,6 +145,19 @@ struct store_backend {
     /* The pairs of users whose lookalike keys match, as consecutive
      * entries of *pairs (only username set; free with store_user_list_free). */
     enum mb_status (*user_lookalike_pairs)(struct store *store, struct user_list *pairs);
+
+    /* ---- the store's own SQL (see struct store_query) ---- */
+    /* Runs query with its parameters; each row reaches row (may be NULL)
+     * with its columns: integers (SQLite's INTEGER, PostgreSQL's int2/4/8)
+     * as STORE_VALUE_INT, everything else as text. *changes (may be NULL)
+     * is the number of rows an INSERT/UPDATE/DELETE touched. Failures map
+     * as the engine's others do: a unique violation MB_EXISTS, a foreign
+     * key MB_NOT_FOUND, a lock MB_BUSY. No transaction outlives the call
+     * unless the caller is inside a write or a snapshot. A write run here
+     * wakes the other sessions like any other (PostgreSQL: NOTIFY). */
+    enum mb_status (*query)(struct store *store, const struct store_query *query,
+                            const struct store_value *params, size_t count,
+                            store_row_fn row, void *context, int64_t *changes);
 
     /* ---- posts ---- */
     enum mb_status (*post_insert)(struct store *store, int64_t user_id, const char *body,

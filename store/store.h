@@ -1,7 +1,8 @@
-/* The store: the only module that speaks SQL. It owns one SQLite database
- * of users and posts and its schema revisions, and decides who may do
- * what (store/authz.c). This header exposes no SQLite types, so that
- * another backend could sit behind it later.
+/* The store: the only module that speaks SQL. It owns one database (a
+ * SQLite file or a PostgreSQL server) of users, posts and what connects
+ * them (follows, replies, mentions, mutes, read positions) and its schema
+ * revisions, and decides who may do what (store/authz.c). This header
+ * exposes no engine types (store/backend.h is the seam).
  *
  * Conventions: every function that can fail returns an enum mb_status and
  * fills out-parameters only on MB_OK; store_error() then holds a one-line
@@ -155,6 +156,8 @@ enum store_action {
     STORE_ACTION_USER_PASSWORD, /* set or remove owner_id's password */
     STORE_ACTION_IMPORT,        /* posts for anyone, at any time */
     STORE_ACTION_MIGRATE,       /* db upgrade / downgrade / stamp */
+    STORE_ACTION_PROFILE,       /* edit owner_id's profile (own; admins: anyone's) */
+    STORE_ACTION_ACT_AS,        /* follow, mute, read marks as owner_id (own only) */
 };
 enum mb_status store_authorize(struct store *store, enum store_action action,
                                int64_t owner_id);
@@ -244,8 +247,10 @@ struct user {
     char *username;
     char *email;          /* NULL when none */
     bool has_password;
-    int64_t created_at;
+    int64_t created_at;   /* joined */
     int64_t post_count;
+    char *about;          /* "about me", up to 140 code points; NULL when none */
+    int64_t last_seen;    /* 0: never (store_user_seen) */
 };
 
 struct user_list {
@@ -312,6 +317,11 @@ struct post {
     char *author;
     char *body;
     int64_t timestamp;
+    int64_t reply_to;        /* the post this answers; 0: none, or it was deleted */
+    char *reply_to_author;   /* that post's author, NULL when reply_to is 0 */
+    int64_t thread_id;       /* the conversation's first post; 0: this post starts
+                              * one (or stands alone) */
+    int64_t edited_at;       /* 0: never edited */
 };
 
 struct post_list {
@@ -335,24 +345,126 @@ enum page_direction {
 enum mb_status store_post_add(struct store *store, int64_t user_id, const char *body,
                               int64_t timestamp, int64_t *id);
 
+/* As store_post_add, answering post reply_to (0: none; MB_NOT_FOUND "no
+ * post with id N" when it does not exist). Every post records the users
+ * its body mentions (@name, an existing user's name ignoring case; not an
+ * e-mail address's @), once, when written: mentions are never parsed
+ * again on reading. */
+enum mb_status store_post_reply(struct store *store, int64_t user_id, int64_t reply_to,
+                                const char *body, int64_t timestamp, int64_t *id);
+
+/* Replaces the body of post id, written by editor_id (who must be its
+ * author, in every mode: an edit speaks for the author; MB_DENIED
+ * otherwise), sets edited_at to now and records its mentions again. */
+enum mb_status store_post_edit(struct store *store, int64_t id, int64_t editor_id,
+                               const char *body);
+
+/* The conversation post_id belongs to: its first post and every reply in
+ * it, oldest first, after cursor (NULL: from the first), at most limit
+ * (a keyset page on the thread's index: a conversation of 1,000 replies
+ * costs what its page costs). MB_NOT_FOUND when post_id does not exist. */
+enum mb_status store_conversation(struct store *store, int64_t post_id,
+                                  const struct post_cursor *cursor, size_t limit,
+                                  struct post_list *out);
+
 enum mb_status store_post_get(struct store *store, int64_t id, struct post *out);
 /* Deletes a post; in the shared modes your own, or anyone's for an admin. */
 enum mb_status store_post_delete(struct store *store, int64_t id);
 
-/* A keyset page of at most limit posts, newest first, of user_id (0: all
- * users), relative to cursor (NULL: from the newest for PAGE_OLDER, from
- * the oldest for PAGE_NEWER). Never uses OFFSET. Free with
- * store_post_list_free. */
-enum mb_status store_posts_page(struct store *store, int64_t user_id,
+/* Which posts a listing shows: every field narrows it, and they combine
+ * (all zero: every post). The one way a view or a command says what it
+ * lists (store/post_query.c turns it into SQL for either engine). */
+struct post_filter {
+    int64_t author_id;     /* only this author's posts */
+    int64_t following_of;  /* only posts of the people this user follows, and
+                            * the user's own (the Home timeline) */
+    int64_t mentioning;    /* only posts that mention this user */
+    int64_t viewer_id;     /* leave out the authors this user mutes */
+};
+
+/* A keyset page of at most limit posts, newest first, that match filter
+ * (NULL: every post), relative to cursor (NULL: from the newest for
+ * PAGE_OLDER, from the oldest for PAGE_NEWER). Never uses OFFSET; the
+ * cost of a page does not grow with the database (the following
+ * timeline chooses between walking the time index and merging the
+ * followed authors' own indexes). Free with store_post_list_free. */
+enum mb_status store_posts_page(struct store *store, const struct post_filter *filter,
                                 const struct post_cursor *cursor,
                                 enum page_direction direction, size_t limit,
                                 struct post_list *out);
+
+/* How many posts matching filter are newer than `after`, counting at most
+ * cap (the TUI's "N new posts": its cost grows with cap, never with the
+ * database). */
+enum mb_status store_posts_count_newer(struct store *store, const struct post_filter *filter,
+                                       const struct post_cursor *after, int64_t cap,
+                                       int64_t *count);
 
 /* Number of posts of user_id (0: all), kept by triggers: O(1). */
 enum mb_status store_post_count(struct store *store, int64_t user_id, int64_t *count);
 
 void store_post_clear(struct post *post);
 void store_post_list_free(struct post_list *list);
+
+/* ---- profiles, follows, mutes, read positions (store/social.c) -------- */
+
+#define STORE_ABOUT_MAX 140   /* code points */
+
+enum mb_status store_validate_about(const char *about, struct mb_error *err);
+
+/* Sets (NULL or "": removes) a user's "about me". Shared modes: your own,
+ * or anyone's for an admin. */
+enum mb_status store_user_set_about(struct store *store, int64_t id, const char *about);
+
+/* Records that the user was here now: writes only when last_seen is older
+ * than a minute (so reading never becomes a write per command). Shared
+ * modes: the person only (others: MB_DENIED). */
+enum mb_status store_user_seen(struct store *store, int64_t id);
+
+/* Followers and following counts of a user (range scans of the follow
+ * indexes: they grow with that user's follows, never with the database). */
+enum mb_status store_follow_counts(struct store *store, int64_t id, int64_t *followers,
+                                   int64_t *following);
+
+/* follower_id follows / stops following followed_id. MB_EXISTS "you
+ * already follow 'b'", MB_NOT_FOUND "you do not follow 'b'", MB_INVALID
+ * "you cannot follow yourself". Shared modes: only as the person. */
+enum mb_status store_follow(struct store *store, int64_t follower_id, int64_t followed_id);
+enum mb_status store_unfollow(struct store *store, int64_t follower_id, int64_t followed_id);
+enum mb_status store_is_following(struct store *store, int64_t follower_id,
+                                  int64_t followed_id, bool *yes);
+
+/* A page of the users who follow user_id (followers true) or whom user_id
+ * follows, ordered by username ignoring case, after `after` (NULL: from
+ * the start). Free with store_user_list_free. */
+enum mb_status store_follow_list(struct store *store, int64_t user_id, bool followers,
+                                 const char *after, size_t limit, struct user_list *out);
+
+/* user_id hides / shows again muted_id's posts in their views (the
+ * post_filter's viewer_id). MB_EXISTS / MB_NOT_FOUND / MB_INVALID as
+ * follows. Shared modes: only as the person. */
+enum mb_status store_mute(struct store *store, int64_t user_id, int64_t muted_id);
+enum mb_status store_unmute(struct store *store, int64_t user_id, int64_t muted_id);
+enum mb_status store_mute_list(struct store *store, int64_t user_id, const char *after,
+                               size_t limit, struct user_list *out);
+
+/* Where a person has read up to, per view: the timeline (Home and All)
+ * and their mentions. A position never moves back. */
+enum store_mark {
+    STORE_MARK_TIMELINE,
+    STORE_MARK_MENTIONS,
+};
+/* *at is zero (timestamp 0, id 0) when nothing was read yet. */
+enum mb_status store_read_mark_get(struct store *store, int64_t user_id, enum store_mark mark,
+                                   struct post_cursor *at);
+/* Moves the mark forward to at (an older at is ignored: MB_OK). Shared
+ * modes: only the person's own. */
+enum mb_status store_read_mark_set(struct store *store, int64_t user_id, enum store_mark mark,
+                                   const struct post_cursor *at);
+/* Mentions of user_id after their mentions mark, counting at most cap
+ * (a range scan of the mention index). */
+enum mb_status store_mentions_unread(struct store *store, int64_t user_id, int64_t cap,
+                                     int64_t *count);
 
 /* ---- batches --------------------------------------------------------- */
 

@@ -25,6 +25,7 @@ void store_user_clear(struct user *user)
         return;
     free(user->username);
     free(user->email);
+    free(user->about);
     memset(user, 0, sizeof *user);
 }
 

@@ -163,7 +163,7 @@ static bool fetch(struct timeline_pane *tp, const struct post_cursor *cursor,
                   enum page_direction direction, size_t limit, struct post_list *out)
 {
     memset(out, 0, sizeof *out);
-    enum mb_status status = store_posts_page(app_store(tp->pane.app), tp->user_id, cursor,
+    enum mb_status status = store_posts_page(app_store(tp->pane.app), &(struct post_filter){ .author_id = tp->user_id }, cursor,
                                              direction, limit, out);
     if (status != MB_OK) {
         app_store_error(tp->pane.app, "Could not read the timeline", status);

@@ -145,7 +145,7 @@ static void writer(struct tally *t, int index, int64_t deadline, uint64_t seed)
             struct post_list page = { 0 };
             struct user_list users = { 0 };
             int64_t count = 0;
-            status = store_posts_page(store, op % 3 ? 0 : own.id, NULL, PAGE_OLDER, 20, &page);
+            status = store_posts_page(store, &(struct post_filter){ .author_id = op % 3 ? 0 : own.id }, NULL, PAGE_OLDER, 20, &page);
             if (status == MB_OK)
                 status = store_post_count(store, 0, &count);
             if (status == MB_OK)
@@ -195,7 +195,7 @@ static void long_reader(struct tally *t, int64_t deadline)
         for (;;) {
             struct post_list page = { 0 };
             enum mb_status status =
-                store_posts_page(store, 0, have ? &cursor : NULL, PAGE_OLDER, 50, &page);
+                store_posts_page(store, NULL, have ? &cursor : NULL, PAGE_OLDER, 50, &page);
             if (status != MB_OK) {
                 note_error(t, status, "long read", store_error(store));
                 break;

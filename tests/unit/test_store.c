@@ -161,7 +161,7 @@ static void test_keyset_pages_walk_every_post_once(void **state)
     int64_t last_ts = INT64_MAX, last_id = INT64_MAX;
     for (;;) {
         struct post_list page;
-        assert_int_equal(store_posts_page(f->store, 0, have_cursor ? &cursor : NULL,
+        assert_int_equal(store_posts_page(f->store, NULL, have_cursor ? &cursor : NULL,
                                           PAGE_OLDER, 10, &page),
                          MB_OK);
         if (page.count == 0) {
@@ -184,14 +184,14 @@ static void test_keyset_pages_walk_every_post_once(void **state)
 
     /* Back towards the newest from the oldest: newest-first pages. */
     struct post_list newer;
-    assert_int_equal(store_posts_page(f->store, 0, &cursor, PAGE_NEWER, 5, &newer), MB_OK);
+    assert_int_equal(store_posts_page(f->store, NULL, &cursor, PAGE_NEWER, 5, &newer), MB_OK);
     assert_int_equal(newer.count, 5);
     assert_true(newer.items[0].timestamp > newer.items[4].timestamp ||
                 newer.items[0].id > newer.items[4].id);
     store_post_list_free(&newer);
 
     struct post_list mine;
-    assert_int_equal(store_posts_page(f->store, b, NULL, PAGE_OLDER, 100, &mine), MB_OK);
+    assert_int_equal(store_posts_page(f->store, &(struct post_filter){ .author_id = b }, NULL, PAGE_OLDER, 100, &mine), MB_OK);
     assert_int_equal(mine.count, 32);
     for (size_t i = 0; i < mine.count; i++)
         assert_string_equal(mine.items[i].author, "bob");

@@ -1,0 +1,16 @@
+DROP TRIGGER tr_changed_mute ON mute;
+DROP TRIGGER tr_changed_follow ON follow;
+DROP TRIGGER tr_changed_user ON "user";
+DROP TRIGGER tr_changed_post ON post;
+DROP FUNCTION microblog_changed();
+DROP TABLE read_mark;
+DROP TABLE mention;
+DROP TABLE mute;
+DROP TABLE follow;
+DROP INDEX ix_post_thread;
+DROP INDEX ix_post_reply_to;
+ALTER TABLE post DROP COLUMN edited_at;
+ALTER TABLE post DROP COLUMN thread_id;
+ALTER TABLE post DROP COLUMN reply_to;
+ALTER TABLE "user" DROP COLUMN last_seen;
+ALTER TABLE "user" DROP COLUMN about;

@@ -1,0 +1,11 @@
+DROP TABLE read_mark;
+DROP TABLE mention;
+DROP TABLE mute;
+DROP TABLE follow;
+DROP INDEX ix_post_thread;
+DROP INDEX ix_post_reply_to;
+ALTER TABLE post DROP COLUMN edited_at;
+ALTER TABLE post DROP COLUMN thread_id;
+ALTER TABLE post DROP COLUMN reply_to;
+ALTER TABLE user DROP COLUMN last_seen;
+ALTER TABLE user DROP COLUMN about;
