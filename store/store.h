@@ -380,6 +380,10 @@ struct post_filter {
                             * the user's own (the Home timeline) */
     int64_t mentioning;    /* only posts that mention this user */
     int64_t viewer_id;     /* leave out the authors this user mutes */
+    int64_t since;         /* only posts at or after this time (0: no bound) */
+    int64_t until;         /* only posts before this time (0: no bound) */
+    const char *search;    /* issue 12: a full-text query (NULL: none) */
+    const char *tag;       /* issue 12: only posts tagged #tag (NULL: none) */
 };
 
 /* A keyset page of at most limit posts, newest first, that match filter
