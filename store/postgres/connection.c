@@ -47,6 +47,7 @@ enum mb_status postgres_ensure_connection(struct store *store)
         return MB_OK;
     PQreset(engine->conn);
     memset(engine->prepared, 0, sizeof engine->prepared);
+    memset(engine->queries_prepared, 0, sizeof engine->queries_prepared);
     if (PQstatus(engine->conn) != CONNECTION_OK) {
         char message[400];
         snprintf(message, sizeof message, "%s", PQerrorMessage(engine->conn));
@@ -299,6 +300,7 @@ const struct store_backend store_backend_postgres = {
     .user_keys_missing = postgres_user_keys_missing,
     .user_set_keys = postgres_user_set_keys,
     .user_lookalike_pairs = postgres_user_lookalike_pairs,
+    .query = postgres_query,
     .post_insert = postgres_post_insert,
     .post_get = postgres_post_get,
     .post_delete = postgres_post_delete,

@@ -69,6 +69,7 @@ struct postgres_engine {
     char *raw_password;   /* the same as written in the URL (percent-encoded) */
     char *display;        /* the URL with the password replaced (url.h) */
     bool prepared[PG_STATEMENT_COUNT];
+    bool queries_prepared[STORE_QUERY_SLOTS]; /* the store's own SQL (query.c) */
     bool read_only;       /* options->read_only: default_transaction_read_only */
     bool listening;       /* LISTEN microblog_changes done on this connection */
     uint64_t notifications; /* NOTIFYs received on this handle (data_version) */
@@ -103,6 +104,14 @@ enum mb_status postgres_run(struct store *store, enum postgres_statement which, 
  * *result as postgres_run (may be NULL when the rows are not wanted). */
 enum mb_status postgres_exec(struct store *store, const char *sql, const char *what,
                              PGresult **result);
+
+/* Counts the NOTIFYs that came in with a result (data_version). */
+void postgres_collect_notifications(struct postgres_engine *engine);
+
+/* The store's engine-neutral SQL (backend.h's query op; query.c). */
+enum mb_status postgres_query(struct store *store, const struct store_query *query,
+                              const struct store_value *params, size_t count,
+                              store_row_fn row, void *context, int64_t *changes);
 
 /* Reconnects (PQreset) a connection that was lost, outside a transaction;
  * MB_IO when the server cannot be reached. */

@@ -40,7 +40,9 @@
     X(PQconsumeInput) \
     X(PQconninfoParse) \
     X(PQconninfoFree) \
-    X(PQconnectdbParams)
+    X(PQconnectdbParams) \
+    X(PQnfields) \
+    X(PQftype)
 
 struct libpq_functions {
 #define LIBPQ_MEMBER(name) __typeof__(name) *name;
@@ -86,6 +88,8 @@ enum mb_status libpq_load(struct mb_error *err);
 #define PQconninfoParse (libpq.PQconninfoParse)
 #define PQconninfoFree (libpq.PQconninfoFree)
 #define PQconnectdbParams (libpq.PQconnectdbParams)
+#define PQnfields (libpq.PQnfields)
+#define PQftype (libpq.PQftype)
 #endif
 
 #endif

@@ -184,7 +184,7 @@ static bool succeeded(const PGresult *result)
 }
 
 /* Counts what NOTIFYs came in with a result (data_version). */
-static void collect_notifications(struct postgres_engine *engine)
+void postgres_collect_notifications(struct postgres_engine *engine)
 {
     PGnotify *notify;
     while ((notify = PQnotifies(engine->conn)) != NULL) {
@@ -229,7 +229,7 @@ enum mb_status postgres_run(struct store *store, enum postgres_statement which, 
         char name[16];
         snprintf(name, sizeof name, "mb%d", (int)which);
         PGresult *result = PQexecPrepared(engine->conn, name, count, params, NULL, NULL, 0);
-        collect_notifications(engine);
+        postgres_collect_notifications(engine);
         if (succeeded(result)) {
             *out = result;
             return MB_OK;
@@ -254,7 +254,7 @@ enum mb_status postgres_exec(struct store *store, const char *sql, const char *w
     if (status != MB_OK)
         return status;
     PGresult *result = PQexec(engine->conn, sql);
-    collect_notifications(engine);
+    postgres_collect_notifications(engine);
     if (!succeeded(result)) {
         status = postgres_fail(store, result, what);
         PQclear(result);
@@ -277,6 +277,7 @@ void postgres_statements_clear(struct store *store)
         PQclear(result);
     }
     memset(engine->prepared, 0, sizeof engine->prepared);
+    memset(engine->queries_prepared, 0, sizeof engine->queries_prepared);
 }
 
 enum mb_status postgres_notify(struct store *store, const char *what)

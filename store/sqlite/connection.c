@@ -220,6 +220,7 @@ const struct store_backend store_backend_sqlite = {
     .user_keys_missing = store_sqlite_user_keys_missing,
     .user_set_keys = store_sqlite_user_set_keys,
     .user_lookalike_pairs = store_sqlite_user_lookalike_pairs,
+    .query = store_sqlite_query,
     .post_insert = store_sqlite_post_insert,
     .post_get = store_sqlite_post_get,
     .post_delete = store_sqlite_post_delete,

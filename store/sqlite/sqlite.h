@@ -52,6 +52,7 @@ enum store_statement {
 struct sqlite_engine {
     sqlite3 *db;
     sqlite3_stmt *statements[STMT_COUNT];
+    sqlite3_stmt *queries[STORE_QUERY_SLOTS]; /* the store's own SQL (query.c) */
     struct timespec busy_since; /* when the current wait for a lock began */
     unsigned busy_seed;         /* jitter for the busy handler's sleeps */
     /* The file opened, to notice when it is deleted or replaced. */
@@ -198,6 +199,10 @@ enum mb_status store_sqlite_posts_page(struct store *store, int64_t user_id,
                                        const struct post_cursor *cursor,
                                        enum page_direction direction, size_t limit,
                                        struct post_list *out);
+/* The store's engine-neutral SQL (backend.h's query op; query.c). */
+enum mb_status store_sqlite_query(struct store *store, const struct store_query *query,
+                                  const struct store_value *params, size_t count,
+                                  store_row_fn row, void *context, int64_t *changes);
 enum mb_status store_sqlite_post_count(struct store *store, int64_t user_id, int64_t *count);
 
 /* migrate.c, schema_check.c */

@@ -163,6 +163,10 @@ void store_statements_clear(struct store *store)
         sqlite3_finalize(SQ(store)->statements[i]);
         SQ(store)->statements[i] = NULL;
     }
+    for (size_t i = 0; i < STORE_QUERY_SLOTS; i++) {
+        sqlite3_finalize(SQ(store)->queries[i]);
+        SQ(store)->queries[i] = NULL;
+    }
 }
 
 enum mb_status store_exec(struct store *store, const char *sql)
