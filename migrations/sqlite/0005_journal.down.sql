@@ -1,0 +1,15 @@
+DROP TRIGGER tr_tag_count_delete;
+DROP TRIGGER tr_tag_count_insert;
+DROP TABLE tag_count;
+DROP TABLE tag;
+DROP TRIGGER tr_post_search_reindex;
+DROP TRIGGER tr_post_search_unindex;
+DROP TRIGGER tr_post_search_delete;
+DROP TRIGGER tr_post_search_insert;
+DROP TABLE post_search;
+DROP TABLE private_entry;
+-- A private entry's text exists only sealed: going back to a revision
+-- that cannot tell it from a post would publish the placeholder as if it
+-- were the entry, so private entries go with this revision.
+DELETE FROM post WHERE private = 1;
+ALTER TABLE post DROP COLUMN private;
