@@ -1,5 +1,6 @@
-/* Passwords and checksums: the only file that includes <sodium.h>, so that
- * the choice of library and of Argon2id parameters lives in one place.
+/* Passwords, private entries and checksums: the only file that includes
+ * <sodium.h>, so that the choice of library and of Argon2id parameters
+ * lives in one place (the private entry format is described in crypto.h).
  * Stored hashes are checked before libsodium sees them (NUL-terminated,
  * "$argon2id$v=19$m=..,t=..,p=..$" with parameters no stronger than
  * CRYPTO_STRENGTH_SENSITIVE): a garbled or hostile hash in the database
@@ -95,24 +96,43 @@ static bool parse_parameter(const char **p, const char *name, unsigned long long
     return true;
 }
 
-/* Skips "$" and one or more characters of the unpadded base64 alphabet.
- * libsodium 1.0.18 decodes a byte >= 0x80 as if it were one of the 64
- * (the byte is sign-extended), so a hash damaged that way could still
- * verify: the alphabet is checked here. */
+/* How many characters of the base64 alphabet s starts with. libsodium
+ * 1.0.18 decodes a byte >= 0x80 as if it were one of the 64 (the byte is
+ * sign-extended), so text damaged that way could still decode: the
+ * alphabet is checked here before libsodium sees it. */
+static size_t base64_span(const char *s)
+{
+    size_t n = 0;
+
+    while ((s[n] >= 'A' && s[n] <= 'Z') || (s[n] >= 'a' && s[n] <= 'z') ||
+           (s[n] >= '0' && s[n] <= '9') || s[n] == '+' || s[n] == '/')
+        n++;
+    return n;
+}
+
+/* Skips "$" and one or more characters of the unpadded base64 alphabet. */
 static bool skip_base64_field(const char **p)
 {
     const char *s = *p;
-    size_t n = 0;
+    size_t n;
 
     if (*s++ != '$')
         return false;
-    while ((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') ||
-           (*s >= '0' && *s <= '9') || *s == '+' || *s == '/') {
-        s++;
-        n++;
-    }
-    *p = s;
+    n = base64_span(s);
+    *p = s + n;
     return n > 0;
+}
+
+/* True when an Argon2id cost lies within what this program ever produces
+ * (CRYPTO_STRENGTH_MINIMUM..SENSITIVE): the one rule for stored password
+ * hashes and sealed private entries alike. */
+static bool cost_is_acceptable(unsigned long long passes, unsigned long long memory_kib)
+{
+    const struct strength_limits *weakest = &strength_limits[CRYPTO_STRENGTH_MINIMUM];
+    const struct strength_limits *strongest = &strength_limits[CRYPTO_STRENGTH_SENSITIVE];
+
+    return passes >= weakest->opslimit && passes <= strongest->opslimit &&
+           memory_kib >= weakest->memlimit / 1024 && memory_kib <= strongest->memlimit / 1024;
 }
 
 /* True when hash is a NUL-terminated Argon2id hash string whose parameters
@@ -121,7 +141,6 @@ static bool skip_base64_field(const char **p)
 static bool hash_is_acceptable(const char *hash)
 {
     static const char prefix[] = crypto_pwhash_argon2id_STRPREFIX "v=19$";
-    const struct strength_limits *strongest = &strength_limits[CRYPTO_STRENGTH_SENSITIVE];
     unsigned long long memory_kib, passes, lanes;
     const char *p;
 
@@ -135,8 +154,7 @@ static bool hash_is_acceptable(const char *hash)
         return false;
     if (!skip_base64_field(&p) || !skip_base64_field(&p) || *p != '\0')
         return false;
-    return memory_kib <= strongest->memlimit / 1024 && passes >= 1 &&
-           passes <= strongest->opslimit && lanes == 1;
+    return cost_is_acceptable(passes, memory_kib) && lanes == 1;
 }
 
 bool crypto_password_verify(const char *hash, const char *password)
@@ -155,6 +173,261 @@ bool crypto_password_needs_rehash(const char *hash, enum crypto_strength strengt
     const struct strength_limits *limits = &strength_limits[strength];
     return crypto_pwhash_argon2id_str_needs_rehash(hash, limits->opslimit,
                                                    limits->memlimit) != 0;
+}
+
+/* Private entries. The sealed layout (after "mbp1:" and base64) is the
+ * header -- salt, cost, nonce -- then the ciphertext and its tag. */
+#define PRIVATE_PREFIX "mbp1:"
+#define PRIVATE_SALT_BYTES crypto_pwhash_argon2id_SALTBYTES
+#define PRIVATE_COST_BYTES 8 /* passes and memory KiB, u32 little-endian each */
+#define PRIVATE_NONCE_BYTES crypto_aead_xchacha20poly1305_ietf_NPUBBYTES
+#define PRIVATE_HEADER_BYTES (PRIVATE_SALT_BYTES + PRIVATE_COST_BYTES + PRIVATE_NONCE_BYTES)
+#define PRIVATE_TAG_BYTES crypto_aead_xchacha20poly1305_ietf_ABYTES
+#define PRIVATE_BASE64 sodium_base64_VARIANT_ORIGINAL_NO_PADDING
+/* What the associated data binds: the prefix, the author id, salt and cost. */
+#define PRIVATE_AD_BYTES (sizeof PRIVATE_PREFIX - 1 + 8 + PRIVATE_SALT_BYTES + PRIVATE_COST_BYTES)
+
+struct crypto_private_key {
+    unsigned char key[crypto_aead_xchacha20poly1305_ietf_KEYBYTES];
+    unsigned char salt[PRIVATE_SALT_BYTES];
+    uint32_t passes;
+    uint32_t memory_kib;
+};
+
+static void put_u32le(unsigned char *p, uint64_t v)
+{
+    for (int i = 0; i < 4; i++)
+        p[i] = (unsigned char)(v >> (8 * i));
+}
+
+static uint32_t get_u32le(const unsigned char *p)
+{
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+/* Derives into a new key under salt and cost; the rule on the cost is
+ * checked by the callers. */
+static enum mb_status derive_key(const char *passphrase, const unsigned char *salt,
+                                 uint32_t passes, uint32_t memory_kib,
+                                 struct crypto_private_key **out)
+{
+    struct crypto_private_key *key;
+
+    *out = NULL;
+    if (passphrase == NULL)
+        return MB_INVALID;
+    if (crypto_init() != MB_OK)
+        return MB_IO;
+    /* Guarded, mlocked where the limit allows, and wiped by sodium_free. */
+    key = sodium_malloc(sizeof *key);
+    if (key == NULL)
+        return MB_NOMEM;
+    memcpy(key->salt, salt, sizeof key->salt);
+    key->passes = passes;
+    key->memory_kib = memory_kib;
+    if (crypto_pwhash(key->key, sizeof key->key, passphrase, strlen(passphrase), key->salt,
+                      passes, (size_t)memory_kib * 1024, crypto_pwhash_ALG_ARGON2ID13) != 0) {
+        sodium_free(key);
+        return MB_NOMEM; /* the cost was checked: only the allocation is left */
+    }
+    *out = key;
+    return MB_OK;
+}
+
+enum mb_status crypto_private_key_new(const char *passphrase, enum crypto_strength strength,
+                                      struct crypto_private_key **out)
+{
+    unsigned char salt[PRIVATE_SALT_BYTES];
+
+    *out = NULL;
+    if ((size_t)strength >= STRENGTH_COUNT)
+        return MB_INVALID;
+    if (crypto_init() != MB_OK)
+        return MB_IO;
+    randombytes_buf(salt, sizeof salt);
+    const struct strength_limits *limits = &strength_limits[strength];
+    return derive_key(passphrase, salt, (uint32_t)limits->opslimit,
+                      (uint32_t)(limits->memlimit / 1024), out);
+}
+
+bool crypto_private_is_sealed(const char *text)
+{
+    size_t digits = 0;
+
+    if (text == NULL || strncmp(text, "mbp", 3) != 0)
+        return false;
+    while (text[3 + digits] >= '0' && text[3 + digits] <= '9')
+        digits++;
+    return digits >= 1 && digits <= 3 && text[3 + digits] == ':';
+}
+
+/* Decodes a sealed entry of the version this program writes into a new
+ * buffer holding the header and the ciphertext (caller frees). MB_INVALID
+ * when sealed is not one; MB_AUTH when it is one but damaged. */
+static enum mb_status decode_sealed(const char *sealed, unsigned char **data, size_t *length)
+{
+    const char *base64;
+    size_t base64_length, capacity;
+
+    *data = NULL;
+    *length = 0;
+    if (!crypto_private_is_sealed(sealed) ||
+        strncmp(sealed, PRIVATE_PREFIX, sizeof PRIVATE_PREFIX - 1) != 0)
+        return MB_INVALID;
+    if (crypto_init() != MB_OK)
+        return MB_IO;
+    base64 = sealed + sizeof PRIVATE_PREFIX - 1;
+    base64_length = strlen(base64);
+    if (base64_span(base64) != base64_length)
+        return MB_AUTH;
+    capacity = base64_length / 4 * 3 + 3;
+    *data = xmalloc(capacity);
+    if (sodium_base642bin(*data, capacity, base64, base64_length, NULL, length, NULL,
+                          PRIVATE_BASE64) != 0 ||
+        *length < PRIVATE_HEADER_BYTES + PRIVATE_TAG_BYTES) {
+        free(*data);
+        *data = NULL;
+        *length = 0;
+        return MB_AUTH;
+    }
+    return MB_OK;
+}
+
+enum mb_status crypto_private_key_derive(const char *passphrase, const char *sealed,
+                                         struct crypto_private_key **out)
+{
+    unsigned char *data = NULL;
+    size_t length;
+    enum mb_status status;
+
+    *out = NULL;
+    status = decode_sealed(sealed, &data, &length);
+    if (status == MB_AUTH)
+        status = MB_INVALID; /* no salt or cost can be read from it */
+    if (status != MB_OK)
+        goto out;
+    uint32_t passes = get_u32le(data + PRIVATE_SALT_BYTES);
+    uint32_t memory_kib = get_u32le(data + PRIVATE_SALT_BYTES + 4);
+    if (!cost_is_acceptable(passes, memory_kib)) {
+        status = MB_INVALID;
+        goto out;
+    }
+    status = derive_key(passphrase, data, passes, memory_kib, out);
+out:
+    free(data);
+    return status;
+}
+
+bool crypto_private_key_fits(const struct crypto_private_key *key, const char *sealed)
+{
+    unsigned char *data = NULL;
+    size_t length;
+    bool fits = false;
+
+    if (key != NULL && decode_sealed(sealed, &data, &length) == MB_OK)
+        fits = memcmp(data, key->salt, PRIVATE_SALT_BYTES) == 0 &&
+               get_u32le(data + PRIVATE_SALT_BYTES) == key->passes &&
+               get_u32le(data + PRIVATE_SALT_BYTES + 4) == key->memory_kib;
+    free(data);
+    return fits;
+}
+
+void crypto_private_key_free(struct crypto_private_key *key)
+{
+    if (key != NULL)
+        sodium_free(key);
+}
+
+/* The associated data: prefix, author id (u64 little-endian), salt, cost. */
+static void associated_data(int64_t author_id, const unsigned char *salt_and_cost,
+                            unsigned char ad[PRIVATE_AD_BYTES])
+{
+    size_t prefix_length = sizeof PRIVATE_PREFIX - 1;
+    uint64_t id = (uint64_t)author_id;
+
+    memcpy(ad, PRIVATE_PREFIX, prefix_length);
+    put_u32le(ad + prefix_length, id & 0xffffffffu);
+    put_u32le(ad + prefix_length + 4, id >> 32);
+    memcpy(ad + prefix_length + 8, salt_and_cost, PRIVATE_SALT_BYTES + PRIVATE_COST_BYTES);
+}
+
+enum mb_status crypto_private_seal(const struct crypto_private_key *key, int64_t author_id,
+                                   const char *plaintext, char **out)
+{
+    unsigned char ad[PRIVATE_AD_BYTES];
+    unsigned char *data = NULL;
+    size_t plaintext_length, length, base64_size;
+    unsigned long long ciphertext_length;
+    enum mb_status status = MB_OK;
+
+    *out = NULL;
+    if (key == NULL || plaintext == NULL)
+        return MB_INVALID;
+    if (crypto_init() != MB_OK)
+        return MB_IO;
+    plaintext_length = strlen(plaintext);
+    length = PRIVATE_HEADER_BYTES + plaintext_length + PRIVATE_TAG_BYTES;
+    data = xmalloc(length);
+    memcpy(data, key->salt, PRIVATE_SALT_BYTES);
+    put_u32le(data + PRIVATE_SALT_BYTES, key->passes);
+    put_u32le(data + PRIVATE_SALT_BYTES + 4, key->memory_kib);
+    randombytes_buf(data + PRIVATE_SALT_BYTES + PRIVATE_COST_BYTES, PRIVATE_NONCE_BYTES);
+    associated_data(author_id, data, ad);
+    if (crypto_aead_xchacha20poly1305_ietf_encrypt(
+            data + PRIVATE_HEADER_BYTES, &ciphertext_length, (const unsigned char *)plaintext,
+            plaintext_length, ad, sizeof ad, NULL,
+            data + PRIVATE_SALT_BYTES + PRIVATE_COST_BYTES, key->key) != 0) {
+        status = MB_INVALID; /* only a message beyond the cipher's limit */
+        goto out;
+    }
+    base64_size = sodium_base64_ENCODED_LEN(length, PRIVATE_BASE64);
+    *out = xmalloc(sizeof PRIVATE_PREFIX - 1 + base64_size);
+    memcpy(*out, PRIVATE_PREFIX, sizeof PRIVATE_PREFIX - 1);
+    sodium_bin2base64(*out + sizeof PRIVATE_PREFIX - 1, base64_size, data, length,
+                      PRIVATE_BASE64);
+out:
+    free(data);
+    return status;
+}
+
+enum mb_status crypto_private_open(const struct crypto_private_key *key, int64_t author_id,
+                                   const char *sealed, char **out)
+{
+    unsigned char ad[PRIVATE_AD_BYTES];
+    unsigned char *data = NULL;
+    char *plaintext = NULL;
+    size_t length, ciphertext_length;
+    unsigned long long plaintext_length = 0;
+    enum mb_status status;
+
+    *out = NULL;
+    if (key == NULL)
+        return MB_INVALID;
+    status = decode_sealed(sealed, &data, &length);
+    if (status != MB_OK)
+        goto out;
+    /* A key of another salt or cost needs no check of its own: the key
+     * differs and the associated data names both, so the tag fails. */
+    ciphertext_length = length - PRIVATE_HEADER_BYTES;
+    plaintext = xmalloc(ciphertext_length - PRIVATE_TAG_BYTES + 1);
+    associated_data(author_id, data, ad);
+    if (crypto_aead_xchacha20poly1305_ietf_decrypt(
+            (unsigned char *)plaintext, &plaintext_length, NULL, data + PRIVATE_HEADER_BYTES,
+            ciphertext_length, ad, sizeof ad, data + PRIVATE_SALT_BYTES + PRIVATE_COST_BYTES,
+            key->key) != 0) {
+        status = MB_AUTH;
+        goto out;
+    }
+    plaintext[plaintext_length] = '\0';
+    *out = plaintext; /* ownership passes to the caller */
+    plaintext = NULL;
+out:
+    if (plaintext != NULL) {
+        crypto_wipe(plaintext, ciphertext_length - PRIVATE_TAG_BYTES + 1);
+        free(plaintext);
+    }
+    free(data);
+    return status;
 }
 
 void crypto_wipe(void *p, size_t len)

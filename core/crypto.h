@@ -1,10 +1,44 @@
-/* Passwords and checksums, the only module that includes <sodium.h>.
- * Passwords are stored as Argon2id hashes (crypto_pwhash_str). */
+/* Passwords, private entries and checksums, the only module that includes
+ * <sodium.h>. Passwords are stored as Argon2id hashes (crypto_pwhash_str).
+ *
+ * Private entries (issue 12): a body is sealed with XChaCha20-Poly1305
+ * (IETF AEAD) under a 256-bit key derived with Argon2id from its author's
+ * passphrase. The sealed body is text, so that it fits the TEXT body column
+ * of both engines:
+ *
+ *     "mbp1:" base64( salt[16] | passes u32le | memory KiB u32le |
+ *                     nonce[24] | ciphertext with its 16-byte tag )
+ *
+ * "mbp" and a version number first, so that the format can change and an
+ * old program refuses a newer entry instead of misreading it (jrnl's
+ * lesson). Each entry names the salt and Argon2id cost it was sealed with,
+ * so that it opens with the passphrase alone, whatever the configured
+ * strength is today. The associated data binds the version, the author's id,
+ * the salt and the cost: a sealed body copied onto another author's row does
+ * not open. The post id is not bound: it is assigned by the engine after the
+ * body is written, and import or `db copy` renumber posts.
+ *
+ * Cost: one Argon2id derivation takes 87 ms and 64 MiB at
+ * CRYPTO_STRENGTH_INTERACTIVE (0.6 s at MODERATE), so a key per entry would
+ * make a 1,000-entry listing take 1.5 to 10 minutes; opening 1,000 entries
+ * with one cached key takes 9 ms (2-core box, -O2). So the salt
+ * is per author, not per entry: a key is derived once (on unlock) and kept
+ * in memory (struct crypto_private_key, in mlocked memory wiped when freed);
+ * sealing reuses its salt, and opening with it costs only the AEAD. The
+ * store keeps one salt per author by deriving its key from that author's
+ * newest sealed entry (crypto_private_key_derive), which also checks the
+ * passphrase (crypto_private_open says MB_AUTH when it is wrong), and makes
+ * a fresh salt only for an author's first private entry
+ * (crypto_private_key_new). An entry with another salt (a changed
+ * passphrase, an import) still opens: crypto_private_key_fits tells the
+ * caller to derive that entry's key from the passphrase too; the cost is one
+ * derivation per distinct salt, never one per entry. */
 #ifndef CORE_CRYPTO_H
 #define CORE_CRYPTO_H
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "core/status.h"
 
@@ -39,6 +73,54 @@ bool crypto_password_verify(const char *hash, const char *password);
 /* True when hash was made with parameters other than strength's (also
  * true for a hash crypto_password_verify would refuse). */
 bool crypto_password_needs_rehash(const char *hash, enum crypto_strength strength);
+
+/* A key for private entries: the derived key, its salt and its Argon2id
+ * cost, in memory libsodium locks and wipes (sodium_malloc). */
+struct crypto_private_key;
+
+/* Derives a key from passphrase (NUL-terminated) under a fresh random salt
+ * with strength's Argon2id cost, into *out (free with
+ * crypto_private_key_free). MB_INVALID for a NULL passphrase or an unknown
+ * strength, MB_NOMEM when Argon2id's memory cannot be had; *out is NULL on
+ * failure. */
+enum mb_status crypto_private_key_new(const char *passphrase, enum crypto_strength strength,
+                                      struct crypto_private_key **out);
+
+/* Derives the key that sealed (a crypto_private_seal result) was sealed
+ * with: passphrase under the salt and cost its header names. Does not check
+ * the passphrase (crypto_private_open does). MB_INVALID when sealed is not a
+ * sealed entry of a version this program knows, or names a cost outside
+ * MINIMUM..SENSITIVE (a tampered row must not make us allocate gigabytes);
+ * MB_NOMEM as crypto_private_key_new. *out is NULL on failure. */
+enum mb_status crypto_private_key_derive(const char *passphrase, const char *sealed,
+                                         struct crypto_private_key **out);
+
+/* True when sealed was sealed under key's salt and cost, so that key is the
+ * one to open it with (whether the passphrase was right only opening says). */
+bool crypto_private_key_fits(const struct crypto_private_key *key, const char *sealed);
+
+/* Wipes and frees key; NULL is fine. */
+void crypto_private_key_free(struct crypto_private_key *key);
+
+/* Seals plaintext (NUL-terminated UTF-8; may be empty) for author_id under
+ * key with a fresh random nonce. Stores a newly allocated "mbp1:..." string
+ * in *out (caller frees; it holds no secret). MB_INVALID for a NULL key or
+ * plaintext; *out is NULL on failure. */
+enum mb_status crypto_private_seal(const struct crypto_private_key *key, int64_t author_id,
+                                   const char *plaintext, char **out);
+
+/* Opens sealed for author_id with key. Stores the plaintext, newly
+ * allocated and NUL-terminated, in *out (caller wipes it with crypto_wipe
+ * and frees it). MB_INVALID when sealed is not a sealed entry or has a
+ * version this program does not know; MB_AUTH when it does not open: a
+ * wrong passphrase, a key of another salt, another author's id, or any
+ * change to the text. *out is NULL on failure. */
+enum mb_status crypto_private_open(const struct crypto_private_key *key, int64_t author_id,
+                                   const char *sealed, char **out);
+
+/* True when text has the shape of a sealed entry of any version: "mbp",
+ * 1 to 3 digits, ':'. Says nothing about whether it opens. */
+bool crypto_private_is_sealed(const char *text);
 
 /* Zeroes len bytes at p in a way the compiler cannot remove. */
 void crypto_wipe(void *p, size_t len);
