@@ -184,8 +184,9 @@ bool crypto_password_needs_rehash(const char *hash, enum crypto_strength strengt
 #define PRIVATE_HEADER_BYTES (PRIVATE_SALT_BYTES + PRIVATE_COST_BYTES + PRIVATE_NONCE_BYTES)
 #define PRIVATE_TAG_BYTES crypto_aead_xchacha20poly1305_ietf_ABYTES
 #define PRIVATE_BASE64 sodium_base64_VARIANT_ORIGINAL_NO_PADDING
-/* What the associated data binds: the prefix, the author id, salt and cost. */
-#define PRIVATE_AD_BYTES (sizeof PRIVATE_PREFIX - 1 + 8 + PRIVATE_SALT_BYTES + PRIVATE_COST_BYTES)
+/* What the associated data binds: the prefix, the author and post ids,
+ * salt and cost. */
+#define PRIVATE_AD_BYTES (sizeof PRIVATE_PREFIX - 1 + 16 + PRIVATE_SALT_BYTES + PRIVATE_COST_BYTES)
 
 struct crypto_private_key {
     unsigned char key[crypto_aead_xchacha20poly1305_ietf_KEYBYTES];
@@ -338,21 +339,25 @@ void crypto_private_key_free(struct crypto_private_key *key)
         sodium_free(key);
 }
 
-/* The associated data: prefix, author id (u64 little-endian), salt, cost. */
-static void associated_data(int64_t author_id, const unsigned char *salt_and_cost,
+/* The associated data: prefix, author id and post id (u64 little-endian
+ * each), salt, cost. */
+static void associated_data(int64_t author_id, int64_t post_id,
+                            const unsigned char *salt_and_cost,
                             unsigned char ad[PRIVATE_AD_BYTES])
 {
-    size_t prefix_length = sizeof PRIVATE_PREFIX - 1;
-    uint64_t id = (uint64_t)author_id;
+    const uint64_t ids[2] = {(uint64_t)author_id, (uint64_t)post_id};
+    unsigned char *p = ad + sizeof PRIVATE_PREFIX - 1;
 
-    memcpy(ad, PRIVATE_PREFIX, prefix_length);
-    put_u32le(ad + prefix_length, id & 0xffffffffu);
-    put_u32le(ad + prefix_length + 4, id >> 32);
-    memcpy(ad + prefix_length + 8, salt_and_cost, PRIVATE_SALT_BYTES + PRIVATE_COST_BYTES);
+    memcpy(ad, PRIVATE_PREFIX, sizeof PRIVATE_PREFIX - 1);
+    for (size_t i = 0; i < 2; i++, p += 8) {
+        put_u32le(p, ids[i] & 0xffffffffu);
+        put_u32le(p + 4, ids[i] >> 32);
+    }
+    memcpy(p, salt_and_cost, PRIVATE_SALT_BYTES + PRIVATE_COST_BYTES);
 }
 
 enum mb_status crypto_private_seal(const struct crypto_private_key *key, int64_t author_id,
-                                   const char *plaintext, char **out)
+                                   int64_t post_id, const char *plaintext, char **out)
 {
     unsigned char ad[PRIVATE_AD_BYTES];
     unsigned char *data = NULL;
@@ -372,7 +377,7 @@ enum mb_status crypto_private_seal(const struct crypto_private_key *key, int64_t
     put_u32le(data + PRIVATE_SALT_BYTES, key->passes);
     put_u32le(data + PRIVATE_SALT_BYTES + 4, key->memory_kib);
     randombytes_buf(data + PRIVATE_SALT_BYTES + PRIVATE_COST_BYTES, PRIVATE_NONCE_BYTES);
-    associated_data(author_id, data, ad);
+    associated_data(author_id, post_id, data, ad);
     if (crypto_aead_xchacha20poly1305_ietf_encrypt(
             data + PRIVATE_HEADER_BYTES, &ciphertext_length, (const unsigned char *)plaintext,
             plaintext_length, ad, sizeof ad, NULL,
@@ -391,7 +396,7 @@ out:
 }
 
 enum mb_status crypto_private_open(const struct crypto_private_key *key, int64_t author_id,
-                                   const char *sealed, char **out)
+                                   int64_t post_id, const char *sealed, char **out)
 {
     unsigned char ad[PRIVATE_AD_BYTES];
     unsigned char *data = NULL;
@@ -410,7 +415,7 @@ enum mb_status crypto_private_open(const struct crypto_private_key *key, int64_t
      * differs and the associated data names both, so the tag fails. */
     ciphertext_length = length - PRIVATE_HEADER_BYTES;
     plaintext = xmalloc(ciphertext_length - PRIVATE_TAG_BYTES + 1);
-    associated_data(author_id, data, ad);
+    associated_data(author_id, post_id, data, ad);
     if (crypto_aead_xchacha20poly1305_ietf_decrypt(
             (unsigned char *)plaintext, &plaintext_length, NULL, data + PRIVATE_HEADER_BYTES,
             ciphertext_length, ad, sizeof ad, data + PRIVATE_SALT_BYTES + PRIVATE_COST_BYTES,

@@ -13,10 +13,13 @@
  * old program refuses a newer entry instead of misreading it (jrnl's
  * lesson). Each entry names the salt and Argon2id cost it was sealed with,
  * so that it opens with the passphrase alone, whatever the configured
- * strength is today. The associated data binds the version, the author's id,
- * the salt and the cost: a sealed body copied onto another author's row does
- * not open. The post id is not bound: it is assigned by the engine after the
- * body is written, and import or `db copy` renumber posts.
+ * strength is today. The associated data binds the version, the author's
+ * id, the post's id, the salt and the cost: a sealed body copied onto
+ * another author's row, or onto another entry of the same author (two
+ * entries swapped, an old one replayed), does not open. Revision 0005 keeps
+ * the sealed text in private_entry, written after its post row, so the id is
+ * known when sealing; `db copy` keeps ids; an import that gives new ids must
+ * open and seal again (it needs the passphrase anyway: author ids differ).
  *
  * Cost: one Argon2id derivation takes 87 ms and 64 MiB at
  * CRYPTO_STRENGTH_INTERACTIVE (0.6 s at MODERATE), so a key per entry would
@@ -102,21 +105,21 @@ bool crypto_private_key_fits(const struct crypto_private_key *key, const char *s
 /* Wipes and frees key; NULL is fine. */
 void crypto_private_key_free(struct crypto_private_key *key);
 
-/* Seals plaintext (NUL-terminated UTF-8; may be empty) for author_id under
- * key with a fresh random nonce. Stores a newly allocated "mbp1:..." string
+/* Seals plaintext (NUL-terminated UTF-8; may be empty) for the post
+ * post_id of author_id under key with a fresh random nonce. Stores a newly allocated "mbp1:..." string
  * in *out (caller frees; it holds no secret). MB_INVALID for a NULL key or
  * plaintext; *out is NULL on failure. */
 enum mb_status crypto_private_seal(const struct crypto_private_key *key, int64_t author_id,
-                                   const char *plaintext, char **out);
+                                   int64_t post_id, const char *plaintext, char **out);
 
-/* Opens sealed for author_id with key. Stores the plaintext, newly
- * allocated and NUL-terminated, in *out (caller wipes it with crypto_wipe
- * and frees it). MB_INVALID when sealed is not a sealed entry or has a
- * version this program does not know; MB_AUTH when it does not open: a
- * wrong passphrase, a key of another salt, another author's id, or any
- * change to the text. *out is NULL on failure. */
+/* Opens sealed, the post post_id of author_id, with key. Stores the
+ * plaintext, newly allocated and NUL-terminated, in *out (caller wipes it
+ * with crypto_wipe and frees it). MB_INVALID when sealed is not a sealed
+ * entry or has a version this program does not know; MB_AUTH when it does
+ * not open: a wrong passphrase, a key of another salt, another author's or
+ * post's id, or any change to the text. *out is NULL on failure. */
 enum mb_status crypto_private_open(const struct crypto_private_key *key, int64_t author_id,
-                                   const char *sealed, char **out);
+                                   int64_t post_id, const char *sealed, char **out);
 
 /* True when text has the shape of a sealed entry of any version: "mbp",
  * 1 to 3 digits, ':'. Says nothing about whether it opens. */

@@ -2,7 +2,8 @@
  * sealed under a passphrase opens with that passphrase and author only; a
  * wrong passphrase, another author's id, any changed, cut or lengthened
  * byte and a key of another salt are MB_AUTH; an unknown version or a text
- * that is no sealed entry is MB_INVALID; a hostile cost in a header is
+ * that is no sealed entry is MB_INVALID; another post's id is MB_AUTH (two
+ * entries of one author swapped, or an old one replayed onto another row); a hostile cost in a header is
  * refused before Argon2id runs; neither the plaintext nor the passphrase
  * appears in the sealed text, decoded or not. Keys use
  * CRYPTO_STRENGTH_MINIMUM so that the suite stays fast. */
@@ -86,33 +87,34 @@ static struct crypto_private_key *new_key(const char *passphrase)
     return key;
 }
 
-static char *seal(const struct crypto_private_key *key, int64_t author_id, const char *plaintext)
+static char *seal(const struct crypto_private_key *key, int64_t author_id, int64_t post_id,
+                  const char *plaintext)
 {
     char *sealed = NULL;
-    assert_int_equal(crypto_private_seal(key, author_id, plaintext, &sealed), MB_OK);
+    assert_int_equal(crypto_private_seal(key, author_id, post_id, plaintext, &sealed), MB_OK);
     assert_non_null(sealed);
     return sealed;
 }
 
 /* Opens and returns the status; *out is NULL unless MB_OK. */
 static enum mb_status open_sealed(const struct crypto_private_key *key, int64_t author_id,
-                                  const char *sealed, char **out)
+                                  int64_t post_id, const char *sealed, char **out)
 {
     *out = (char *)"untouched";
-    enum mb_status status = crypto_private_open(key, author_id, sealed, out);
+    enum mb_status status = crypto_private_open(key, author_id, post_id, sealed, out);
     if (status != MB_OK)
         assert_null(*out);
     return status;
 }
 
 static void assert_round_trip(const struct crypto_private_key *key, int64_t author_id,
-                              const char *plaintext)
+                              int64_t post_id, const char *plaintext)
 {
-    char *sealed = seal(key, author_id, plaintext);
+    char *sealed = seal(key, author_id, post_id, plaintext);
     char *opened = NULL;
     assert_true(crypto_private_is_sealed(sealed));
     assert_memory_equal(sealed, PREFIX, PREFIX_LENGTH);
-    assert_int_equal(open_sealed(key, author_id, sealed, &opened), MB_OK);
+    assert_int_equal(open_sealed(key, author_id, post_id, sealed, &opened), MB_OK);
     assert_string_equal(opened, plaintext);
     crypto_wipe(opened, strlen(opened));
     free(opened);
@@ -129,16 +131,17 @@ static void test_round_trip(void **state)
 {
     (void)state;
     struct crypto_private_key *key = new_key("correct horse");
-    assert_round_trip(key, 7, "dear diary, today I wrote a test");
-    assert_round_trip(key, 7, "two\nlines and a tab\t and ünïcödé");
-    assert_round_trip(key, 0, "author 0");
-    assert_round_trip(key, -1, "a negative id binds too");
-    assert_round_trip(key, INT64_MAX, "the largest id");
+    assert_round_trip(key, 7, 1, "dear diary, today I wrote a test");
+    assert_round_trip(key, 7, 1, "two\nlines and a tab\t and ünïcödé");
+    assert_round_trip(key, 0, 1, "author 0");
+    assert_round_trip(key, -1, 1, "a negative id binds too");
+    assert_round_trip(key, INT64_MAX, 1, "the largest author id");
+    assert_round_trip(key, 7, INT64_MAX, "the largest post id");
 
     /* The same body sealed twice differs (a fresh nonce each time) but
      * shares the key's salt, so one derivation opens both. */
-    char *a = seal(key, 7, "same body");
-    char *b = seal(key, 7, "same body");
+    char *a = seal(key, 7, 1, "same body");
+    char *b = seal(key, 7, 1, "same body");
     assert_string_not_equal(a, b);
     assert_true(crypto_private_key_fits(key, a));
     assert_true(crypto_private_key_fits(key, b));
@@ -149,7 +152,7 @@ static void test_round_trip(void **state)
     assert_int_equal(crypto_private_key_derive("correct horse", a, &again), MB_OK);
     assert_true(crypto_private_key_fits(again, b));
     char *opened = NULL;
-    assert_int_equal(open_sealed(again, 7, b, &opened), MB_OK);
+    assert_int_equal(open_sealed(again, 7, 1, b, &opened), MB_OK);
     assert_string_equal(opened, "same body");
     free(opened);
     crypto_private_key_free(again);
@@ -162,7 +165,7 @@ static void test_wrong_passphrase(void **state)
 {
     (void)state;
     struct crypto_private_key *key = new_key("correct horse");
-    char *sealed = seal(key, 7, "secret");
+    char *sealed = seal(key, 7, 1, "secret");
     char *opened = NULL;
     static const char *const wrong[] = {"correct hors", "correct horse ", "Correct horse", ""};
 
@@ -171,19 +174,19 @@ static void test_wrong_passphrase(void **state)
         assert_int_equal(crypto_private_key_derive(wrong[i], sealed, &guess), MB_OK);
         /* Same salt and cost: it fits, and only opening tells. */
         assert_true(crypto_private_key_fits(guess, sealed));
-        assert_int_equal(open_sealed(guess, 7, sealed, &opened), MB_AUTH);
+        assert_int_equal(open_sealed(guess, 7, 1, sealed, &opened), MB_AUTH);
         crypto_private_key_free(guess);
     }
 
     /* The right passphrase under another salt is another key. */
     struct crypto_private_key *other_salt = new_key("correct horse");
     assert_false(crypto_private_key_fits(other_salt, sealed));
-    assert_int_equal(open_sealed(other_salt, 7, sealed, &opened), MB_AUTH);
+    assert_int_equal(open_sealed(other_salt, 7, 1, sealed, &opened), MB_AUTH);
     crypto_private_key_free(other_salt);
 
     /* The empty passphrase is a passphrase like any other. */
     struct crypto_private_key *empty = new_key("");
-    assert_round_trip(empty, 7, "under the empty passphrase");
+    assert_round_trip(empty, 7, 1, "under the empty passphrase");
     crypto_private_key_free(empty);
 
     free(sealed);
@@ -194,7 +197,7 @@ static void test_tampered_bytes(void **state)
 {
     (void)state;
     struct crypto_private_key *key = new_key("pw");
-    char *sealed = seal(key, 7, "tamper with me");
+    char *sealed = seal(key, 7, 1, "tamper with me");
     size_t length = strlen(sealed);
     char *opened = NULL;
 
@@ -207,7 +210,7 @@ static void test_tampered_bytes(void **state)
             if ((unsigned char)sealed[i] == byte)
                 continue;
             changed[i] = (char)byte;
-            enum mb_status status = open_sealed(key, 7, changed, &opened);
+            enum mb_status status = open_sealed(key, 7, 1, changed, &opened);
             if (status == MB_OK)
                 fail_msg("opened with byte %zu changed to 0x%02x", i, byte);
             if (i >= PREFIX_LENGTH && status != MB_AUTH)
@@ -221,12 +224,12 @@ static void test_tampered_bytes(void **state)
     /* Cut short anywhere, or one character longer. */
     for (size_t cut = 0; cut < length; cut++) {
         char *truncated = xstrndup(sealed, cut);
-        assert_int_not_equal(open_sealed(key, 7, truncated, &opened), MB_OK);
+        assert_int_not_equal(open_sealed(key, 7, 1, truncated, &opened), MB_OK);
         free(truncated);
     }
     for (size_t i = 0; i < sizeof base64_alphabet - 1; i++) {
         char *longer = xasprintf("%s%c", sealed, base64_alphabet[i]);
-        assert_int_equal(open_sealed(key, 7, longer, &opened), MB_AUTH);
+        assert_int_equal(open_sealed(key, 7, 1, longer, &opened), MB_AUTH);
         free(longer);
     }
 
@@ -238,7 +241,7 @@ static void test_tampered_bytes(void **state)
         data[i] ^= 0x01;
         char *body = base64_encode(data, data_length);
         char *flipped = xasprintf(PREFIX "%s", body);
-        assert_int_equal(open_sealed(key, 7, flipped, &opened), MB_AUTH);
+        assert_int_equal(open_sealed(key, 7, 1, flipped, &opened), MB_AUTH);
         free(flipped);
         free(body);
         data[i] ^= 0x01;
@@ -252,16 +255,43 @@ static void test_other_author_id(void **state)
 {
     (void)state;
     struct crypto_private_key *key = new_key("pw");
-    char *sealed = seal(key, 7, "mine only");
+    char *sealed = seal(key, 7, 1, "mine only");
     char *opened = NULL;
     /* Ids differing in the low half, the high half and the sign. */
     static const int64_t others[] = {8, 6, 0, -7, INT64_C(7) + (INT64_C(1) << 32), INT64_MIN + 7};
 
     for (size_t i = 0; i < sizeof others / sizeof others[0]; i++)
-        assert_int_equal(open_sealed(key, others[i], sealed, &opened), MB_AUTH);
-    assert_int_equal(open_sealed(key, 7, sealed, &opened), MB_OK);
+        assert_int_equal(open_sealed(key, others[i], 1, sealed, &opened), MB_AUTH);
+    assert_int_equal(open_sealed(key, 7, 1, sealed, &opened), MB_OK);
     free(opened);
     free(sealed);
+    crypto_private_key_free(key);
+}
+
+static void test_other_post_id(void **state)
+{
+    (void)state;
+    struct crypto_private_key *key = new_key("pw");
+    char *monday = seal(key, 7, 41, "monday");
+    char *tuesday = seal(key, 7, 42, "tuesday");
+    char *opened = NULL;
+
+    /* Swapped between two rows of the same author, same key: neither opens. */
+    assert_int_equal(open_sealed(key, 7, 42, monday, &opened), MB_AUTH);
+    assert_int_equal(open_sealed(key, 7, 41, tuesday, &opened), MB_AUTH);
+    static const int64_t others[] = {0, 40, -41, INT64_C(41) + (INT64_C(1) << 32), INT64_MIN + 41};
+    for (size_t i = 0; i < sizeof others / sizeof others[0]; i++)
+        assert_int_equal(open_sealed(key, 7, others[i], monday, &opened), MB_AUTH);
+    /* Author and post ids are not interchangeable. */
+    char *crossed = seal(key, 41, 7, "crossed");
+    assert_int_equal(open_sealed(key, 7, 41, crossed, &opened), MB_AUTH);
+
+    assert_int_equal(open_sealed(key, 7, 41, monday, &opened), MB_OK);
+    assert_string_equal(opened, "monday");
+    free(opened);
+    free(crossed);
+    free(tuesday);
+    free(monday);
     crypto_private_key_free(key);
 }
 
@@ -270,7 +300,7 @@ static void test_unknown_version_and_not_sealed(void **state)
     (void)state;
     struct crypto_private_key *key = new_key("pw");
     struct crypto_private_key *derived = NULL;
-    char *sealed = seal(key, 7, "versioned");
+    char *sealed = seal(key, 7, 1, "versioned");
     char *opened = NULL;
 
     /* A later version: recognised as sealed, refused as unknown. */
@@ -278,7 +308,7 @@ static void test_unknown_version_and_not_sealed(void **state)
     for (size_t i = 0; i < sizeof versions / sizeof versions[0]; i++) {
         char *relabelled = xasprintf("%s%s", versions[i], sealed + PREFIX_LENGTH);
         assert_true(crypto_private_is_sealed(relabelled));
-        assert_int_equal(open_sealed(key, 7, relabelled, &opened), MB_INVALID);
+        assert_int_equal(open_sealed(key, 7, 1, relabelled, &opened), MB_INVALID);
         assert_int_equal(crypto_private_key_derive("pw", relabelled, &derived), MB_INVALID);
         assert_null(derived);
         assert_false(crypto_private_key_fits(key, relabelled));
@@ -292,11 +322,11 @@ static void test_unknown_version_and_not_sealed(void **state)
     };
     for (size_t i = 0; i < sizeof plain / sizeof plain[0]; i++) {
         assert_false(crypto_private_is_sealed(plain[i]));
-        assert_int_equal(open_sealed(key, 7, plain[i], &opened), MB_INVALID);
+        assert_int_equal(open_sealed(key, 7, 1, plain[i], &opened), MB_INVALID);
         assert_int_equal(crypto_private_key_derive("pw", plain[i], &derived), MB_INVALID);
     }
     assert_false(crypto_private_is_sealed(NULL));
-    assert_int_equal(open_sealed(key, 7, NULL, &opened), MB_INVALID);
+    assert_int_equal(open_sealed(key, 7, 1, NULL, &opened), MB_INVALID);
 
     /* Version 1 but no header to read a salt from. */
     assert_int_equal(crypto_private_key_derive("pw", "mbp1:", &derived), MB_INVALID);
@@ -312,15 +342,15 @@ static void test_empty_and_long_bodies(void **state)
 {
     (void)state;
     struct crypto_private_key *key = new_key("pw");
-    assert_round_trip(key, 7, "");
+    assert_round_trip(key, 7, 1, "");
 
     /* 140 code points of 4-byte UTF-8 (U+1F600), the longest post. */
     char longest[140 * 4 + 1];
     for (size_t i = 0; i < 140; i++)
         memcpy(longest + 4 * i, "\xF0\x9F\x98\x80", 4);
     longest[140 * 4] = '\0';
-    assert_round_trip(key, 7, longest);
-    char *sealed = seal(key, 7, longest);
+    assert_round_trip(key, 7, 1, longest);
+    char *sealed = seal(key, 7, 1, longest);
     /* Overhead: prefix + base64 of 48 header and 16 tag bytes. */
     size_t expected = PREFIX_LENGTH + ((HEADER_BYTES + 560 + TAG_BYTES) * 4 + 2) / 3;
     assert_int_equal(strlen(sealed), expected);
@@ -332,7 +362,7 @@ static void test_empty_and_long_bodies(void **state)
     for (size_t i = 0; i < big; i++)
         huge[i] = (char)('a' + i % 26);
     huge[big] = '\0';
-    assert_round_trip(key, 7, huge);
+    assert_round_trip(key, 7, 1, huge);
     free(huge);
     crypto_private_key_free(key);
 }
@@ -343,7 +373,7 @@ static void test_plaintext_never_in_sealed_text(void **state)
     static const char passphrase[] = "passphrase-marker-42";
     static const char plaintext[] = "PLAINTEXT-MARKER the body nobody else may read";
     struct crypto_private_key *key = new_key(passphrase);
-    char *sealed = seal(key, 7, plaintext);
+    char *sealed = seal(key, 7, 1, plaintext);
 
     assert_null(strstr(sealed, "PLAINTEXT"));
     assert_null(strstr(sealed, "MARKER"));
@@ -381,7 +411,7 @@ static void test_cost_is_recorded_and_bounded(void **state)
 {
     (void)state;
     struct crypto_private_key *key = new_key("pw");
-    char *sealed = seal(key, 7, "cost");
+    char *sealed = seal(key, 7, 1, "cost");
     size_t length;
     unsigned char *data = base64_decode(sealed + PREFIX_LENGTH, &length);
     /* libsodium's minimum for Argon2id: one pass over 8 KiB. */
@@ -404,7 +434,7 @@ static void test_cost_is_recorded_and_bounded(void **state)
         /* The key that sealed it does not fit a header naming another cost. */
         char *opened = NULL;
         assert_false(crypto_private_key_fits(key, forged));
-        assert_int_equal(open_sealed(key, 7, forged, &opened), MB_AUTH);
+        assert_int_equal(open_sealed(key, 7, 1, forged, &opened), MB_AUTH);
         free(forged);
     }
     clock_gettime(CLOCK_MONOTONIC, &end);
@@ -433,17 +463,17 @@ static void test_bad_arguments(void **state)
     assert_int_equal(crypto_private_key_new("pw", (enum crypto_strength)42, &key), MB_INVALID);
     assert_null(key);
     key = new_key("pw");
-    char *sealed = seal(key, 7, "x");
+    char *sealed = seal(key, 7, 1, "x");
     struct crypto_private_key *derived = (struct crypto_private_key *)&out;
     assert_int_equal(crypto_private_key_derive(NULL, sealed, &derived), MB_INVALID);
     assert_null(derived);
-    assert_int_equal(crypto_private_seal(key, 7, NULL, &out), MB_INVALID);
+    assert_int_equal(crypto_private_seal(key, 7, 1, NULL, &out), MB_INVALID);
     assert_null(out);
     out = (char *)"untouched";
-    assert_int_equal(crypto_private_seal(NULL, 7, "x", &out), MB_INVALID);
+    assert_int_equal(crypto_private_seal(NULL, 7, 1, "x", &out), MB_INVALID);
     assert_null(out);
     out = (char *)"untouched";
-    assert_int_equal(crypto_private_open(NULL, 7, sealed, &out), MB_INVALID);
+    assert_int_equal(crypto_private_open(NULL, 7, 1, sealed, &out), MB_INVALID);
     assert_null(out);
     assert_false(crypto_private_key_fits(NULL, sealed));
     crypto_private_key_free(NULL);
@@ -458,6 +488,7 @@ int main(void)
         cmocka_unit_test(test_wrong_passphrase),
         cmocka_unit_test(test_tampered_bytes),
         cmocka_unit_test(test_other_author_id),
+        cmocka_unit_test(test_other_post_id),
         cmocka_unit_test(test_unknown_version_and_not_sealed),
         cmocka_unit_test(test_empty_and_long_bodies),
         cmocka_unit_test(test_plaintext_never_in_sealed_text),
