@@ -176,6 +176,8 @@ enum mb_status store_sqlite_open(struct store *store, const struct store_options
         if (status == MB_OK)
             status = store_schema_prepare(store, options->migrate, &schema, err);
     }
+    if (status == MB_OK)   /* now, while a shared box's group is held (watch.c) */
+        engine->watch = store_sqlite_watch_open(options->path);
     return status;
 }
 
@@ -192,6 +194,7 @@ void store_sqlite_close(struct store *store)
     }
     if (engine->file_fd >= 0)
         close(engine->file_fd);
+    store_sqlite_watch_close(engine->watch);
     free(engine);
     store->engine = NULL;
 }
@@ -202,8 +205,8 @@ const struct store_backend store_backend_sqlite = {
     .close = store_sqlite_close,
     .file_check = store_sqlite_file_check,
     .data_version = store_sqlite_data_version,
-    .change_fd = NULL,
-    .change_drain = NULL,
+    .change_fd = store_sqlite_change_fd,
+    .change_drain = store_sqlite_change_drain,
     .begin = store_sqlite_begin,
     .commit = store_sqlite_commit,
     .rollback = store_sqlite_rollback,

@@ -62,6 +62,7 @@ struct sqlite_engine {
     bool deferred_writes;       /* testing: BEGIN DEFERRED (see store_options) */
     bool checkpoint_after_write; /* see store_options */
     bool no_busy_wait;          /* the busy handler gives up at once */
+    struct store_watch *watch;  /* live updates (watch.c); NULL: poll */
 };
 
 /* The SQLite state of a store opened on a file. */
@@ -156,6 +157,22 @@ enum mb_status store_backup_before_migrating(struct store *store, int current,
 enum mb_status store_sqlite_open(struct store *store, const struct store_options *options,
                                  struct mb_error *err);
 void store_sqlite_close(struct store *store);
+
+/* watch.c: an inotify watch on the database, its -wal and its directory,
+ * for change_fd. store_sqlite_watch_open (while the store opens, after
+ * SQLite made its -shm) returns NULL when the system gives no watch (the
+ * caller then polls); store_sqlite_watch_fd is its descriptor (-1 for
+ * NULL), readable after a change may have been committed;
+ * store_sqlite_watch_drain consumes what woke it and says whether any of
+ * it concerned the database; store_sqlite_watch_close frees it (NULL is
+ * fine) and must come after sqlite3_close. */
+struct store_watch;
+struct store_watch *store_sqlite_watch_open(const char *path);
+int store_sqlite_watch_fd(const struct store_watch *watch);
+bool store_sqlite_watch_drain(struct store_watch *watch);
+void store_sqlite_watch_close(struct store_watch *watch);
+int store_sqlite_change_fd(struct store *store);
+void store_sqlite_change_drain(struct store *store);
 
 /* statements.c */
 enum mb_status store_sqlite_file_check(struct store *store);
