@@ -77,9 +77,9 @@ static enum mb_status deliver(struct store *store, const PGresult *result, store
     int rows = PQntuples(result), columns = PQnfields(result);
     if (row == NULL || rows == 0)
         return MB_OK;
-    if (columns > 16)
-        return store_fail(store, MB_DB, "too many columns");
-    struct store_value values[16];
+    struct store_value stack[16];
+    struct store_value *values =
+        columns <= 16 ? stack : xcalloc((size_t)columns, sizeof *values);
     for (int r = 0; r < rows; r++) {
         for (int c = 0; c < columns; c++) {
             if (PQgetisnull(result, r, c)) {
@@ -104,9 +104,14 @@ static enum mb_status deliver(struct store *store, const PGresult *result, store
             }
         }
         enum mb_status status = row(context, values, (size_t)columns);
-        if (status != MB_OK)
+        if (status != MB_OK) {
+            if (values != stack)
+                free(values);
             return status;
+        }
     }
+    if (values != stack)
+        free(values);
     return MB_OK;
 }
 
@@ -118,11 +123,9 @@ enum mb_status postgres_query(struct store *store, const struct store_query *que
     enum mb_status status = postgres_ensure_connection(store);
     if (status != MB_OK)
         return status;
-    char numbers[16][24];
-    const char *stack[16];
-    const char **texts = count <= 16 ? stack : NULL;
-    if (texts == NULL)
-        return store_fail(store, MB_DB, "%s: too many parameters", query->what);
+    /* Integers are written out as text: 24 bytes each. */
+    char (*numbers)[24] = xcalloc(count > 0 ? count : 1, sizeof *numbers);
+    const char **texts = xcalloc(count > 0 ? count : 1, sizeof *texts);
     for (size_t i = 0; i < count; i++) {
         switch (params[i].type) {
         case STORE_VALUE_NULL:
@@ -160,5 +163,7 @@ enum mb_status postgres_query(struct store *store, const struct store_query *que
         break;
     }
     free(sql);
+    free(texts);
+    free(numbers);
     return status;
 }

@@ -7,6 +7,9 @@
  * MB_NOT_FOUND (foreign key), as the PostgreSQL side maps SQLSTATEs. */
 #include "store/store.h"
 
+#include <stdlib.h>
+
+#include "core/xalloc.h"
 #include "store/sqlite/sqlite.h"
 
 static sqlite3_stmt *prepare(struct store *store, const struct store_query *query,
@@ -67,15 +70,12 @@ enum mb_status store_sqlite_query(struct store *store, const struct store_query 
     enum mb_status status = MB_OK;
     int columns = sqlite3_column_count(stmt);
     struct store_value stack[16];
-    struct store_value *values = columns <= 16 ? stack : NULL;
+    struct store_value *values =
+        columns <= 16 ? stack : xcalloc((size_t)columns, sizeof *values);
     int rc;
     while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
         if (row == NULL)
             continue;
-        if (values == NULL) {
-            status = store_fail(store, MB_DB, "%s: too many columns", query->what);
-            break;
-        }
         for (int c = 0; c < columns; c++) {
             switch (sqlite3_column_type(stmt, c)) {
             case SQLITE_NULL:
@@ -102,6 +102,8 @@ enum mb_status store_sqlite_query(struct store *store, const struct store_query 
         status = failed(store, sqlite3_extended_errcode(SQ(store)->db), query->what);
     if (status == MB_OK && changes != NULL)
         *changes = sqlite3_changes64(SQ(store)->db);
+    if (values != stack)
+        free(values);
     if (kept) {
         sqlite3_reset(stmt);
         sqlite3_clear_bindings(stmt);
