@@ -84,6 +84,7 @@ extern const struct cli_option cli_posts_options[];
 int cli_import_run(struct cli_context *context, const struct cli_args *args);
 int cli_export_run(struct cli_context *context, const struct cli_args *args);
 extern const struct cli_option cli_import_options[];
+extern const struct cli_option cli_export_options[];
 
 /* Finds the command named by argv[0] in table (descending into
  * subcommands), parses its options, handles --help, and runs it. prefix

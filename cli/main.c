@@ -57,13 +57,17 @@ static const struct cli_command commands[] = {
     },
     {
         .name = "import",
-        .synopsis = "FILE|-",
+        .synopsis = "[--format jsonl|twtxt|jrnl] [--as NAME] FILE|-",
         .summary = "add posts from JSON Lines (as `posts --json` prints), all or nothing",
         .description =
             "Each line is {\"author\":\"...\",\"body\":\"...\"} with an optional\n"
             "\"timestamp\" (\"YYYY-MM-DDTHH:MM:SSZ\"); \"id\" is ignored. Authors are\n"
             "created as needed, without a password. A bad line is reported as\n"
-            "FILE:LINE and nothing is imported.\n",
+            "FILE:LINE and nothing is imported.\n"
+            "--format twtxt reads twtxt.txt (TIME<TAB>TEXT, U+2028 for a newline),\n"
+            "--format jrnl jrnl's JSON export (title and body joined by a space,\n"
+            "local date and time); their posts are --as NAME's, else the config's\n"
+            "`user`'s.\n",
         .options = cli_import_options,
         .min_args = 1,
         .max_args = 1,
@@ -76,7 +80,13 @@ static const struct cli_command commands[] = {
     },
     {
         .name = "export",
+        .synopsis = "[--format jsonl|twtxt|markdown] [--user NAME]",
         .summary = "print every post, oldest first, as JSON Lines",
+        .description =
+            "--format twtxt prints twtxt.txt lines (RFC 3339 local time, a tab, the\n"
+            "text; a newline as U+2028); --format markdown a journal, a heading per\n"
+            "local day and a line per post with its time and author.\n",
+        .options = cli_export_options,
         .max_args = 0,
         .run = cli_export_run,
     },

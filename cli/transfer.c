@@ -1,26 +1,76 @@
-/* `microblog-tui import` and `export`: posts as JSON Lines, the format
- * `posts --json` prints. An import is all or nothing: it runs in one store
- * batch and the first bad line rolls everything back, reported as
- * FILE:LINE. A line is read into one fixed buffer of IMPORT_LINE_MAX bytes
- * and refused as soon as it outgrows it, so memory stays flat whatever the
+/* `microblog-tui import` and `export`: posts in and out, JSON Lines (the
+ * format `posts --json` prints, exact both ways) by default, or a journal
+ * format (cli/transfer_formats.c: twtxt both ways, jrnl's JSON export in,
+ * Markdown out). An import is all or nothing: it runs in one store batch
+ * and the first bad line rolls everything back, reported as FILE:LINE. A
+ * line is read into one fixed buffer of TRANSFER_LINE_MAX bytes and
+ * refused as soon as it outgrows it, so memory stays flat whatever the
  * input (a post is at most 140 characters, 560 bytes, escaped perhaps six
- * times over: 64 KiB is generous). Lines are parsed with jansson; export
- * writes with the same careful escaping as `posts --json`. */
+ * times over: 64 KiB is generous). JSON Lines carry their authors; the
+ * journal formats have none, so their posts are the acting author's:
+ * --as NAME, else the config's user (personal mode) or the person. Lines
+ * are parsed with jansson; export writes with the same careful escaping as
+ * `posts --json`. */
 #include "cli/cli.h"
 
 #include <errno.h>
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "cli/transfer.h"
 #include "core/xalloc.h"
 
 #define EXPORT_PAGE 1000
-#define IMPORT_LINE_MAX 65536 /* bytes before the newline */
+
+/* The formats: which way each goes. */
+enum transfer_format { FORMAT_JSONL, FORMAT_TWTXT, FORMAT_JRNL, FORMAT_MARKDOWN };
+
+static const struct format_name {
+    const char *name;
+    enum transfer_format format;
+    bool import, export;
+} formats[] = {
+    { "jsonl", FORMAT_JSONL, true, true },
+    { "twtxt", FORMAT_TWTXT, true, true },
+    { "jrnl", FORMAT_JRNL, true, false },
+    { "markdown", FORMAT_MARKDOWN, false, true },
+};
 
 const struct cli_option cli_import_options[] = {
+    { "--format", "FORMAT", "jsonl (default), twtxt or jrnl (its JSON export)" },
+    { "--as", "NAME", "twtxt, jrnl: whose posts these are (default: the config's `user`)" },
     { NULL, NULL, NULL },
 };
+
+const struct cli_option cli_export_options[] = {
+    { "--format", "FORMAT", "jsonl (default), twtxt or markdown (a journal by day)" },
+    { "--user", "NAME", "only this user's posts" },
+    { NULL, NULL, NULL },
+};
+
+/* The --format of args for import (or export); a usage error naming the
+ * formats of that direction when it is none of them. */
+static int choose_format(const struct cli_args *args, bool import, enum transfer_format *out)
+{
+    const char *name = cli_option(args, "--format");
+    char known[64] = "";
+    *out = FORMAT_JSONL;
+    if (name == NULL)
+        return CLI_EXIT_OK;
+    for (size_t i = 0; i < sizeof formats / sizeof formats[0]; i++) {
+        if (import ? !formats[i].import : !formats[i].export)
+            continue;
+        if (strcmp(formats[i].name, name) == 0) {
+            *out = formats[i].format;
+            return CLI_EXIT_OK;
+        }
+        size_t used = strlen(known);
+        snprintf(known + used, sizeof known - used, "%s%s", used ? ", " : "", formats[i].name);
+    }
+    return cli_usage_error(args, "unknown --format '%s' (%s)", name, known);
+}
 
 /* Authors seen so far, by exact name, so that a million lines by a
  * thousand authors cost a thousand lookups (open addressing, FNV-1a). */
@@ -92,36 +142,6 @@ static void cache_free(struct author_cache *cache)
     free(cache->ids);
 }
 
-static bool blank(const char *line, size_t length)
-{
-    for (size_t i = 0; i < length; i++)
-        if (line[i] != ' ' && line[i] != '\t' && line[i] != '\r')
-            return false;
-    return true;
-}
-
-enum line_result { LINE_OK, LINE_END, LINE_TOO_LONG };
-
-/* Reads the next line of in into line[0..IMPORT_LINE_MAX] without its
- * newline, NUL-terminated, its length in *length. Returns LINE_END at the
- * end of the input (or on a read error: the caller checks ferror) and
- * LINE_TOO_LONG, having read one byte past the limit and no more, when the
- * line does not fit. A last line without a newline is a line. */
-static enum line_result read_line(FILE *in, char line[IMPORT_LINE_MAX + 1], size_t *length)
-{
-    size_t n = 0;
-    int c;
-
-    while ((c = getc_unlocked(in)) != EOF && c != '\n') {
-        if (n == IMPORT_LINE_MAX)
-            return LINE_TOO_LONG;
-        line[n++] = (char)c;
-    }
-    line[n] = '\0';
-    *length = n;
-    return c == EOF && (n == 0 || ferror(in)) ? LINE_END : LINE_OK;
-}
-
 /* Parses one line into author, body and timestamp (0: now); the strings
  * point into *json (caller decrefs). On failure writes why into what. */
 static bool parse_line(const char *line, size_t length, json_t **json, const char **author,
@@ -173,120 +193,229 @@ static bool parse_line(const char *line, size_t length, json_t **json, const cha
     return true;
 }
 
+
+enum transfer_line transfer_read_line(FILE *in, char line[TRANSFER_LINE_MAX + 1],
+                                      size_t *length)
+{
+    size_t n = 0;
+    int c;
+
+    while ((c = getc_unlocked(in)) != EOF && c != '\n') {
+        if (n == TRANSFER_LINE_MAX)
+            return TRANSFER_LINE_TOO_LONG;
+        line[n++] = (char)c;
+    }
+    line[n] = '\0';
+    *length = n;
+    return c == EOF && (n == 0 || ferror(in)) ? TRANSFER_LINE_END : TRANSFER_LINE_OK;
+}
+
+bool transfer_blank(const char *line, size_t length)
+{
+    for (size_t i = 0; i < length; i++)
+        if (line[i] != ' ' && line[i] != '\t' && line[i] != '\r')
+            return false;
+    return true;
+}
+
+int transfer_import_add(struct transfer_import *import, int64_t user_id, const char *body,
+                        int64_t timestamp, const char *where)
+{
+    int64_t post_id;
+    if (store_post_add(import->store, user_id, body, timestamp, &post_id) != MB_OK)
+        return cli_fail("%s: %s", where, store_error(import->store));
+    import->imported++;
+    return CLI_EXIT_OK;
+}
+
+/* JSON Lines, each with its author (created as needed, remembered in
+ * cache). */
+static int import_jsonl(struct transfer_import *import, FILE *in, struct author_cache *cache)
+{
+    char *line = xmalloc(TRANSFER_LINE_MAX + 1);
+    size_t length;
+    enum transfer_line read;
+    long line_number = 0;
+    int status = CLI_EXIT_OK;
+
+    while ((read = transfer_read_line(in, line, &length)) != TRANSFER_LINE_END) {
+        json_t *json = NULL;
+        const char *author, *body;
+        int64_t timestamp, user_id;
+        char what[300], where[4400];
+
+        line_number++;
+        snprintf(where, sizeof where, "%s:%ld", import->name, line_number);
+        if (read == TRANSFER_LINE_TOO_LONG) {
+            status = cli_fail("%s: line longer than %d bytes", where, TRANSFER_LINE_MAX);
+            break;
+        }
+        if (transfer_blank(line, length))
+            continue;
+        if (!parse_line(line, length, &json, &author, &body, &timestamp, what, sizeof what)) {
+            json_decref(json);
+            status = cli_fail("%s: %s", where, what);
+            break;
+        }
+        /* The store validates the author (when it creates one) and the body,
+         * with the same messages; the line number is added here. */
+        if (!cache_find(cache, author, &user_id)) {
+            struct user user = { 0 };
+            bool created = false;
+            if (store_user_ensure(import->store, author, &user, &created) != MB_OK) {
+                json_decref(json);
+                status = cli_fail("%s: %s", where, store_error(import->store));
+                break;
+            }
+            user_id = user.id;
+            import->created_users += created;
+            cache_add(cache, author, user_id);
+            store_user_clear(&user);
+        }
+        status = transfer_import_add(import, user_id, body, timestamp, where);
+        json_decref(json);
+        if (status != CLI_EXIT_OK)
+            break;
+    }
+    free(line);
+    return status;
+}
+
+/* The author of a journal format's posts: --as NAME, else the config's
+ * user in personal mode and the person in the shared ones; created as
+ * needed without a password, as a JSON Lines author is (an import is an
+ * admin's act: the store refused everyone else at store_import_begin). */
+static int import_author(struct cli_context *context, struct transfer_import *import,
+                         const char *as, int64_t *user_id)
+{
+    const char *name = as;
+    struct user user = { 0 };
+    bool created = false;
+    if (name == NULL)
+        name = context->identity.mode == IDENTITY_PERSONAL ? context->config.user
+                                                            : context->identity.person;
+    if (name == NULL)
+        return cli_fail("no author: give --as NAME");
+    if (store_user_ensure(import->store, name, &user, &created) != MB_OK)
+        return cli_fail("%s", store_error(import->store));
+    *user_id = user.id;
+    import->created_users += created;
+    store_user_clear(&user);
+    return CLI_EXIT_OK;
+}
+
 int cli_import_run(struct cli_context *context, const struct cli_args *args)
 {
     const char *file = args->positional[0];
+    const char *as = cli_option(args, "--as");
     bool from_stdin = strcmp(file, "-") == 0;
-    const char *name = from_stdin ? "stdin" : file;
+    struct transfer_import import = { .name = from_stdin ? "stdin" : file };
     struct author_cache cache = { 0 };
-    struct store *store = NULL;
+    enum transfer_format format;
     FILE *in = NULL;
-    char *line = xmalloc(IMPORT_LINE_MAX + 1);
-    size_t length;
-    enum line_result read;
-    long line_number = 0;
-    int64_t imported = 0;
+    int64_t user_id = 0;
     bool in_batch = false;
-    int status;
+    int status = choose_format(args, true, &format);
 
+    if (status != CLI_EXIT_OK)
+        return status;
+    if (format == FORMAT_JSONL && as != NULL)
+        return cli_usage_error(args, "--as is for twtxt and jrnl: JSON Lines name their "
+                                     "authors");
     in = from_stdin ? stdin : fopen(file, "r");
     if (in == NULL) {
         status = cli_fail("cannot open %s: %s", file, strerror(errno));
         goto out;
     }
-    status = cli_open_store(context, CLI_OPEN_DATA, NULL, &store);
+    status = cli_open_store(context, CLI_OPEN_DATA, NULL, &import.store);
     if (status != CLI_EXIT_OK)
         goto out;
-    if (store_import_begin(store) != MB_OK) {
-        status = cli_fail("%s", store_error(store));
+    if (store_import_begin(import.store) != MB_OK) {
+        status = cli_fail("%s", store_error(import.store));
         goto out;
     }
     in_batch = true;
-    int64_t created_users = 0;
-    while ((read = read_line(in, line, &length)) != LINE_END) {
-        json_t *json = NULL;
-        const char *author, *body;
-        int64_t timestamp, user_id, post_id;
-        char what[300];
-
-        line_number++;
-        if (read == LINE_TOO_LONG) {
-            status = cli_fail("%s:%ld: line longer than %d bytes", name, line_number,
-                              IMPORT_LINE_MAX);
+    if (format != FORMAT_JSONL) {
+        status = import_author(context, &import, as, &user_id);
+        if (status != CLI_EXIT_OK)
             goto out;
-        }
-        if (blank(line, length))
-            continue;
-        if (!parse_line(line, length, &json, &author, &body, &timestamp, what,
-                        sizeof what)) {
-            json_decref(json);
-            status = cli_fail("%s:%ld: %s", name, line_number, what);
-            goto out;
-        }
-        /* The store validates the author (when it creates one) and the body,
-         * with the same messages; the line number is added here. */
-        if (!cache_find(&cache, author, &user_id)) {
-            struct user user = { 0 };
-            bool created = false;
-            if (store_user_ensure(store, author, &user, &created) != MB_OK) {
-                json_decref(json);
-                status = cli_fail("%s:%ld: %s", name, line_number, store_error(store));
-                goto out;
-            }
-            user_id = user.id;
-            created_users += created;
-            cache_add(&cache, author, user_id);
-            store_user_clear(&user);
-        }
-        enum mb_status added = store_post_add(store, user_id, body, timestamp, &post_id);
-        json_decref(json);
-        if (added != MB_OK) {
-            status = cli_fail("%s:%ld: %s", name, line_number, store_error(store));
-            goto out;
-        }
-        imported++;
     }
+    switch (format) {
+    case FORMAT_TWTXT: status = transfer_import_twtxt(&import, in, user_id); break;
+    case FORMAT_JRNL: status = transfer_import_jrnl(&import, in, user_id); break;
+    default: status = import_jsonl(&import, in, &cache); break;
+    }
+    if (status != CLI_EXIT_OK)
+        goto out;
     if (ferror(in)) {
-        status = cli_fail("cannot read %s", name);
+        status = cli_fail("cannot read %s", import.name);
         goto out;
     }
     in_batch = false;
-    if (store_batch_commit(store) != MB_OK) {
-        store_batch_rollback(store);
-        status = cli_fail("%s", store_error(store));
+    if (store_batch_commit(import.store) != MB_OK) {
+        store_batch_rollback(import.store);
+        status = cli_fail("%s", store_error(import.store));
         goto out;
     }
-    printf("imported %lld post%s (%lld new user%s)\n", (long long)imported,
-           imported == 1 ? "" : "s", (long long)created_users, created_users == 1 ? "" : "s");
+    printf("imported %lld post%s (%lld new user%s)\n", (long long)import.imported,
+           import.imported == 1 ? "" : "s", (long long)import.created_users,
+           import.created_users == 1 ? "" : "s");
 out:
     if (in_batch)
-        store_batch_rollback(store);
-    store_close(store);
+        store_batch_rollback(import.store);
+    store_close(import.store);
     if (in != NULL && in != stdin)
         fclose(in);
-    free(line);
     cache_free(&cache);
     return status;
 }
 
+static void write_jsonl(struct transfer_writer *writer, const struct post *post)
+{
+    cli_print_post_json(writer->out, post);
+}
+
 int cli_export_run(struct cli_context *context, const struct cli_args *args)
 {
+    const char *username = cli_option(args, "--user");
     struct store *store = NULL;
+    struct user user = { 0 };
+    struct post_filter filter = { 0 };
     struct post_cursor cursor;
     bool have_cursor = false;
-    int status = cli_open_store(context, CLI_OPEN_DATA, NULL, &store);
+    enum transfer_format format;
+    struct transfer_writer writer = { .post = write_jsonl, .out = stdout };
+    int status = choose_format(args, false, &format);
+
     if (status != CLI_EXIT_OK)
         return status;
-    /* PAGE_NEWER pages come newest first: print each backwards. */
+    if (format == FORMAT_TWTXT)
+        writer.post = transfer_write_twtxt;
+    else if (format == FORMAT_MARKDOWN)
+        writer.post = transfer_write_markdown;
+    writer.terminal = isatty(fileno(stdout)) == 1;
+    status = cli_open_store(context, CLI_OPEN_DATA, NULL, &store);
+    if (status != CLI_EXIT_OK)
+        goto out;
+    if (username != NULL) {
+        enum mb_status found = store_user_get(store, username, &user);
+        if (found != MB_OK) {
+            status = found == MB_NOT_FOUND ? cli_fail("no user '%s'", username)
+                                           : cli_fail("%s", store_error(store));
+            goto out;
+        }
+        filter.author_id = user.id;
+    }
+    /* PAGE_NEWER pages come newest first: write each backwards. */
     for (;;) {
         struct post_list page = { 0 };
-        if (store_posts_page(store, NULL, have_cursor ? &cursor : NULL, PAGE_NEWER, EXPORT_PAGE,
-                             &page) != MB_OK) {
+        if (store_posts_page(store, &filter, have_cursor ? &cursor : NULL, PAGE_NEWER,
+                             EXPORT_PAGE, &page) != MB_OK) {
             status = cli_fail("%s", store_error(store));
             break;
         }
         for (size_t i = page.count; i > 0; i--)
-            cli_print_post_json(stdout, &page.items[i - 1]);
+            writer.post(&writer, &page.items[i - 1]);
         size_t got = page.count;
         if (got > 0) {
             cursor = (struct post_cursor){ .timestamp = page.items[0].timestamp,
@@ -297,6 +426,10 @@ int cli_export_run(struct cli_context *context, const struct cli_args *args)
         if (got < EXPORT_PAGE)
             break;
     }
+    if (status == CLI_EXIT_OK && (fflush(stdout) != 0 || ferror(stdout)))
+        status = cli_fail("cannot write the export: %s", strerror(errno));
+out:
+    store_user_clear(&user);
     store_close(store);
     return status;
 }
