@@ -42,7 +42,7 @@ struct cli_option {
     const char *help;
 };
 
-#define CLI_MAX_OPTIONS 8
+#define CLI_MAX_OPTIONS 12
 
 struct cli_command;
 
@@ -82,6 +82,24 @@ int cli_posts_run(struct cli_context *context, const struct cli_args *args);
 extern const struct cli_option cli_post_options[];
 extern const struct cli_option cli_posts_options[];
 int cli_import_run(struct cli_context *context, const struct cli_args *args);
+/* follow, unfollow, followers, following, mute, unmute, muted, mentions
+ * (cli/social.c). */
+int cli_follow_run(struct cli_context *context, const struct cli_args *args);
+int cli_unfollow_run(struct cli_context *context, const struct cli_args *args);
+int cli_followers_run(struct cli_context *context, const struct cli_args *args);
+int cli_following_run(struct cli_context *context, const struct cli_args *args);
+int cli_mute_run(struct cli_context *context, const struct cli_args *args);
+int cli_unmute_run(struct cli_context *context, const struct cli_args *args);
+int cli_muted_run(struct cli_context *context, const struct cli_args *args);
+int cli_mentions_run(struct cli_context *context, const struct cli_args *args);
+extern const struct cli_option cli_act_options[];
+extern const struct cli_option cli_user_list_options[];
+extern const struct cli_option cli_muted_options[];
+extern const struct cli_option cli_mentions_options[];
+/* post show ID (the conversation), post edit ID TEXT (cli/thread.c). */
+int cli_post_show_run(struct cli_context *context, const struct cli_args *args);
+int cli_post_edit_run(struct cli_context *context, const struct cli_args *args);
+extern const struct cli_option cli_post_show_options[];
 int cli_export_run(struct cli_context *context, const struct cli_args *args);
 extern const struct cli_option cli_import_options[];
 extern const struct cli_option cli_export_options[];
@@ -157,6 +175,68 @@ void cli_print_json_string(FILE *out, const char *s);
 
 /* Prints one post as a JSON line: {"id":..,"author":..,"timestamp":..,"body":..}. */
 void cli_print_post_json(FILE *out, const struct post *post);
+
+/* Prints one user as a JSON line: {"id":..,"username":..,"about":..,
+ * "joined":..,"last_seen":..,"posts":..}, about and last_seen null when
+ * there are none, and "followers" and "following" when counts is given. */
+struct cli_follow_counts {
+    int64_t followers;
+    int64_t following;
+};
+void cli_print_user_json(FILE *out, const struct user *user,
+                         const struct cli_follow_counts *counts);
+
+/* Prints a page of posts (cli/post.c): with json as JSON Lines, else for a
+ * terminal, one a line: the id, the author (as wide as the widest), local
+ * time, what a reply answers ("↳ @bob #12") and the body, "(edited)"
+ * after an edited one; with marked_id (0: none) a column where that post
+ * has a '>'. */
+void cli_print_posts(FILE *out, const struct post_list *page, int64_t marked_id, bool json);
+
+/* Prints at most limit posts that match filter, newest first, older than
+ * from (NULL: from the newest), in keyset pages (never holding them all).
+ * Returns an exit status (the error printed). */
+int cli_list_posts(struct store *store, const struct post_filter *filter,
+                   const struct post_cursor *from, int64_t limit, bool json);
+
+/* The text of a post from the command line (cli/post.c): the positional
+ * words from first on joined by spaces, or stdin for a lone "-" (refused
+ * with --password-stdin), validated. *out newly allocated on success. */
+int cli_post_body(const struct cli_args *args, int first, char **out);
+
+/* Parses positional[0] as a post id (a usage error otherwise). */
+int cli_post_id(const struct cli_args *args, int64_t *id);
+
+/* Reads post id ("no post N" when missing). Fills *post on success. */
+int cli_get_post(struct store *store, int64_t id, struct post *post);
+
+/* ---- who a command acts as (cli/whoami.c) ----------------------------- */
+
+enum cli_who {
+    CLI_WHO_VIEWER,  /* a listing: you if you exist (else out->id is 0: nobody) */
+    CLI_WHO_READER,  /* reading what is yours: you must exist */
+    CLI_WHO_ACTOR,   /* writing as you: you must exist, with your password */
+};
+
+/* Decides who the command acts as: in personal mode as (--as NAME) or
+ * else the config's `user`, who must exist (except for a viewer) and,
+ * for an actor with a password, give it (asked on a terminal, or the first
+ * line of stdin with password_stdin); in the shared modes the person (the
+ * store refuses --as anyone else). Fills *out (free with store_user_clear)
+ * on success; prints the one-line error and returns an exit status. */
+int cli_whoami(struct cli_context *context, struct store *store, const char *as,
+               bool password_stdin, enum cli_who need, struct user *out);
+
+/* Asks for user's password (a terminal, or stdin with from_stdin); an
+ * exit status; *password as cli_read_password. */
+int cli_ask_author_password(const struct user *user, bool from_stdin, char **password);
+
+/* After a write as user: records that they were here (store_user_seen). */
+int cli_seen(struct store *store, const struct user *user);
+
+/* Finds a user by name (ignoring case) or, failing that, by id when text
+ * is a number; "no user 'X'" otherwise. Fills *out on success. */
+int cli_find_user(struct store *store, const char *text, struct user *out);
 
 /* Asks question on stderr and reads y/N from stdin (a terminal). */
 bool cli_confirm(const char *question);

@@ -1,8 +1,8 @@
 /* The machinery every command shares: finding a command in the tables and
  * parsing its options (the tables also produce every --help), the one-line
  * error and the usage-error conventions, passwords and confirmations, and
- * printing text from the database safely, either sanitized for a terminal
- * or escaped as JSON. Opening the store is in cli/open.c. */
+ * printing text from the database sanitized for a terminal. Opening the
+ * store is in cli/open.c, JSON in cli/json.c. */
 #include "cli/cli.h"
 
 #include <errno.h>
@@ -366,51 +366,6 @@ bool cli_parse_utc_time(const char *text, int64_t *out)
         return false;
     *out = (int64_t)t;
     return true;
-}
-
-/* ---- JSON ------------------------------------------------------------ */
-
-/* Strings go through core/text's decoder and list: every dangerous code
- * point (text_danger, all classes) is escaped, so what validation refuses
- * in a name and what a terminal would act on never appears raw; U+2028 and
- * U+2029 also end lines in JavaScript. Each maximal ill-formed subsequence
- * becomes one \ufffd, as on a terminal. */
-void cli_print_json_string(FILE *out, const char *s)
-{
-    size_t n = strlen(s);
-    putc('"', out);
-    while (n > 0) {
-        int32_t cp;
-        size_t length = text_decode(s, n, &cp);
-        switch (cp) {
-        case -1: fputs("\\ufffd", out); break;
-        case '"': fputs("\\\"", out); break;
-        case '\\': fputs("\\\\", out); break;
-        case '\n': fputs("\\n", out); break;
-        case '\t': fputs("\\t", out); break;
-        case '\r': fputs("\\r", out); break;
-        case '\b': fputs("\\b", out); break;
-        case '\f': fputs("\\f", out); break;
-        default:
-            if (text_danger(cp) != TEXT_SAFE)
-                fprintf(out, "\\u%04x", (unsigned)cp);
-            else
-                fwrite(s, 1, length, out);
-        }
-        s += length, n -= length;
-    }
-    putc('"', out);
-}
-
-void cli_print_post_json(FILE *out, const struct post *post)
-{
-    char stamp[32];
-    cli_format_utc_time(post->timestamp, stamp, sizeof stamp);
-    fprintf(out, "{\"id\":%lld,\"author\":", (long long)post->id);
-    cli_print_json_string(out, post->author ? post->author : "");
-    fprintf(out, ",\"timestamp\":\"%s\",\"body\":", stamp);
-    cli_print_json_string(out, post->body ? post->body : "");
-    fputs("}\n", out);
 }
 
 /* ---- asking the user ------------------------------------------------- */

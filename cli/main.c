@@ -30,14 +30,15 @@ static const struct cli_command commands[] = {
     },
     {
         .name = "post",
-        .synopsis = "[--as NAME] [--password-stdin] TEXT...|-",
+        .synopsis = "[--as NAME] [--password-stdin] [--reply-to ID] TEXT...|-",
         .summary = "write a post (TEXT words joined by spaces; - reads stdin)",
         .description =
             "The author is --as NAME, else the config's `user`; a user that does not\n"
             "exist yet is created without a password. A user with a password must\n"
             "give it (asked on a terminal, or --password-stdin). A post is 1 to 140\n"
-            "characters. To post text that starts with 'show', 'del' or '-', put\n"
-            "-- before it.\n",
+            "characters; @name mentions that user. --reply-to ID answers a post.\n"
+            "To post text that starts with 'show', 'edit', 'del' or '-', put -- before\n"
+            "it.\n",
         .options = cli_post_options,
         .min_args = 1,
         .max_args = -1,
@@ -46,14 +47,76 @@ static const struct cli_command commands[] = {
     },
     {
         .name = "posts",
-        .synopsis = "[--user NAME] [--limit N] [--before ID] [--json]",
+        .synopsis = "[--user NAME] [--following] [--mentions] [--as NAME] [--limit N]\n"
+                    "       [--before ID] [--json]",
         .summary = "list posts, newest first (author, local time, body)",
         .description =
+            "The filters combine: --user NAME --mentions is NAME's posts that mention\n"
+            "you. You are --as NAME or the config's `user` (the person in the shared\n"
+            "modes); the authors you mute are left out. A reply shows what it answers\n"
+            "(\u21b3 @bob #12), an edited post ends with (edited).\n"
             "With --json, prints JSON Lines: {\"id\":1,\"author\":\"john\",\n"
-            "\"timestamp\":\"2026-11-23T20:09:38Z\",\"body\":\"...\"}.\n",
+            "\"timestamp\":\"2026-11-23T20:09:38Z\",\"body\":\"...\"}, with\n"
+            "\"reply_to\" and \"reply_to_author\" on a reply and \"edited_at\" on an\n"
+            "edited post.\n",
         .options = cli_posts_options,
         .max_args = 0,
         .run = cli_posts_run,
+    },
+    {
+        .name = "follow",
+        .synopsis = "NAME [--as NAME] [--password-stdin]",
+        .summary = "follow a user (their posts join posts --following)",
+        .options = cli_act_options, .min_args = 1, .max_args = 1, .run = cli_follow_run,
+    },
+    {
+        .name = "unfollow",
+        .synopsis = "NAME [--as NAME] [--password-stdin]",
+        .summary = "stop following a user",
+        .options = cli_act_options, .min_args = 1, .max_args = 1, .run = cli_unfollow_run,
+    },
+    {
+        .name = "followers",
+        .synopsis = "NAME [--json]",
+        .summary = "list the users who follow NAME, alphabetically",
+        .options = cli_user_list_options, .min_args = 1, .max_args = 1,
+        .run = cli_followers_run,
+    },
+    {
+        .name = "following",
+        .synopsis = "NAME [--json]",
+        .summary = "list the users NAME follows, alphabetically",
+        .options = cli_user_list_options, .min_args = 1, .max_args = 1,
+        .run = cli_following_run,
+    },
+    {
+        .name = "mentions",
+        .synopsis = "[--as NAME] [--unread [--password-stdin]] [--limit N] [--json]",
+        .summary = "list the posts that mention you, newest first",
+        .description =
+            "Listing marks nothing read. With --unread, only the mentions after your\n"
+            "read mark (at most --limit, the oldest first chosen, so none is skipped),\n"
+            "and the mark moves past them: the next --unread shows only newer ones.\n"
+            "--unread acts as you (your password when you have one); listing does not.\n",
+        .options = cli_mentions_options, .max_args = 0, .run = cli_mentions_run,
+    },
+    {
+        .name = "mute",
+        .synopsis = "NAME [--as NAME] [--password-stdin]",
+        .summary = "hide a user's posts from your listings",
+        .options = cli_act_options, .min_args = 1, .max_args = 1, .run = cli_mute_run,
+    },
+    {
+        .name = "unmute",
+        .synopsis = "NAME [--as NAME] [--password-stdin]",
+        .summary = "show a muted user's posts again",
+        .options = cli_act_options, .min_args = 1, .max_args = 1, .run = cli_unmute_run,
+    },
+    {
+        .name = "muted",
+        .synopsis = "[--as NAME] [--json]",
+        .summary = "list the users you mute",
+        .options = cli_muted_options, .max_args = 0, .run = cli_muted_run,
     },
     {
         .name = "import",

@@ -1,8 +1,8 @@
-/* `microblog-tui post ...` and `posts`: writing a post from the shell (the
- * author defaults to the config's user, created on first use, so a
- * journal needs no set-up), showing and deleting one, and listing the
- * timeline newest first, for a terminal (sanitized, aligned, local time)
- * or as JSON Lines. */
+/* `microblog-tui post ...` and `posts`: writing a post or a reply from the
+ * shell (the author defaults to the config's user, created on first use,
+ * so a journal needs no set-up), deleting one, and listing the timeline
+ * newest first, for a terminal (sanitized, aligned, local time) or as JSON
+ * Lines. A conversation (`post show`) and edits are in cli/thread.c. */
 #include "cli/cli.h"
 
 #include <stdlib.h>
@@ -19,11 +19,15 @@
 const struct cli_option cli_post_options[] = {
     { "--as", "NAME", "post as this existing user (default: the config's `user`)" },
     { "--password-stdin", NULL, "read the author's password from the first line of stdin" },
+    { "--reply-to", "ID", "answer post ID (the reply joins its conversation)" },
     { NULL, NULL, NULL },
 };
 
 const struct cli_option cli_posts_options[] = {
     { "--user", "NAME", "only this user's posts" },
+    { "--following", NULL, "only the posts of the people you follow, and yours" },
+    { "--mentions", NULL, "only the posts that mention you" },
+    { "--as", "NAME", "who you are (personal mode; default: the config's `user`)" },
     { "--limit", "N", "at most N posts (default 20)" },
     { "--before", "ID", "only posts older than post ID (the next page)" },
     { "--json", NULL, "print JSON Lines (id, author, timestamp in UTC, body)" },
@@ -86,77 +90,77 @@ static char *join_words(char **words, int count)
     return text;
 }
 
-/* The author's password, for a user that has one: asked on a terminal
- * or read from stdin. */
-static int ask_password(const struct user *user, bool from_stdin, char **password)
+/* The text of a post: the words of args from first on joined by spaces,
+ * or stdin for a lone "-" (then the password cannot come from there too).
+ * Checked (store_validate_body) before any database is opened. */
+int cli_post_body(const struct cli_args *args, int first, char **out)
 {
-    *password = NULL;
-    if (!from_stdin && !cli_stdin_is_tty()) {
-        char *clean = text_sanitize(user->username, strlen(user->username), 0);
-        int status = cli_fail("user '%s' has a password: give it with --password-stdin", clean);
-        free(clean);
-        return status;
+    struct mb_error err = { { 0 } };
+    int status;
+    *out = NULL;
+    if (args->count == first + 1 && strcmp(args->positional[first], "-") == 0) {
+        if (cli_flag(args, "--password-stdin"))
+            return cli_usage_error(args, "the password and the post cannot both come "
+                                         "from stdin");
+        status = read_body(out);
+        if (status != CLI_EXIT_OK)
+            return status;
+    } else {
+        *out = join_words(args->positional + first, args->count - first);
     }
-    return cli_read_password(from_stdin, false, user->username, password);
+    if (store_validate_body(*out, &err) != MB_OK) {
+        free(*out);
+        *out = NULL;
+        return cli_fail("%s", err.message);
+    }
+    return CLI_EXIT_OK;
 }
 
-/* Decides the author through the store's one rule (store_author_resolve):
- * --as NAME or the configured user in personal mode, the person in the
- * shared modes. The default author is created with the post, in one
- * transaction (*in_batch is then set). */
-static int choose_author(struct store *store, const char *as, const char *default_name,
-                         bool password_stdin, struct user *user, bool *created,
-                         bool *in_batch)
+/* Decides the author as every command that acts as you does
+ * (cli_whoami), except that the configured user of personal mode is
+ * created with the post when missing, in one transaction (*in_batch is
+ * then set). */
+static int choose_author(struct cli_context *context, struct store *store, const char *as,
+                         bool password_stdin, struct user *user, bool *created, bool *in_batch)
 {
-    char *password = NULL;
-    enum mb_status found = store_author_resolve(store, as, default_name, false, NULL, user,
-                                                NULL);
-    if (found == MB_PASSWORD) {
-        int asked = ask_password(user, password_stdin, &password);
-        if (asked != CLI_EXIT_OK)
-            return asked;
+    if (as == NULL && store_mode(store) == STORE_MODE_PERSONAL) {
+        enum mb_status found = store_user_get(store, context->config.user, user);
         store_user_clear(user);
-        found = store_author_resolve(store, as, default_name, false, password, user, NULL);
-        cli_password_free(password);
-    } else if (found == MB_NOT_FOUND && as == NULL) {
-        if (store_batch_begin(store) != MB_OK)
+        if (found == MB_NOT_FOUND) {
+            if (store_batch_begin(store) != MB_OK)
+                return cli_fail("%s", store_error(store));
+            *in_batch = true;
+            found = store_author_resolve(store, NULL, context->config.user, true, NULL, user,
+                                         created);
+        }
+        if (found != MB_OK)
             return cli_fail("%s", store_error(store));
-        *in_batch = true;
-        store_user_clear(user);
-        found = store_author_resolve(store, NULL, default_name, true, NULL, user, created);
+        if (*in_batch)
+            return CLI_EXIT_OK;
     }
-    if (found != MB_OK)
-        return cli_fail("%s", store_error(store));
-    return CLI_EXIT_OK;
+    return cli_whoami(context, store, as, password_stdin, CLI_WHO_ACTOR, user);
 }
 
 int cli_post_run(struct cli_context *context, const struct cli_args *args)
 {
     const char *as = cli_option(args, "--as");
+    const char *reply_text = cli_option(args, "--reply-to");
     bool password_stdin = cli_flag(args, "--password-stdin");
     struct store *store = NULL;
     struct user user = { 0 };
     struct mb_error err = { { 0 } };
     char *body = NULL;
     bool created = false, in_batch = false;
-    int64_t id;
+    int64_t id, reply_to = 0;
     int status;
 
-    if (args->count == 1 && strcmp(args->positional[0], "-") == 0) {
-        if (password_stdin)
-            return cli_usage_error(args, "the password and the post cannot both come "
-                                         "from stdin");
-        status = read_body(&body);
-        if (status != CLI_EXIT_OK)
-            return status;
-    } else {
-        body = join_words(args->positional, args->count);
-    }
+    if (reply_text && !cli_parse_int64(reply_text, 1, INT64_MAX, &reply_to))
+        return cli_usage_error(args, "invalid --reply-to '%s' (a post id)", reply_text);
+
     /* Validate everything before the database is opened or created. */
-    if (store_validate_body(body, &err) != MB_OK) {
-        status = cli_fail("%s", err.message);
-        goto out;
-    }
+    status = cli_post_body(args, 0, &body);
+    if (status != CLI_EXIT_OK)
+        return status;
     status = cli_load_config(context);
     if (status != CLI_EXIT_OK)
         goto out;
@@ -169,11 +173,10 @@ int cli_post_run(struct cli_context *context, const struct cli_args *args)
     status = cli_open_store(context, CLI_OPEN_DATA, NULL, &store);
     if (status != CLI_EXIT_OK)
         goto out;
-    status = choose_author(store, as, context->config.user, password_stdin, &user, &created,
-                           &in_batch);
+    status = choose_author(context, store, as, password_stdin, &user, &created, &in_batch);
     if (status != CLI_EXIT_OK)
         goto out;
-    if (store_post_add(store, user.id, body, 0, &id) != MB_OK) {
+    if (store_post_reply(store, user.id, reply_to, body, 0, &id) != MB_OK) {
         status = cli_fail("%s", store_error(store));
         goto out;
     }
@@ -192,7 +195,10 @@ int cli_post_run(struct cli_context *context, const struct cli_args *args)
     }
     printf("posted %lld as ", (long long)id);
     cli_print_clean(stdout, user.username, 0);
+    if (reply_to != 0)
+        printf(" (a reply to %lld)", (long long)reply_to);
     putchar('\n');
+    status = cli_seen(store, &user);
 out:
     if (in_batch)
         store_batch_rollback(store);
@@ -202,7 +208,7 @@ out:
     return status;
 }
 
-static int parse_post_id(const struct cli_args *args, int64_t *id)
+int cli_post_id(const struct cli_args *args, int64_t *id)
 {
     if (!cli_parse_int64(args->positional[0], 1, INT64_MAX, id))
         return cli_usage_error(args, "invalid post id '%s' (to post text starting with "
@@ -211,7 +217,7 @@ static int parse_post_id(const struct cli_args *args, int64_t *id)
     return CLI_EXIT_OK;
 }
 
-static int get_post(struct store *store, int64_t id, struct post *post)
+int cli_get_post(struct store *store, int64_t id, struct post *post)
 {
     enum mb_status status = store_post_get(store, id, post);
     if (status == MB_NOT_FOUND)
@@ -221,45 +227,18 @@ static int get_post(struct store *store, int64_t id, struct post *post)
     return CLI_EXIT_OK;
 }
 
-static int post_show(struct cli_context *context, const struct cli_args *args)
-{
-    struct store *store = NULL;
-    struct post post = { 0 };
-    char when[48];
-    int64_t id;
-    int status = parse_post_id(args, &id);
-    if (status != CLI_EXIT_OK)
-        return status;
-    status = cli_open_store(context, CLI_OPEN_DATA, NULL, &store);
-    if (status != CLI_EXIT_OK)
-        goto out;
-    status = get_post(store, id, &post);
-    if (status != CLI_EXIT_OK)
-        goto out;
-    cli_format_local_time(post.timestamp, true, when, sizeof when);
-    printf("id:      %lld\nauthor:  ", (long long)post.id);
-    cli_print_clean(stdout, post.author, 0);
-    printf("\ntime:    %s\n\n", when);
-    cli_print_clean(stdout, post.body, TEXT_KEEP_NEWLINES);
-    putchar('\n');
-out:
-    store_post_clear(&post);
-    store_close(store);
-    return status;
-}
-
 static int post_del(struct cli_context *context, const struct cli_args *args)
 {
     struct store *store = NULL;
     struct post post = { 0 };
     int64_t id;
-    int status = parse_post_id(args, &id);
+    int status = cli_post_id(args, &id);
     if (status != CLI_EXIT_OK)
         return status;
     status = cli_open_store(context, CLI_OPEN_DATA, NULL, &store);
     if (status != CLI_EXIT_OK)
         goto out;
-    status = get_post(store, id, &post);
+    status = cli_get_post(store, id, &post);
     if (status == CLI_EXIT_OK)
         status = cli_authorize(store, STORE_ACTION_POST_DELETE, post.user_id);
     if (status != CLI_EXIT_OK)
@@ -297,9 +276,24 @@ out:
 const struct cli_command cli_post_commands[] = {
     {
         .name = "show",
-        .synopsis = "ID",
-        .summary = "show one post (author, local time, body)",
-        .min_args = 1, .max_args = 1, .run = post_show,
+        .synopsis = "ID [--json]",
+        .summary = "show a post in its conversation (every reply, oldest first)",
+        .description =
+            "Prints the post (author, local time, body), then the whole conversation\n"
+            "it belongs to, oldest first, the post marked with '>'. With --json,\n"
+            "the conversation as JSON Lines (as posts --json).\n",
+        .options = cli_post_show_options, .min_args = 1, .max_args = 1,
+        .run = cli_post_show_run,
+    },
+    {
+        .name = "edit",
+        .synopsis = "ID [--as NAME] [--password-stdin] TEXT...|-",
+        .summary = "replace the text of one of your posts (shown as edited)",
+        .description =
+            "Only the author may edit a post, in every mode (an edit speaks for\n"
+            "them); a user with a password gives it as for post.\n",
+        .options = cli_act_options, .min_args = 2, .max_args = -1,
+        .run = cli_post_edit_run,
     },
     {
         .name = "del",
@@ -310,9 +304,10 @@ const struct cli_command cli_post_commands[] = {
     { .name = NULL },
 };
 
-/* One page for a terminal: the id (for `post show/del`), then the author
- * column as wide as the widest author, local time and the body. */
-static void print_page(const struct post_list *page)
+/* For a terminal: the id (for `post show/del`), then the author column as
+ * wide as the widest author, local time, what a reply answers and the
+ * body. */
+static void print_lines(FILE *out, const struct post_list *page, int64_t marked_id)
 {
     char **authors = xcalloc(page->count + 1, sizeof *authors);
     int width = 0, id_width = 1;
@@ -328,16 +323,63 @@ static void print_page(const struct post_list *page)
             width = w;
     }
     for (size_t i = 0; i < page->count; i++) {
+        const struct post *post = &page->items[i];
         char when[48];
-        cli_format_local_time(page->items[i].timestamp, false, when, sizeof when);
+        cli_format_local_time(post->timestamp, false, when, sizeof when);
         int w = text_width(authors[i], strlen(authors[i]));
-        printf("%*lld  %s%*s  %s  ", id_width, (long long)page->items[i].id, authors[i],
-               width - w, "", when);
-        cli_print_clean(stdout, page->items[i].body, 0);
-        putchar('\n');
+        if (marked_id != 0)
+            fputs(post->id == marked_id ? "> " : "  ", out);
+        fprintf(out, "%*lld  %s%*s  %s  ", id_width, (long long)post->id, authors[i],
+                width - w, "", when);
+        if (post->reply_to != 0) {
+            fputs("\u21b3 @", out);
+            cli_print_clean(out, post->reply_to_author ? post->reply_to_author : "?", 0);
+            fprintf(out, " #%lld  ", (long long)post->reply_to);
+        }
+        cli_print_clean(out, post->body, 0);
+        if (post->edited_at != 0)
+            fputs(" (edited)", out);
+        putc('\n', out);
         free(authors[i]);
     }
     free(authors);
+}
+
+void cli_print_posts(FILE *out, const struct post_list *page, int64_t marked_id, bool json)
+{
+    if (!json) {
+        print_lines(out, page, marked_id);
+        return;
+    }
+    for (size_t i = 0; i < page->count; i++)
+        cli_print_post_json(out, &page->items[i]);
+}
+
+int cli_list_posts(struct store *store, const struct post_filter *filter,
+                   const struct post_cursor *from, int64_t limit, bool json)
+{
+    struct post_cursor cursor = from ? *from : (struct post_cursor){ 0 };
+    bool have_cursor = from != NULL;
+    /* Pages of at most PAGE_SIZE, so a large --limit never holds it all. */
+    while (limit > 0) {
+        struct post_list page = { 0 };
+        size_t want = limit < PAGE_SIZE ? (size_t)limit : PAGE_SIZE;
+        if (store_posts_page(store, filter, have_cursor ? &cursor : NULL, PAGE_OLDER, want,
+                             &page) != MB_OK)
+            return cli_fail("%s", store_error(store));
+        cli_print_posts(stdout, &page, 0, json);
+        size_t got = page.count;
+        if (got > 0) {
+            cursor = (struct post_cursor){ .timestamp = page.items[got - 1].timestamp,
+                                           .id = page.items[got - 1].id };
+            have_cursor = true;
+        }
+        store_post_list_free(&page);
+        limit -= (int64_t)got;
+        if (got < want)
+            break;
+    }
+    return CLI_EXIT_OK;
 }
 
 int cli_posts_run(struct cli_context *context, const struct cli_args *args)
@@ -346,8 +388,9 @@ int cli_posts_run(struct cli_context *context, const struct cli_args *args)
     const char *limit_text = cli_option(args, "--limit");
     const char *before_text = cli_option(args, "--before");
     bool json = cli_flag(args, "--json");
+    bool yours = cli_flag(args, "--following") || cli_flag(args, "--mentions");
     struct store *store = NULL;
-    struct user user = { 0 };
+    struct user user = { 0 }, you = { 0 };
     struct post before = { 0 };
     struct post_cursor cursor;
     bool have_cursor = false;
@@ -373,41 +416,28 @@ int cli_posts_run(struct cli_context *context, const struct cli_args *args)
         }
         user_id = user.id;
     }
+    /* You: whose follows and mentions, and whose mutes hide authors. */
+    status = cli_whoami(context, store, cli_option(args, "--as"), false,
+                        yours ? CLI_WHO_READER : CLI_WHO_VIEWER, &you);
+    if (status != CLI_EXIT_OK)
+        goto out;
+    struct post_filter filter = {
+        .author_id = user_id,
+        .following_of = cli_flag(args, "--following") ? you.id : 0,
+        .mentioning = cli_flag(args, "--mentions") ? you.id : 0,
+        .viewer_id = you.id,
+    };
     if (before_text != NULL) {
-        status = get_post(store, before_id, &before);
+        status = cli_get_post(store, before_id, &before);
         if (status != CLI_EXIT_OK)
             goto out;
         cursor = (struct post_cursor){ .timestamp = before.timestamp, .id = before.id };
         have_cursor = true;
     }
-    /* Pages of at most PAGE_SIZE, so a large --limit never holds it all. */
-    while (limit > 0) {
-        struct post_list page = { 0 };
-        size_t want = limit < PAGE_SIZE ? (size_t)limit : PAGE_SIZE;
-        if (store_posts_page(store, &(struct post_filter){ .author_id = user_id }, have_cursor ? &cursor : NULL, PAGE_OLDER, want,
-                             &page) != MB_OK) {
-            status = cli_fail("%s", store_error(store));
-            goto out;
-        }
-        if (json) {
-            for (size_t i = 0; i < page.count; i++)
-                cli_print_post_json(stdout, &page.items[i]);
-        } else {
-            print_page(&page);
-        }
-        size_t got = page.count;
-        if (got > 0) {
-            cursor = (struct post_cursor){ .timestamp = page.items[got - 1].timestamp,
-                                           .id = page.items[got - 1].id };
-            have_cursor = true;
-        }
-        store_post_list_free(&page);
-        limit -= (int64_t)got;
-        if (got < want)
-            break;
-    }
+    status = cli_list_posts(store, &filter, have_cursor ? &cursor : NULL, limit, json);
 out:
     store_post_clear(&before);
+    store_user_clear(&you);
     store_user_clear(&user);
     store_close(store);
     return status;

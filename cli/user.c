@@ -1,7 +1,8 @@
-/* `microblog-tui user ...`: adding, listing, showing, re-passwording and
- * deleting users from the shell. Input is validated before the database is
- * opened and passwords are asked for before anything is written, so an
- * error leaves the database as it was. */
+/* `microblog-tui user ...`: adding, listing, showing (the profile),
+ * editing your profile, re-passwording and deleting users from the shell.
+ * Input is validated before the database is opened and passwords are asked
+ * for before anything is written, so an error leaves the database as it
+ * was. */
 #include "cli/cli.h"
 
 #include <stdlib.h>
@@ -33,23 +34,22 @@ static const struct cli_option del_options[] = {
     { NULL, NULL, NULL },
 };
 
+static const struct cli_option show_options[] = {
+    { "--json", NULL, "print one JSON object (id, username, about, joined, last_seen, "
+                      "posts, followers, following)" },
+    { NULL, NULL, NULL },
+};
+
+static const struct cli_option edit_options[] = {
+    { "--about", "TEXT", "your \"about me\", up to 140 characters (\"\" removes it)" },
+    { "--as", "NAME", "whose profile (personal mode; default: the config's `user`)" },
+    { "--password-stdin", NULL, "read your password from the first line of stdin" },
+    { NULL, NULL, NULL },
+};
+
 static const char *plural(int64_t n)
 {
     return n == 1 ? "" : "s";
-}
-
-/* Finds a user by name or, failing that, by id when text is a number. */
-static int find_user(struct store *store, const char *text, struct user *out)
-{
-    int64_t id;
-    enum mb_status status = store_user_get(store, text, out);
-    if (status == MB_NOT_FOUND && cli_parse_int64(text, 1, INT64_MAX, &id))
-        status = store_user_get_by_id(store, id, out);
-    if (status == MB_NOT_FOUND)
-        return cli_fail("no user '%s'", text);
-    if (status != MB_OK)
-        return cli_fail("%s", store_error(store));
-    return CLI_EXIT_OK;
 }
 
 static int validate(const char *username, const char *email)
@@ -186,26 +186,81 @@ out:
     return status;
 }
 
+static void print_field_time(const char *label, int64_t seconds)
+{
+    char when[48] = "never";
+    if (seconds != 0)
+        cli_format_local_time(seconds, true, when, sizeof when);
+    printf("%-11s%s\n", label, when);
+}
+
 static int user_show(struct cli_context *context, const struct cli_args *args)
 {
     struct store *store = NULL;
     struct user user = { 0 };
-    char created[48];
+    struct cli_follow_counts counts = { 0 };
     int status = cli_open_store(context, CLI_OPEN_DATA, NULL, &store);
     if (status != CLI_EXIT_OK)
         goto out;
-    status = find_user(store, args->positional[0], &user);
+    status = cli_find_user(store, args->positional[0], &user);
     if (status != CLI_EXIT_OK)
         goto out;
-    cli_format_local_time(user.created_at, true, created, sizeof created);
+    if (store_follow_counts(store, user.id, &counts.followers, &counts.following) != MB_OK) {
+        status = cli_fail("%s", store_error(store));
+        goto out;
+    }
+    if (cli_flag(args, "--json")) {
+        cli_print_user_json(stdout, &user, &counts);
+        goto out;
+    }
     printf("id:        %lld\nusername:  ", (long long)user.id);
     cli_print_clean(stdout, user.username, 0);
+    printf("\nabout:     ");
+    cli_print_clean(stdout, user.about ? user.about : "-", 0);
     printf("\nemail:     ");
     cli_print_clean(stdout, user.email ? user.email : "-", 0);
-    printf("\npassword:  %s\ncreated:   %s\nposts:     %lld\n",
-           user.has_password ? "yes" : "no", created, (long long)user.post_count);
+    printf("\npassword:  %s\n", user.has_password ? "yes" : "no");
+    print_field_time("joined:", user.created_at);
+    print_field_time("last seen:", user.last_seen);
+    printf("posts:     %lld\nfollowers: %lld\nfollowing: %lld\n", (long long)user.post_count,
+           (long long)counts.followers, (long long)counts.following);
 out:
     store_user_clear(&user);
+    store_close(store);
+    return status;
+}
+
+/* Your own profile: the about text is checked before the database is
+ * opened; the store decides whose profile you may change. */
+static int user_edit(struct cli_context *context, const struct cli_args *args)
+{
+    const char *about = cli_option(args, "--about");
+    struct store *store = NULL;
+    struct user you = { 0 };
+    struct mb_error err = { { 0 } };
+    int status;
+
+    if (about == NULL)
+        return cli_usage_error(args, "nothing to change (give --about TEXT)");
+    if (about[0] != '\0' && store_validate_about(about, &err) != MB_OK)
+        return cli_fail("%s", err.message);
+    status = cli_open_store(context, CLI_OPEN_DATA, NULL, &store);
+    if (status != CLI_EXIT_OK)
+        goto out;
+    status = cli_whoami(context, store, cli_option(args, "--as"),
+                        cli_flag(args, "--password-stdin"), CLI_WHO_ACTOR, &you);
+    if (status != CLI_EXIT_OK)
+        goto out;
+    if (store_user_set_about(store, you.id, about) != MB_OK) {
+        status = cli_fail("%s", store_error(store));
+        goto out;
+    }
+    fputs(about[0] != '\0' ? "about changed for '" : "about removed for '", stdout);
+    cli_print_clean(stdout, you.username, 0);
+    fputs("'\n", stdout);
+    status = cli_seen(store, &you);
+out:
+    store_user_clear(&you);
     store_close(store);
     return status;
 }
@@ -222,7 +277,7 @@ static int user_passwd(struct cli_context *context, const struct cli_args *args)
     status = cli_open_store(context, CLI_OPEN_DATA, NULL, &store);
     if (status != CLI_EXIT_OK)
         goto out;
-    status = find_user(store, args->positional[0], &user);
+    status = cli_find_user(store, args->positional[0], &user);
     if (status == CLI_EXIT_OK)
         status = cli_authorize(store, STORE_ACTION_USER_PASSWORD, user.id);
     if (status != CLI_EXIT_OK)
@@ -257,7 +312,7 @@ static int user_del(struct cli_context *context, const struct cli_args *args)
     int status = cli_open_store(context, CLI_OPEN_DATA, NULL, &store);
     if (status != CLI_EXIT_OK)
         goto out;
-    status = find_user(store, args->positional[0], &user);
+    status = cli_find_user(store, args->positional[0], &user);
     if (status == CLI_EXIT_OK)
         status = cli_authorize(store, STORE_ACTION_USER_DELETE, user.id);
     if (status != CLI_EXIT_OK)
@@ -313,9 +368,18 @@ const struct cli_command cli_user_commands[] = {
     },
     {
         .name = "show",
-        .synopsis = "NAME|ID",
-        .summary = "show a user and their number of posts",
-        .min_args = 1, .max_args = 1, .run = user_show,
+        .synopsis = "NAME|ID [--json]",
+        .summary = "show a user's profile (about, joined, last seen, posts, follows)",
+        .options = show_options, .min_args = 1, .max_args = 1, .run = user_show,
+    },
+    {
+        .name = "edit",
+        .synopsis = "--about TEXT [--as NAME] [--password-stdin]",
+        .summary = "change your profile's \"about me\"",
+        .description =
+            "Acts as you: --as NAME or the config's `user` in personal mode (with\n"
+            "its password when it has one), the person in the shared modes.\n",
+        .options = edit_options, .max_args = 0, .run = user_edit,
     },
     {
         .name = "passwd",
