@@ -48,13 +48,17 @@ static const struct cli_command commands[] = {
     {
         .name = "posts",
         .synopsis = "[--user NAME] [--following] [--mentions] [--as NAME] [--limit N]\n"
-                    "       [--before ID] [--json]",
+                    "       [--since WHEN] [--until WHEN] [--before ID] [--json]",
         .summary = "list posts, newest first (author, local time, body)",
         .description =
             "The filters combine: --user NAME --mentions is NAME's posts that mention\n"
             "you. You are --as NAME or the config's `user` (the person in the shared\n"
             "modes); the authors you mute are left out. A reply shows what it answers\n"
             "(\u21b3 @bob #12), an edited post ends with (edited).\n"
+            "--since and --until take 2026-11-29, 2026-11-29T14:05 (local time, or\n"
+            "with Z or +01:00), today, yesterday, now, or 7d, 2w, 12h, 30m ago; since\n"
+            "is inclusive, until exclusive, and a day is whole: --until 2026-11-29\n"
+            "includes the 29th.\n"
             "With --json, prints JSON Lines: {\"id\":1,\"author\":\"john\",\n"
             "\"timestamp\":\"2026-11-23T20:09:38Z\",\"body\":\"...\"}, with\n"
             "\"reply_to\" and \"reply_to_author\" on a reply and \"edited_at\" on an\n"

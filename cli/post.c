@@ -7,8 +7,10 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/text.h"
+#include "core/when.h"
 #include "core/xalloc.h"
 
 /* Anything longer than this cannot be a valid body (140 code points of at
@@ -31,6 +33,8 @@ const struct cli_option cli_posts_options[] = {
     { "--limit", "N", "at most N posts (default 20)" },
     { "--before", "ID", "only posts older than post ID (the next page)" },
     { "--json", NULL, "print JSON Lines (id, author, timestamp in UTC, body)" },
+    { "--since", "WHEN", "only posts at or after WHEN (2026-11-29, 2026-11-29T14:05, today, 7d)" },
+    { "--until", "WHEN", "only posts before WHEN (a day: up to its end)" },
     { NULL, NULL, NULL },
 };
 
@@ -382,6 +386,22 @@ int cli_list_posts(struct store *store, const struct post_filter *filter,
     return CLI_EXIT_OK;
 }
 
+/* Reads --since/--until (core/when.h has the forms and the rule for a
+ * day); one line and a usage status when it cannot. *out stays 0 (no
+ * bound) when the option is not given. */
+static int parse_when_option(const struct cli_args *args, const char *name,
+                             enum when_bound bound, int64_t now, int64_t *out)
+{
+    const char *text = cli_option(args, name);
+    struct mb_error err;
+    if (text == NULL || when_parse(text, bound, now, out, &err) == MB_OK)
+        return CLI_EXIT_OK;
+    char *message = xasprintf("%s: %s", name, err.message);
+    cli_print_error_line(message);
+    free(message);
+    return CLI_EXIT_USAGE;
+}
+
 int cli_posts_run(struct cli_context *context, const struct cli_args *args)
 {
     const char *username = cli_option(args, "--user");
@@ -394,13 +414,20 @@ int cli_posts_run(struct cli_context *context, const struct cli_args *args)
     struct post before = { 0 };
     struct post_cursor cursor;
     bool have_cursor = false;
-    int64_t limit = 20, before_id = 0, user_id = 0;
+    int64_t limit = 20, before_id = 0, user_id = 0, since = 0, until = 0;
     int status;
 
     if (limit_text && !cli_parse_int64(limit_text, 1, INT64_MAX, &limit))
         return cli_usage_error(args, "invalid --limit '%s' (a number from 1)", limit_text);
     if (before_text && !cli_parse_int64(before_text, 1, INT64_MAX, &before_id))
         return cli_usage_error(args, "invalid --before '%s' (a post id)", before_text);
+    int64_t now = (int64_t)time(NULL);
+    if ((status = parse_when_option(args, "--since", WHEN_SINCE, now, &since)) != CLI_EXIT_OK
+        || (status = parse_when_option(args, "--until", WHEN_UNTIL, now, &until)) != CLI_EXIT_OK)
+        return status;
+    if (since != 0 && until != 0 && since >= until)
+        return cli_fail("--since %s is not before --until %s: no post can match",
+                        cli_option(args, "--since"), cli_option(args, "--until"));
     status = cli_open_store(context, CLI_OPEN_DATA, NULL, &store);
     if (status != CLI_EXIT_OK)
         goto out;
@@ -426,6 +453,8 @@ int cli_posts_run(struct cli_context *context, const struct cli_args *args)
         .following_of = cli_flag(args, "--following") ? you.id : 0,
         .mentioning = cli_flag(args, "--mentions") ? you.id : 0,
         .viewer_id = you.id,
+        .since = since,
+        .until = until,
     };
     if (before_text != NULL) {
         status = cli_get_post(store, before_id, &before);
