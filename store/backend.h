@@ -162,14 +162,8 @@ struct store_backend {
     /* ---- posts ---- */
     enum mb_status (*post_insert)(struct store *store, int64_t user_id, const char *body,
                                   int64_t timestamp, int64_t *id);
-    enum mb_status (*post_get)(struct store *store, int64_t id, struct post *out);
     enum mb_status (*post_delete)(struct store *store, int64_t id);
-    /* A keyset page in the order the index is walked: newest first for
-     * PAGE_OLDER, oldest first for PAGE_NEWER (store_posts_page turns it). */
-    enum mb_status (*posts_page)(struct store *store, int64_t user_id,
-                                 const struct post_cursor *cursor,
-                                 enum page_direction direction, size_t limit,
-                                 struct post_list *out);
+    /* Posts are read by store/post_query.c through the query op. */
     enum mb_status (*post_count)(struct store *store, int64_t user_id, int64_t *count);
 
     /* ---- revisions: store/revisions.c decides where to go, in which order

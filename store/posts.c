@@ -51,11 +51,6 @@ enum mb_status store_post_add(struct store *store, int64_t user_id, const char *
     return store_write_end(store, status);
 }
 
-enum mb_status store_post_get(struct store *store, int64_t id, struct post *out)
-{
-    return store->backend->post_get(store, id, out);
-}
-
 enum mb_status store_post_delete(struct store *store, int64_t id)
 {
     enum mb_status status = store_write_begin(store);

@@ -40,18 +40,9 @@ enum postgres_statement {
     PG_USER_LIST_DESC_FIRST,
     PG_USER_LIST_DESC_AFTER,
     PG_POST_INSERT,
-    PG_POST_BY_ID,
     PG_POST_DELETE,
     PG_POST_COUNT_ALL,
     PG_POST_COUNT_USER,
-    PG_POSTS_ALL_NEWEST,
-    PG_POSTS_ALL_OLDER,
-    PG_POSTS_ALL_OLDEST,
-    PG_POSTS_ALL_NEWER,
-    PG_POSTS_USER_NEWEST,
-    PG_POSTS_USER_OLDER,
-    PG_POSTS_USER_OLDEST,
-    PG_POSTS_USER_NEWER,
     PG_NOTIFY,
     PG_REVISION_CURRENT,
     PG_REVISION_INSERT,
@@ -163,12 +154,7 @@ enum mb_status postgres_user_lookalike_pairs(struct store *store, struct user_li
 
 enum mb_status postgres_post_insert(struct store *store, int64_t user_id, const char *body,
                                     int64_t timestamp, int64_t *id);
-enum mb_status postgres_post_get(struct store *store, int64_t id, struct post *out);
 enum mb_status postgres_post_delete(struct store *store, int64_t id);
-enum mb_status postgres_posts_page(struct store *store, int64_t user_id,
-                                   const struct post_cursor *cursor,
-                                   enum page_direction direction, size_t limit,
-                                   struct post_list *out);
 enum mb_status postgres_post_count(struct store *store, int64_t user_id, int64_t *count);
 
 enum mb_status postgres_before_migrating(struct store *store, int current, int target,

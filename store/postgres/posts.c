@@ -1,8 +1,7 @@
 /* Posts on PostgreSQL: adding (an unknown author is "no user with id N",
- * from the foreign key), reading one, deleting (both with NOTIFY), counting
- * (sum(n) of the trigger-kept post_count rows: no scan) and keyset pages on
- * (timestamp, id) in either direction, read whole and cleared at once, so
- * no transaction outlives the call. Messages as store/posts.c's. */
+ * from the foreign key), deleting (both with NOTIFY) and counting (sum(n)
+ * of the trigger-kept post_count rows: no scan). Reading posts is
+ * store/post_query.c's, through the query op. Messages as store/posts.c's. */
 #include "store/postgres/internal.h"
 
 #include <inttypes.h>
@@ -11,19 +10,6 @@
 #include <string.h>
 
 #include "core/xalloc.h"
-
-static void read_post(const PGresult *result, int row, struct post *out)
-{
-    out->id = postgres_int(result, row, 0);
-    out->user_id = postgres_int(result, row, 1);
-    out->author = postgres_text(result, row, 2);
-    if (out->author == NULL)
-        out->author = xstrdup("");
-    out->body = postgres_text(result, row, 3);
-    if (out->body == NULL)
-        out->body = xstrdup("");
-    out->timestamp = postgres_int(result, row, 4);
-}
 
 enum mb_status postgres_post_insert(struct store *store, int64_t user_id, const char *body,
                                     int64_t timestamp, int64_t *id)
@@ -111,24 +97,6 @@ void postgres_counts_forget(struct store *store)
     engine->counted_count = 0;
 }
 
-enum mb_status postgres_post_get(struct store *store, int64_t id, struct post *out)
-{
-    char param[24];
-    snprintf(param, sizeof param, "%" PRId64, id);
-    const char *params[] = {param};
-    PGresult *result = NULL;
-    enum mb_status status = postgres_run(store, PG_POST_BY_ID, 1, params, "reading a post",
-                                         &result);
-    if (status != MB_OK)
-        return status;
-    if (PQntuples(result) == 0)
-        status = store_fail(store, MB_NOT_FOUND, "no post with id %lld", (long long)id);
-    else
-        read_post(result, 0, out);
-    PQclear(result);
-    return status;
-}
-
 enum mb_status postgres_post_delete(struct store *store, int64_t id)
 {
     char param[24];
@@ -158,48 +126,4 @@ enum mb_status postgres_post_count(struct store *store, int64_t user_id, int64_t
         *count = postgres_int(result, 0, 0);
     PQclear(result);
     return status;
-}
-
-enum mb_status postgres_posts_page(struct store *store, int64_t user_id,
-                                   const struct post_cursor *cursor,
-                                   enum page_direction direction, size_t limit,
-                                   struct post_list *out)
-{
-    static const enum postgres_statement table[2][2][2] = {
-        /* [per user][newer][with cursor] */
-        {{PG_POSTS_ALL_NEWEST, PG_POSTS_ALL_OLDER}, {PG_POSTS_ALL_OLDEST, PG_POSTS_ALL_NEWER}},
-        {{PG_POSTS_USER_NEWEST, PG_POSTS_USER_OLDER},
-         {PG_POSTS_USER_OLDEST, PG_POSTS_USER_NEWER}},
-    };
-    bool newer = direction == PAGE_NEWER;
-    char count[24], timestamp[24], id[24], author[24];
-    const char *params[4];
-    int used = 0;
-    snprintf(count, sizeof count, "%zu", limit);
-    params[used++] = count;
-    if (user_id != 0) {
-        snprintf(author, sizeof author, "%" PRId64, user_id);
-        params[used++] = author;
-    }
-    if (cursor != NULL) {
-        snprintf(timestamp, sizeof timestamp, "%" PRId64, cursor->timestamp);
-        snprintf(id, sizeof id, "%" PRId64, cursor->id);
-        params[used++] = timestamp;
-        params[used++] = id;
-    }
-    PGresult *result = NULL;
-    enum mb_status status =
-        postgres_run(store, table[user_id != 0][newer][cursor != NULL], used, params,
-                     "reading posts", &result);
-    if (status != MB_OK)
-        return status;
-    struct post_list list = {0};
-    int rows = PQntuples(result);
-    if (rows > 0)
-        list.items = xcalloc((size_t)rows, sizeof *list.items);
-    for (int row = 0; row < rows; row++)
-        read_post(result, row, &list.items[list.count++]);
-    PQclear(result);
-    *out = list;
-    return MB_OK;
 }

@@ -13,14 +13,13 @@
 #include "core/xalloc.h"
 #include "store/postgres/url.h"
 
-/* Posts with their author's name; users with their post count (one slot-0
- * row per author, read as sum(n) as the total is). */
-#define POST_COLUMNS \
-    "SELECT p.id, p.user_id, (SELECT u.username FROM \"user\" u WHERE u.id = p.user_id), " \
-    "p.body, p.timestamp FROM post p "
+/* Users with their post count (one slot-0 row per author, read as sum(n)
+ * as the total is) and profile (0004). Posts are read by
+ * store/post_query.c through the query op. */
 #define USER_COLUMNS \
     "SELECT u.id, u.username, u.email, u.password_hash IS NOT NULL, u.created_at, " \
-    "coalesce((SELECT sum(c.n) FROM post_count c WHERE c.user_id = u.id), 0) FROM \"user\" u "
+    "coalesce((SELECT sum(c.n) FROM post_count c WHERE c.user_id = u.id), 0), u.about, " \
+    "u.last_seen FROM \"user\" u "
 /* SQLite's NOCASE, as the unique index ix_user_username spells it. */
 #define NAME_KEY(param) "lower(" param "::text COLLATE \"C\")"
 
@@ -54,30 +53,10 @@ static const char *const statement_sql[PG_STATEMENT_COUNT] = {
         " ORDER BY lower(u.username) DESC LIMIT $1",
     [PG_POST_INSERT] =
         "INSERT INTO post (body, timestamp, user_id) VALUES ($1, $2, $3) RETURNING id",
-    [PG_POST_BY_ID] = POST_COLUMNS "WHERE p.id = $1",
     [PG_POST_DELETE] = "DELETE FROM post WHERE id = $1",
     /* The total is 64 slot rows (0002): one index range, one page. */
     [PG_POST_COUNT_ALL] = "SELECT coalesce(sum(n), 0) FROM post_count WHERE user_id = 0",
     [PG_POST_COUNT_USER] = "SELECT coalesce(sum(n), 0) FROM post_count WHERE user_id = $1",
-    /* Keyset pages on (timestamp, id): a row comparison is one range scan
-     * of ix_post_timestamp / ix_post_user_timestamp. Parameters: $1 the
-     * limit, then the author (per user), then the cursor. */
-    [PG_POSTS_ALL_NEWEST] = POST_COLUMNS "ORDER BY p.timestamp DESC, p.id DESC LIMIT $1",
-    [PG_POSTS_ALL_OLDER] = POST_COLUMNS "WHERE (p.timestamp, p.id) < ($2::bigint, $3::bigint) "
-        "ORDER BY p.timestamp DESC, p.id DESC LIMIT $1",
-    [PG_POSTS_ALL_OLDEST] = POST_COLUMNS "ORDER BY p.timestamp ASC, p.id ASC LIMIT $1",
-    [PG_POSTS_ALL_NEWER] = POST_COLUMNS "WHERE (p.timestamp, p.id) > ($2::bigint, $3::bigint) "
-        "ORDER BY p.timestamp ASC, p.id ASC LIMIT $1",
-    [PG_POSTS_USER_NEWEST] = POST_COLUMNS "WHERE p.user_id = $2 "
-        "ORDER BY p.timestamp DESC, p.id DESC LIMIT $1",
-    [PG_POSTS_USER_OLDER] = POST_COLUMNS "WHERE p.user_id = $2 "
-        "AND (p.timestamp, p.id) < ($3::bigint, $4::bigint) "
-        "ORDER BY p.timestamp DESC, p.id DESC LIMIT $1",
-    [PG_POSTS_USER_OLDEST] = POST_COLUMNS "WHERE p.user_id = $2 "
-        "ORDER BY p.timestamp ASC, p.id ASC LIMIT $1",
-    [PG_POSTS_USER_NEWER] = POST_COLUMNS "WHERE p.user_id = $2 "
-        "AND (p.timestamp, p.id) > ($3::bigint, $4::bigint) "
-        "ORDER BY p.timestamp ASC, p.id ASC LIMIT $1",
     [PG_NOTIFY] = "SELECT pg_notify('" POSTGRES_CHANNEL "', $1)",
     [PG_REVISION_CURRENT] = "SELECT coalesce(max(revision), 0) FROM schema_revision",
     [PG_REVISION_INSERT] = "INSERT INTO schema_revision (revision, name, checksum, applied_at) "

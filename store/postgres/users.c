@@ -21,6 +21,8 @@ static void read_user(const PGresult *result, int row, struct user *out)
     out->has_password = postgres_int(result, row, 3) != 0;
     out->created_at = postgres_int(result, row, 4);
     out->post_count = postgres_int(result, row, 5);
+    out->about = postgres_text(result, row, 6);
+    out->last_seen = postgres_int(result, row, 7);
 }
 
 static enum mb_status fetch_user(struct store *store, enum postgres_statement which,

@@ -33,18 +33,9 @@ enum store_statement {
     STMT_USER_LIST_DESC_FIRST,
     STMT_USER_LIST_DESC_AFTER,
     STMT_POST_INSERT,
-    STMT_POST_BY_ID,
     STMT_POST_DELETE,
     STMT_POST_COUNT_ALL,
     STMT_POST_COUNT_USER,
-    STMT_POSTS_ALL_NEWEST,
-    STMT_POSTS_ALL_OLDER,
-    STMT_POSTS_ALL_OLDEST,
-    STMT_POSTS_ALL_NEWER,
-    STMT_POSTS_USER_NEWEST,
-    STMT_POSTS_USER_OLDER,
-    STMT_POSTS_USER_OLDEST,
-    STMT_POSTS_USER_NEWER,
     STMT_COUNT
 };
 
@@ -210,12 +201,7 @@ enum mb_status store_sqlite_user_lookalike_pairs(struct store *store, struct use
 /* posts.c */
 enum mb_status store_sqlite_post_insert(struct store *store, int64_t user_id, const char *body,
                                         int64_t timestamp, int64_t *id);
-enum mb_status store_sqlite_post_get(struct store *store, int64_t id, struct post *out);
 enum mb_status store_sqlite_post_delete(struct store *store, int64_t id);
-enum mb_status store_sqlite_posts_page(struct store *store, int64_t user_id,
-                                       const struct post_cursor *cursor,
-                                       enum page_direction direction, size_t limit,
-                                       struct post_list *out);
 /* The store's engine-neutral SQL (backend.h's query op; query.c). */
 enum mb_status store_sqlite_query(struct store *store, const struct store_query *query,
                                   const struct store_value *params, size_t count,

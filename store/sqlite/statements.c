@@ -16,14 +16,12 @@
 
 #include "store/sqlite/sqlite.h"
 
-/* Posts are read with their author's name through a correlated subquery so
- * that the planner always walks the post index, never the user table. */
-#define POST_COLUMNS \
-    "SELECT p.id, p.user_id, (SELECT u.username FROM user u WHERE u.id = p.user_id), " \
-    "p.body, p.timestamp FROM post p "
+/* Users with their post count (kept by triggers) and profile (0004). Posts
+ * are read by store/post_query.c through the query op. */
 #define USER_COLUMNS \
     "SELECT u.id, u.username, u.email, u.password_hash IS NOT NULL, u.created_at, " \
-    "coalesce((SELECT c.n FROM post_count c WHERE c.user_id = u.id), 0) FROM user u "
+    "coalesce((SELECT c.n FROM post_count c WHERE c.user_id = u.id), 0), u.about, u.last_seen " \
+    "FROM user u "
 
 static const char *const statement_sql[STMT_COUNT] = {
     [STMT_USER_INSERT] =
@@ -51,35 +49,13 @@ static const char *const statement_sql[STMT_COUNT] = {
     [STMT_USER_LIST_DESC_FIRST] = USER_COLUMNS "ORDER BY u.username DESC LIMIT ?2",
     [STMT_USER_LIST_DESC_AFTER] =
         USER_COLUMNS "WHERE u.username < ?1 ORDER BY u.username DESC LIMIT ?2",
-    [STMT_POST_INSERT] = "INSERT INTO post (body, timestamp, user_id) VALUES (?1, ?2, ?3)",
-    [STMT_POST_BY_ID] = POST_COLUMNS "WHERE p.id = ?1",
+    [STMT_POST_INSERT] = "INSERT INTO post (body, timestamp, user_id, reply_to, thread_id) "
+                         "VALUES (?1, ?2, ?3, ?4, ?5)",
     [STMT_POST_DELETE] = "DELETE FROM post WHERE id = ?1",
     /* Counts are kept by triggers (migration 0002): reading them is O(1). */
     [STMT_POST_COUNT_ALL] = "SELECT coalesce((SELECT n FROM post_count WHERE user_id = 0), 0)",
     [STMT_POST_COUNT_USER] =
         "SELECT coalesce((SELECT n FROM post_count WHERE user_id = ?1), 0)",
-    /* Keyset pages on (timestamp, id). "ts <= ? AND (ts < ? OR id < ?)" keeps
-     * the range on the index column so SQLite seeks instead of scanning. */
-    [STMT_POSTS_ALL_NEWEST] =
-        POST_COLUMNS "ORDER BY p.timestamp DESC, p.id DESC LIMIT ?3",
-    [STMT_POSTS_ALL_OLDER] =
-        POST_COLUMNS "WHERE p.timestamp <= ?1 AND (p.timestamp < ?1 OR p.id < ?2) "
-        "ORDER BY p.timestamp DESC, p.id DESC LIMIT ?3",
-    [STMT_POSTS_ALL_OLDEST] =
-        POST_COLUMNS "ORDER BY p.timestamp ASC, p.id ASC LIMIT ?3",
-    [STMT_POSTS_ALL_NEWER] =
-        POST_COLUMNS "WHERE p.timestamp >= ?1 AND (p.timestamp > ?1 OR p.id > ?2) "
-        "ORDER BY p.timestamp ASC, p.id ASC LIMIT ?3",
-    [STMT_POSTS_USER_NEWEST] =
-        POST_COLUMNS "WHERE p.user_id = ?4 ORDER BY p.timestamp DESC, p.id DESC LIMIT ?3",
-    [STMT_POSTS_USER_OLDER] =
-        POST_COLUMNS "WHERE p.user_id = ?4 AND p.timestamp <= ?1 "
-        "AND (p.timestamp < ?1 OR p.id < ?2) ORDER BY p.timestamp DESC, p.id DESC LIMIT ?3",
-    [STMT_POSTS_USER_OLDEST] =
-        POST_COLUMNS "WHERE p.user_id = ?4 ORDER BY p.timestamp ASC, p.id ASC LIMIT ?3",
-    [STMT_POSTS_USER_NEWER] =
-        POST_COLUMNS "WHERE p.user_id = ?4 AND p.timestamp >= ?1 "
-        "AND (p.timestamp > ?1 OR p.id > ?2) ORDER BY p.timestamp ASC, p.id ASC LIMIT ?3",
 };
 
 enum mb_status store_status_from_sqlite(int rc)

@@ -26,6 +26,8 @@ static void read_user(sqlite3_stmt *stmt, struct user *out)
     out->has_password = sqlite3_column_int(stmt, 3) != 0;
     out->created_at = sqlite3_column_int64(stmt, 4);
     out->post_count = sqlite3_column_int64(stmt, 5);
+    out->about = column_text(stmt, 6);
+    out->last_seen = sqlite3_column_int64(stmt, 7);
 }
 
 /* Runs a prepared one-user query; MB_NOT_FOUND when it has no row. */

@@ -536,13 +536,13 @@ static void test_posts(void **state)
     int64_t p5 = add_post(store, susan, "five", 400);
 
     struct post post = {0};
-    expect_ok(store, pg->post_get(store, p3, &post));
+    expect_ok(store, store_post_get(store, p3, &post));
     assert_string_equal(post.body, "three");
     assert_string_equal(post.author, "john");
     assert_int_equal(post.user_id, john);
     assert_int_equal(post.timestamp, 200);
     store_post_clear(&post);
-    assert_int_equal(pg->post_get(store, 999, &post), MB_NOT_FOUND);
+    assert_int_equal(store_post_get(store, 999, &post), MB_NOT_FOUND);
     assert_string_equal(store->error, "no post with id 999");
 
     struct post_list page = {0};

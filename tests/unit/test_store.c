@@ -198,36 +198,6 @@ static void test_keyset_pages_walk_every_post_once(void **state)
     store_post_list_free(&mine);
 }
 
-/* The plans of the store's own page statements (not copies of them): each
- * walks a post index in order, and none sorts into a temporary b-tree or
- * scans the table, whatever the size of the database. */
-static void test_pages_use_indexes_not_scans(void **state)
-{
-    struct fixture *f = *state;
-    static const struct {
-        enum store_statement which;
-        const char *index;
-    } pages[] = {
-        {STMT_POSTS_ALL_NEWEST, "ix_post_timestamp"},
-        {STMT_POSTS_ALL_OLDER, "INDEX ix_post_timestamp (timestamp<?)"},
-        {STMT_POSTS_ALL_OLDEST, "ix_post_timestamp"},
-        {STMT_POSTS_ALL_NEWER, "INDEX ix_post_timestamp (timestamp>?)"},
-        {STMT_POSTS_USER_NEWEST, "INDEX ix_post_user_timestamp (user_id=?)"},
-        {STMT_POSTS_USER_OLDER, "INDEX ix_post_user_timestamp (user_id=? AND timestamp<?)"},
-        {STMT_POSTS_USER_OLDEST, "INDEX ix_post_user_timestamp (user_id=?)"},
-        {STMT_POSTS_USER_NEWER, "INDEX ix_post_user_timestamp (user_id=? AND timestamp>?)"},
-    };
-    for (size_t i = 0; i < sizeof pages / sizeof pages[0]; i++) {
-        char *plan = testutil_shell("sqlite3 '%s' \"EXPLAIN QUERY PLAN %s\"", f->path,
-                                    store_statement_sql(pages[i].which));
-        if (strstr(plan, pages[i].index) == NULL || strstr(plan, "TEMP B-TREE") != NULL ||
-            strstr(plan, "SCAN p\n") != NULL)
-            fail_msg("statement %d: expected %s without a sort or scan, got:\n%s",
-                     (int)pages[i].which, pages[i].index, plan);
-        free(plan);
-    }
-}
-
 static void test_passwords_are_argon2id_and_verified(void **state)
 {
     struct fixture *f = *state;
@@ -372,7 +342,6 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_body_limit_counts_code_points, setup, teardown),
         cmocka_unit_test_setup_teardown(test_post_needs_existing_author, setup, teardown),
         cmocka_unit_test_setup_teardown(test_keyset_pages_walk_every_post_once, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_pages_use_indexes_not_scans, setup, teardown),
         cmocka_unit_test_setup_teardown(test_passwords_are_argon2id_and_verified, setup, teardown),
         cmocka_unit_test_setup_teardown(test_delete_user_removes_posts, setup, teardown),
         cmocka_unit_test_setup_teardown(test_post_counts_follow_every_change, setup, teardown),
