@@ -174,6 +174,10 @@ static bool parse_line(const char *line, size_t length, json_t **json, const cha
             }
         } else if (strcmp(key, "id") == 0 && json_is_integer(value)) {
             /* Ids are given anew; the old one only identified the line. */
+        } else if (strcmp(key, "reply_to") == 0 || strcmp(key, "reply_to_author") == 0
+                   || strcmp(key, "edited_at") == 0) {
+            /* What a reply answered and when a post was edited (posts
+             * --json) are not kept: the ids they name are given anew. */
         } else if (strcmp(key, "author") == 0 || strcmp(key, "body") == 0
                    || strcmp(key, "timestamp") == 0) {
             snprintf(what, size, "\"%.40s\" must be a string", key);

@@ -286,3 +286,12 @@ done
 run_cmd mb user show bob --json
 expect_eq "user show --json escapes controls" "x\\u001b[2J\\u0007" \
     "$(printf '%s\n' "$OUT" | sed 's/.*"about":"\([^"]*\)".*/\1/')"
+
+# Replies and edits in export (and posts --json) import again, as plain
+# posts: ids are given anew, so what a reply answered is not kept.
+other=$(new_db) || exit 1
+mb export >"$T/social.jsonl"
+run_cmd "$MB_BIN" --db "$other" import "$T/social.jsonl"
+expect_eq "an export with replies and edits imports" 0 "$RC"
+expect_eq "every post of it" "$(sql 'SELECT count(*) FROM post')" \
+    "$(sql_db "$other" 'SELECT count(*) FROM post')"
