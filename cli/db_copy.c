@@ -106,9 +106,10 @@ int cli_db_copy_run(struct cli_context *context, const struct cli_args *args)
         status = cli_fail("%s", store_error(to));
         goto out;
     }
-    printf("copied %lld %s and %lld %s to ", (long long)report.users,
-           plural(report.users, "user", "users"), (long long)report.posts,
-           plural(report.posts, "post", "posts"));
+    printf("copied %lld %s, %lld %s and %lld %s (follows, mentions, tags ...) to ",
+           (long long)report.users, plural(report.users, "user", "users"),
+           (long long)report.posts, plural(report.posts, "post", "posts"),
+           (long long)report.links, plural(report.links, "other row", "other rows"));
     cli_print_clean(stdout, display, 0);
     printf("; verified (sha256 %s)\n", report.sha256);
 out:

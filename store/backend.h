@@ -23,6 +23,9 @@
 #include "core/names.h"
 #include "store/store.h"
 
+/* An integer column of a copied row that is SQL NULL. */
+#define STORE_ROW_NULL INT64_MIN
+
 /* A user as stored, every column (db copy: store/copy.c). Strings are
  * owned by the row (NULL for SQL NULL); free with store_copy_rows_clear. */
 struct store_user_row {
@@ -33,14 +36,20 @@ struct store_user_row {
     int64_t created_at;
     char *name_fold;
     char *name_skeleton;
+    char *about;           /* revision 0004 */
+    int64_t last_seen;     /* STORE_ROW_NULL when NULL */
 };
 
-/* A post as stored, every column. */
+/* A post as stored, every column (STORE_ROW_NULL for a NULL integer). */
 struct store_post_row {
     int64_t id;
     char *body;
     int64_t timestamp;
     int64_t user_id;
+    int64_t reply_to;      /* revision 0004 */
+    int64_t thread_id;
+    int64_t edited_at;
+    int64_t is_private;    /* revision 0005: 0 or 1 */
 };
 
 /* One keyset page of rows in id order (either kind; the other is empty). */

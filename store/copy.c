@@ -33,6 +33,7 @@ void store_copy_page_clear(struct store_row_page *page)
         free(page->users[i].password_hash);
         free(page->users[i].name_fold);
         free(page->users[i].name_skeleton);
+        free(page->users[i].about);
     }
     for (size_t i = 0; page->posts != NULL && i < page->count; i++)
         free(page->posts[i].body);
@@ -93,6 +94,10 @@ static void field_text(struct digest *digest, const char *text)
 
 static void field_int(struct digest *digest, int64_t value)
 {
+    if (value == STORE_ROW_NULL) {
+        field_text(digest, NULL);
+        return;
+    }
     char text[24];
     snprintf(text, sizeof text, "%" PRId64, value);
     field_text(digest, text);
@@ -125,6 +130,8 @@ static void digest_page(struct digest *digest, const struct store_row_page *page
         field_int(digest, user->created_at);
         field_text(digest, user->name_fold);
         field_text(digest, user->name_skeleton);
+        field_text(digest, user->about);
+        field_int(digest, user->last_seen);
         line_end(digest);
     }
     for (size_t i = 0; page->posts != NULL && i < page->count; i++) {
@@ -134,6 +141,10 @@ static void digest_page(struct digest *digest, const struct store_row_page *page
         field_int(digest, post->user_id);
         field_int(digest, post->timestamp);
         field_text(digest, post->body);
+        field_int(digest, post->reply_to);
+        field_int(digest, post->thread_id);
+        field_int(digest, post->edited_at);
+        field_int(digest, post->is_private);
         line_end(digest);
     }
 }
@@ -143,6 +154,180 @@ static int64_t page_last_id(const struct store_row_page *page)
 {
     return page->users != NULL ? page->users[page->count - 1].id
                                : page->posts[page->count - 1].id;
+}
+
+/* ---- the tables that connect users and posts ---------------------------- */
+
+/* Copied after the users and posts they refer to, through the store's
+ * engine-neutral SQL (backend.h's query op), in keyset pages on their
+ * primary keys (the first `keys` columns; text keys compare as bytes on
+ * both engines, so both sides walk them in the same order). Counts kept
+ * by triggers (tag_count) and the search index follow by themselves. */
+struct copy_table {
+    const char *name;
+    const char *columns;
+    int count;           /* columns */
+    int keys;            /* the first `keys` columns are the primary key */
+};
+
+static const struct copy_table copy_tables[] = {
+    {"follow", "follower_id, followed_id, created_at", 3, 2},
+    {"mute", "user_id, muted_id, created_at", 3, 2},
+    {"mention", "user_id, timestamp, post_id", 3, 3},
+    {"read_mark", "user_id, view, timestamp, post_id", 4, 2},
+    {"private_entry", "post_id, sealed", 2, 1},
+    {"tag", "tag, timestamp, post_id", 3, 3},
+};
+
+#define COPY_TABLE_PAGE 200   /* rows per read; inserted 50 to a statement */
+#define COPY_INSERT_ROWS 50
+
+/* A page of rows of one table: count rows of table->count values, text
+ * owned by the page. */
+struct table_page {
+    const struct copy_table *table;
+    struct store_value *values;
+    size_t count, capacity;
+};
+
+static enum mb_status table_row(void *context, const struct store_value *columns, size_t count)
+{
+    struct table_page *page = context;
+    size_t width = (size_t)page->table->count;
+    if (count != width)
+        return MB_DB;
+    if (page->count == page->capacity) {
+        page->capacity = page->capacity ? page->capacity * 2 : 64;
+        page->values = xreallocarray(page->values, page->capacity * width, sizeof *page->values);
+    }
+    struct store_value *row = &page->values[page->count++ * width];
+    for (size_t i = 0; i < width; i++) {
+        row[i] = columns[i];
+        if (columns[i].type == STORE_VALUE_TEXT)
+            row[i].text = xstrdup(columns[i].text);
+    }
+    return MB_OK;
+}
+
+static void table_page_clear(struct table_page *page)
+{
+    size_t width = (size_t)page->table->count;
+    for (size_t i = 0; i < page->count * width; i++)
+        if (page->values[i].type == STORE_VALUE_TEXT)
+            free((char *)page->values[i].text);
+    page->count = 0;
+}
+
+/* "?a, ?a+1, ..." for count placeholders starting at first. */
+static void placeholders(char *out, size_t size, int first, int count)
+{
+    size_t used = 0;
+    out[0] = '\0';
+    for (int i = 0; i < count && used < size; i++)
+        used += (size_t)snprintf(out + used, size - used, "%s?%d", i ? ", " : "", first + i);
+}
+
+/* The next page of table after the key of `last` (NULL: from the start). */
+static enum mb_status table_read(struct store *from, const struct copy_table *table,
+                                 const struct store_value *last, struct table_page *page)
+{
+    char keys[128], after[128], sql[512];
+    /* The key columns are the first `keys` names of the column list. */
+    size_t key_length = 0;
+    for (int commas = 0; table->columns[key_length] != '\0'; key_length++)
+        if (table->columns[key_length] == ',' && ++commas == table->keys)
+            break;
+    snprintf(keys, sizeof keys, "%.*s", (int)key_length, table->columns);
+    placeholders(after, sizeof after, 1, table->keys);
+    if (last != NULL)
+        snprintf(sql, sizeof sql, "SELECT %s FROM %s WHERE (%s) > (%s) ORDER BY %s LIMIT %d",
+                 table->columns, table->name, keys, after, keys, COPY_TABLE_PAGE);
+    else
+        snprintf(sql, sizeof sql, "SELECT %s FROM %s ORDER BY %s LIMIT %d", table->columns,
+                 table->name, keys, COPY_TABLE_PAGE);
+    struct store_query query = { .slot = -1, .sql = sql, .what = "reading rows to copy" };
+    return from->backend->query(from, &query, last, last != NULL ? (size_t)table->keys : 0,
+                                table_row, page, NULL);
+}
+
+static enum mb_status table_insert(struct store *to, const struct table_page *page)
+{
+    const struct copy_table *table = page->table;
+    size_t width = (size_t)table->count;
+    enum mb_status status = MB_OK;
+    for (size_t start = 0; start < page->count && status == MB_OK; start += COPY_INSERT_ROWS) {
+        size_t rows = page->count - start < COPY_INSERT_ROWS ? page->count - start
+                                                             : COPY_INSERT_ROWS;
+        size_t size = 128 + rows * width * 8;
+        char *sql = xmalloc(size);
+        size_t used = (size_t)snprintf(sql, size, "INSERT INTO %s (%s) VALUES ", table->name,
+                                       table->columns);
+        for (size_t r = 0; r < rows; r++) {
+            char row[128];
+            placeholders(row, sizeof row, (int)(r * width) + 1, (int)width);
+            used += (size_t)snprintf(sql + used, size - used, "%s(%s)", r ? ", " : "", row);
+        }
+        struct store_query query = { .slot = -1, .sql = sql, .what = "copying rows" };
+        status = to->backend->query(to, &query, &page->values[start * width], rows * width,
+                                    NULL, NULL, NULL);
+        free(sql);
+    }
+    return status;
+}
+
+static void digest_table_page(struct digest *digest, const struct table_page *page)
+{
+    size_t width = (size_t)page->table->count;
+    for (size_t r = 0; r < page->count; r++) {
+        line_start(digest, page->table->name);
+        for (size_t c = 0; c < width; c++) {
+            const struct store_value *value = &page->values[r * width + c];
+            if (value->type == STORE_VALUE_INT)
+                field_int(digest, value->integer);
+            else
+                field_text(digest, value->type == STORE_VALUE_TEXT ? value->text : NULL);
+        }
+        line_end(digest);
+    }
+}
+
+/* Every row of the connecting tables of `from`, as walk() does for users
+ * and posts; *rows counts them. */
+static enum mb_status walk_tables(struct store *from, struct store *to, struct store *report,
+                                  struct digest *digest, int64_t *rows)
+{
+    enum mb_status status = MB_OK;
+    *rows = 0;
+    for (size_t t = 0; t < sizeof copy_tables / sizeof *copy_tables && status == MB_OK; t++) {
+        struct table_page page = { .table = &copy_tables[t] };
+        struct store_value *last = NULL;
+        size_t width = (size_t)copy_tables[t].count;
+        for (;;) {
+            struct table_page next = { .table = &copy_tables[t] };
+            status = table_read(from, &copy_tables[t], last, &next);
+            table_page_clear(&page);
+            free(page.values);
+            page = next;
+            if (status != MB_OK) {
+                if (from != report)
+                    store_fail(report, status, "reading %s: %s", from->path, from->error);
+                break;
+            }
+            if (page.count == 0)
+                break;
+            if (to != NULL)
+                status = table_insert(to, &page);
+            if (digest != NULL)
+                digest_table_page(digest, &page);
+            *rows += (int64_t)page.count;
+            last = &page.values[(page.count - 1) * width];
+            if (status != MB_OK)
+                break;
+        }
+        table_page_clear(&page);
+        free(page.values);
+    }
+    return status;
 }
 
 /* ---- walking every row ----------------------------------------------- */
@@ -211,6 +396,7 @@ enum mb_status store_copy(struct store *from, struct store *to, struct copy_repo
 {
     struct digest from_digest = { .hex = "" }, to_digest = { .hex = "" };
     int64_t users = 0, posts = 0, to_users = 0, to_posts = 0, wrong = 0;
+    int64_t links = 0, to_links = 0;
     bool empty = false, reading = false;
     memset(out, 0, sizeof *out);
     enum mb_status status = copy_check(from, to);
@@ -235,6 +421,8 @@ enum mb_status store_copy(struct store *from, struct store *to, struct copy_repo
         status = to->backend->copy_begin(to);
     if (status == MB_OK)
         status = walk(from, to, to, &from_digest, &users, &posts);
+    if (status == MB_OK)
+        status = walk_tables(from, to, to, &from_digest, &links);
     if (status == MB_OK && to->backend->copy_finish != NULL)
         status = to->backend->copy_finish(to);
     status = store_write_end(to, status);
@@ -244,10 +432,12 @@ enum mb_status store_copy(struct store *from, struct store *to, struct copy_repo
     /* The verification, against what the target committed. */
     status = walk(to, NULL, to, &to_digest, &to_users, &to_posts);
     if (status == MB_OK)
+        status = walk_tables(to, NULL, to, &to_digest, &to_links);
+    if (status == MB_OK)
         status = to->backend->post_counts_wrong(to, &wrong);
     if (status != MB_OK)
         goto out;
-    if (to_users != users || to_posts != posts)
+    if (to_users != users || to_posts != posts || to_links != links)
         status = store_fail(to, MB_DB, "the copy does not verify: %" PRId64 " users and %"
                             PRId64 " posts read, %" PRId64 " and %" PRId64 " in %s",
                             users, posts, to_users, to_posts, to->path);
@@ -260,6 +450,7 @@ enum mb_status store_copy(struct store *from, struct store *to, struct copy_repo
     if (status == MB_OK) {
         out->users = users;
         out->posts = posts;
+        out->links = links;
         memcpy(out->sha256, from_digest.hex, sizeof out->sha256);
     }
 out:

@@ -489,6 +489,8 @@ enum mb_status store_import_begin(struct store *store);
 struct copy_report {
     int64_t users;       /* rows copied (and counted on both sides) */
     int64_t posts;
+    int64_t links;       /* rows of follow, mute, mention, read_mark,
+                          * private_entry and tag */
     char sha256[65];     /* the rows' digest, equal on both sides */
 };
 
@@ -508,11 +510,14 @@ enum mb_status store_is_empty(struct store *store, bool *empty);
  * found a difference: the copy was committed).
  *
  * The digest: each row as one line of text, users then posts, each in id
- * order, fields separated by a tab, NULL as \N, text with \ \t \n \r
- * escaped as \\ \t \n \r:
+ * order, then the rows of follow, mute, mention, read_mark, private_entry
+ * and tag, each table in its primary key's order, fields separated by a
+ * tab, NULL as \N, text with \ \t \n \r escaped as \\ \t \n \r:
  *     user<TAB>id<TAB>username<TAB>email<TAB>password_hash<TAB>created_at
- *         <TAB>name_fold<TAB>name_skeleton<LF>
- *     post<TAB>id<TAB>user_id<TAB>timestamp<TAB>body<LF>
+ *         <TAB>name_fold<TAB>name_skeleton<TAB>about<TAB>last_seen<LF>
+ *     post<TAB>id<TAB>user_id<TAB>timestamp<TAB>body<TAB>reply_to
+ *         <TAB>thread_id<TAB>edited_at<TAB>private<LF>
+ *     TABLE<TAB>each column as listed in store/copy.c's copy_tables<LF>
  * chained: d = "", then d = hex(SHA-256(d || line)) for each line (so the
  * rows are never held at once). */
 enum mb_status store_copy(struct store *from, struct store *to, struct copy_report *out);

@@ -144,3 +144,52 @@ dump() {
             grep -v '^\\\(un\)\{0,1\}restrict \|setval' | sha256sum
     fi
 }
+
+# ---- db copy (tests/cli/copy.sh, tests/pg/copy.sh) ----------------------
+# The digest of store.h (store_copy) over a SQLite file's rows, computed
+# apart from the program: one line per row, users, posts, then the tables
+# that connect them, each in its key's order, chained with sha256sum.
+copy_digest() {
+    sqlite3 -separator '	' -nullvalue '@NULL@' "$1" \
+        "SELECT 'user', id, username, email, password_hash, created_at, name_fold, name_skeleton,
+                about, last_seen FROM user ORDER BY id;
+         SELECT 'post', id, user_id, timestamp, body, reply_to, thread_id, edited_at, private
+           FROM post ORDER BY id;
+         SELECT 'follow', follower_id, followed_id, created_at FROM follow ORDER BY 2, 3;
+         SELECT 'mute', user_id, muted_id, created_at FROM mute ORDER BY 2, 3;
+         SELECT 'mention', user_id, timestamp, post_id FROM mention ORDER BY 2, 3, 4;
+         SELECT 'read_mark', user_id, view, timestamp, post_id FROM read_mark ORDER BY 2, 3;
+         SELECT 'private_entry', post_id, sealed FROM private_entry ORDER BY 2;
+         SELECT 'tag', tag, timestamp, post_id FROM tag ORDER BY 2, 3, 4;" |
+        sed 's/\\/\\\\/g; s/@NULL@/\\N/g' | {
+        d=""
+        while IFS= read -r line; do
+            d=$(printf '%s%s\n' "$d" "$line" | sha256sum | cut -c1-64)
+        done
+        printf '%s\n' "$d"
+    }
+}
+# One row in each table that connects users and posts, written with
+# sqlite3 into the SQLite file $1 (users john and susan exist): a profile,
+# a follow, a mute, an edited reply that mentions and tags, a read mark
+# and a private entry (its sealed text made up: the copy never opens it).
+# Adds 2 posts and 6 rows.
+copy_social_rows() {
+    sqlite3 "$1" "
+        UPDATE user SET about = 'about john', last_seen = 1700000002 WHERE username = 'john';
+        INSERT INTO follow VALUES ((SELECT id FROM user WHERE username = 'john'),
+                                   (SELECT id FROM user WHERE username = 'susan'), 1700000000);
+        INSERT INTO mute VALUES ((SELECT id FROM user WHERE username = 'susan'),
+                                 (SELECT id FROM user WHERE username = 'john'), 1700000001);
+        INSERT INTO post (body, timestamp, user_id, reply_to, thread_id, edited_at)
+            VALUES ('@susan #tea?', 1700000003, (SELECT id FROM user WHERE username = 'john'),
+                    (SELECT max(id) FROM post), (SELECT max(id) FROM post), 1700000005);
+        INSERT INTO mention VALUES ((SELECT id FROM user WHERE username = 'susan'), 1700000003,
+                                    (SELECT max(id) FROM post));
+        INSERT INTO tag VALUES ('tea', 1700000003, (SELECT max(id) FROM post));
+        INSERT INTO read_mark VALUES ((SELECT id FROM user WHERE username = 'john'), 'timeline',
+                                      1700000003, (SELECT max(id) FROM post));
+        INSERT INTO post (body, timestamp, user_id, private)
+            VALUES ('(private)', 1700000006, (SELECT id FROM user WHERE username = 'john'), 1);
+        INSERT INTO private_entry VALUES ((SELECT max(id) FROM post), 'mbp1:bWFkZSB1cA==');"
+}

@@ -58,6 +58,12 @@ enum mb_status postgres_rows_present(struct store *store, bool *any)
 }
 
 /* Runs a page statement ($1 after id, $2 limit). */
+/* An integer column, STORE_ROW_NULL when NULL. */
+static int64_t nullable_int(const PGresult *result, int row, int column)
+{
+    return PQgetisnull(result, row, column) ? STORE_ROW_NULL : postgres_int(result, row, column);
+}
+
 static enum mb_status page_result(struct store *store, enum postgres_statement which,
                                   int64_t after_id, size_t limit, PGresult **result)
 {
@@ -88,6 +94,8 @@ enum mb_status postgres_user_rows(struct store *store, int64_t after_id, size_t 
         user->created_at = postgres_int(result, row, 4);
         user->name_fold = postgres_text(result, row, 5);
         user->name_skeleton = postgres_text(result, row, 6);
+        user->about = postgres_text(result, row, 7);
+        user->last_seen = nullable_int(result, row, 8);
     }
     PQclear(result);
     return MB_OK;
@@ -110,6 +118,10 @@ enum mb_status postgres_post_rows(struct store *store, int64_t after_id, size_t 
         post->body = postgres_text(result, row, 1);
         post->timestamp = postgres_int(result, row, 2);
         post->user_id = postgres_int(result, row, 3);
+        post->reply_to = nullable_int(result, row, 4);
+        post->thread_id = nullable_int(result, row, 5);
+        post->edited_at = nullable_int(result, row, 6);
+        post->is_private = postgres_int(result, row, 7);
     }
     PQclear(result);
     return MB_OK;
@@ -148,6 +160,10 @@ static void field_text(char **line, size_t *length, bool first, const char *text
 
 static void field_int(char **line, size_t *length, bool first, int64_t value)
 {
+    if (value == STORE_ROW_NULL) {
+        field_text(line, length, first, NULL);
+        return;
+    }
     char text[24];
     snprintf(text, sizeof text, "%" PRId64, value);
     field_text(line, length, first, text);
@@ -203,6 +219,8 @@ static void user_line(char **line, size_t *length, const struct store_row_page *
     field_int(line, length, false, user->created_at);
     field_text(line, length, false, user->name_fold);
     field_text(line, length, false, user->name_skeleton);
+    field_text(line, length, false, user->about);
+    field_int(line, length, false, user->last_seen);
 }
 
 static void post_line(char **line, size_t *length, const struct store_row_page *page, size_t i)
@@ -212,19 +230,24 @@ static void post_line(char **line, size_t *length, const struct store_row_page *
     field_text(line, length, false, post->body);
     field_int(line, length, false, post->timestamp);
     field_int(line, length, false, post->user_id);
+    field_int(line, length, false, post->reply_to);
+    field_int(line, length, false, post->thread_id);
+    field_int(line, length, false, post->edited_at);
+    field_int(line, length, false, post->is_private);
 }
 
 enum mb_status postgres_users_insert_rows(struct store *store, const struct store_row_page *page)
 {
     return copy_in(store,
                    "COPY \"user\" (id, username, email, password_hash, created_at, name_fold, "
-                   "name_skeleton) FROM STDIN",
+                   "name_skeleton, about, last_seen) FROM STDIN",
                    page->count, page, "copying users", user_line);
 }
 
 enum mb_status postgres_posts_insert_rows(struct store *store, const struct store_row_page *page)
 {
-    return copy_in(store, "COPY post (id, body, timestamp, user_id) FROM STDIN", page->count,
+    return copy_in(store, "COPY post (id, body, timestamp, user_id, reply_to, thread_id, "
+                   "edited_at, private) FROM STDIN", page->count,
                    page, "copying posts", post_line);
 }
 

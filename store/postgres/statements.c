@@ -66,9 +66,10 @@ static const char *const statement_sql[PG_STATEMENT_COUNT] = {
         "SELECT revision, checksum, applied_at FROM schema_revision ORDER BY revision",
     /* db copy (copy.c): every column, keyset pages on the primary key. */
     [PG_COPY_USER_ROWS] = "SELECT id, username, email, password_hash, created_at, name_fold, "
-        "name_skeleton FROM \"user\" WHERE id > $1 ORDER BY id LIMIT $2",
+        "name_skeleton, about, last_seen FROM \"user\" WHERE id > $1 ORDER BY id LIMIT $2",
     [PG_COPY_POST_ROWS] =
-        "SELECT id, body, timestamp, user_id FROM post WHERE id > $1 ORDER BY id LIMIT $2",
+        "SELECT id, body, timestamp, user_id, reply_to, thread_id, edited_at, private "
+        "FROM post WHERE id > $1 ORDER BY id LIMIT $2",
 };
 
 const char *postgres_sqlstate(const PGresult *result)

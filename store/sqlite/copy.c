@@ -19,6 +19,21 @@ static char *column_text(sqlite3_stmt *stmt, int column)
     return text != NULL ? xstrdup((const char *)text) : NULL;
 }
 
+static int64_t column_int(sqlite3_stmt *stmt, int column)
+{
+    if (sqlite3_column_type(stmt, column) == SQLITE_NULL)
+        return STORE_ROW_NULL;
+    return sqlite3_column_int64(stmt, column);
+}
+
+static void bind_int(sqlite3_stmt *stmt, int index, int64_t value)
+{
+    if (value != STORE_ROW_NULL)
+        sqlite3_bind_int64(stmt, index, value);
+    else
+        sqlite3_bind_null(stmt, index);
+}
+
 static void bind_text(sqlite3_stmt *stmt, int index, const char *text)
 {
     if (text != NULL)
@@ -100,6 +115,8 @@ static void read_user_row(sqlite3_stmt *stmt, struct store_row_page *page)
     row->created_at = sqlite3_column_int64(stmt, 4);
     row->name_fold = column_text(stmt, 5);
     row->name_skeleton = column_text(stmt, 6);
+    row->about = column_text(stmt, 7);
+    row->last_seen = column_int(stmt, 8);
 }
 
 static void read_post_row(sqlite3_stmt *stmt, struct store_row_page *page)
@@ -110,6 +127,10 @@ static void read_post_row(sqlite3_stmt *stmt, struct store_row_page *page)
     row->body = column_text(stmt, 1);
     row->timestamp = sqlite3_column_int64(stmt, 2);
     row->user_id = sqlite3_column_int64(stmt, 3);
+    row->reply_to = column_int(stmt, 4);
+    row->thread_id = column_int(stmt, 5);
+    row->edited_at = column_int(stmt, 6);
+    row->is_private = sqlite3_column_int64(stmt, 7);
 }
 
 enum mb_status store_sqlite_user_rows(struct store *store, int64_t after_id, size_t limit,
@@ -117,7 +138,8 @@ enum mb_status store_sqlite_user_rows(struct store *store, int64_t after_id, siz
 {
     return read_page(store,
                      "SELECT id, username, email, password_hash, created_at, name_fold, "
-                     "name_skeleton FROM user WHERE id > ?1 ORDER BY id LIMIT ?2",
+                     "name_skeleton, about, last_seen FROM user WHERE id > ?1 "
+                     "ORDER BY id LIMIT ?2",
                      after_id, limit, out, read_user_row);
 }
 
@@ -125,8 +147,8 @@ enum mb_status store_sqlite_post_rows(struct store *store, int64_t after_id, siz
                                       struct store_row_page *out)
 {
     return read_page(store,
-                     "SELECT id, body, timestamp, user_id FROM post WHERE id > ?1 "
-                     "ORDER BY id LIMIT ?2",
+                     "SELECT id, body, timestamp, user_id, reply_to, thread_id, edited_at, "
+                     "private FROM post WHERE id > ?1 ORDER BY id LIMIT ?2",
                      after_id, limit, out, read_post_row);
 }
 
@@ -163,6 +185,8 @@ static void bind_user(sqlite3_stmt *stmt, const struct store_row_page *page, siz
     sqlite3_bind_int64(stmt, 5, row->created_at);
     bind_text(stmt, 6, row->name_fold);
     bind_text(stmt, 7, row->name_skeleton);
+    bind_text(stmt, 8, row->about);
+    bind_int(stmt, 9, row->last_seen);
 }
 
 static void bind_post(sqlite3_stmt *stmt, const struct store_row_page *page, size_t i)
@@ -172,6 +196,10 @@ static void bind_post(sqlite3_stmt *stmt, const struct store_row_page *page, siz
     bind_text(stmt, 2, row->body);
     sqlite3_bind_int64(stmt, 3, row->timestamp);
     sqlite3_bind_int64(stmt, 4, row->user_id);
+    bind_int(stmt, 5, row->reply_to);
+    bind_int(stmt, 6, row->thread_id);
+    bind_int(stmt, 7, row->edited_at);
+    sqlite3_bind_int64(stmt, 8, row->is_private);
 }
 
 enum mb_status store_sqlite_users_insert_rows(struct store *store,
@@ -179,7 +207,8 @@ enum mb_status store_sqlite_users_insert_rows(struct store *store,
 {
     return insert_page(store,
                        "INSERT INTO user (id, username, email, password_hash, created_at, "
-                       "name_fold, name_skeleton) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                       "name_fold, name_skeleton, about, last_seen) "
+                       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
                        page, "copying a user", bind_user);
 }
 
@@ -187,7 +216,8 @@ enum mb_status store_sqlite_posts_insert_rows(struct store *store,
                                               const struct store_row_page *page)
 {
     return insert_page(store,
-                       "INSERT INTO post (id, body, timestamp, user_id) VALUES (?1, ?2, ?3, ?4)",
+                       "INSERT INTO post (id, body, timestamp, user_id, reply_to, thread_id, "
+                       "edited_at, private) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
                        page, "copying a post", bind_post);
 }
 

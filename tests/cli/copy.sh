@@ -8,19 +8,6 @@
 . "$MB_ROOT/tests/lib.sh"
 sqlite_only "db copy between two SQLite files; tests/pg/copy.sh copies across engines"
 
-digest() {
-    sqlite3 -separator '	' -nullvalue '@NULL@' "$1" \
-        "SELECT 'user', id, username, email, password_hash, created_at, name_fold, name_skeleton
-           FROM user ORDER BY id;
-         SELECT 'post', id, user_id, timestamp, body FROM post ORDER BY id;" |
-        sed 's/\\/\\\\/g; s/@NULL@/\\N/g' | {
-        d=""
-        while IFS= read -r line; do
-            d=$(printf '%s%s\n' "$d" "$line" | sha256sum | cut -c1-64)
-        done
-        printf '%s\n' "$d"
-    }
-}
 dump() {
     sqlite3 "$1" "SELECT * FROM user ORDER BY id; SELECT * FROM post ORDER BY id;
                   SELECT * FROM post_count ORDER BY user_id"
@@ -32,11 +19,12 @@ mb post --as john 'first' > /dev/null
 mb post --as john 'with a \ backslash' > /dev/null
 printf 'pw one\n' | mb post --as susan --password-stdin 'susan here' > /dev/null
 mb post del 1 --yes > /dev/null
+copy_social_rows "$DB"
 
 run_cmd mb db copy "$T/copy.db"
 expect_eq "db copy into a new file succeeds" 0 "$RC"
 expect_eq "and says what it copied and that it verified" \
-    "copied 2 users and 2 posts to $T/copy.db; verified (sha256 $(digest "$DB"))" "$OUT"
+    "copied 2 users, 4 posts and 6 other rows (follows, mentions, tags ...) to $T/copy.db; verified (sha256 $(copy_digest "$DB"))" "$OUT"
 expect_eq "the copy's rows are the original's, ids and counts included" \
     "$(dump "$DB")" "$(dump "$T/copy.db")"
 run_cmd "$MB_BIN" --db "$T/copy.db" db current

@@ -18,21 +18,6 @@ trap 'sh "$MB_ROOT/scripts/pg-cluster.sh" destroy "$PG_DIR" > /dev/null 2>&1; rm
 fresh() { sh "$MB_ROOT/scripts/pg-cluster.sh" createdb "$PG_DIR"; }
 PASSWORD=$(printf '%s' "$PG_URL" | sed 's|^postgresql://[^:]*:\([^@]*\)@.*|\1|')
 
-# The digest of store.h over a SQLite file's rows, computed apart from the
-# program: one line per row, users then posts in id order, chained.
-digest() {
-    sqlite3 -separator '	' -nullvalue '@NULL@' "$1" \
-        "SELECT 'user', id, username, email, password_hash, created_at, name_fold, name_skeleton
-           FROM user ORDER BY id;
-         SELECT 'post', id, user_id, timestamp, body FROM post ORDER BY id;" |
-        sed 's/\\/\\\\/g; s/@NULL@/\\N/g' | {
-        d=""
-        while IFS= read -r line; do
-            d=$(printf '%s%s\n' "$d" "$line" | sha256sum | cut -c1-64)
-        done
-        printf '%s\n' "$d"
-    }
-}
 dump() {
     sqlite3 "$1" "SELECT * FROM user ORDER BY id; SELECT * FROM post ORDER BY id;
                   SELECT * FROM post_count ORDER BY user_id"
@@ -47,25 +32,26 @@ mb post --as john 'a back\slash' > /dev/null
 printf 'correct horse\n' | mb post --as susan --password-stdin 'hello from susan' > /dev/null
 mb user del gone --yes > /dev/null     # ids keep a hole: 1, 3, 4
 mb user add zoe --no-password > /dev/null
-WANT=$(digest "$DB")
+copy_social_rows "$DB"
+WANT=$(copy_digest "$DB")
 
 # ---- SQLite -> PostgreSQL -------------------------------------------------
 PGDB=$(fresh)
 run_cmd mb db copy "$PGDB"
 expect_eq "db copy into an empty server database succeeds" 0 "$RC"
 expect_contains "it says what it copied, to the server named without its password" "$OUT" \
-    "copied 3 users and 3 posts to postgresql://microblog:***@127.0.0.1:$PG_PORT/"
+    "copied 3 users, 5 posts and 6 other rows (follows, mentions, tags ...) to postgresql://microblog:***@127.0.0.1:$PG_PORT/"
 expect_contains "and that it verified, with the rows' SHA-256" "$OUT" "verified (sha256 $WANT)"
 ALL_OUT="$OUT$ERR"
 count() { psql -XAtq "$PGDB" -c "$1"; }
 expect_eq "the server has the users with their ids" "1 john|3 susan|4 zoe" \
     "$(count "SELECT string_agg(id || ' ' || username, '|' ORDER BY id) FROM \"user\"")"
-expect_eq "the post counts kept there are right (total, per author)" "3|2|1" \
+expect_eq "the post counts kept there are right (total, per author)" "5|4|1" \
     "$(count "SELECT (SELECT sum(n) FROM post_count WHERE user_id = 0) || '|' ||
                      (SELECT sum(n) FROM post_count WHERE user_id = 1) || '|' ||
                      (SELECT sum(n) FROM post_count WHERE user_id = 3)")"
 run_cmd "$MB_BIN" --db "$PGDB" post --as zoe 'after the copy'
-expect_contains "the identity sequences were moved past the copied ids" "$OUT" "posted 4 as zoe"
+expect_contains "the identity sequences were moved past the copied ids" "$OUT" "posted 6 as zoe"
 run_cmd "$MB_BIN" --db "$PGDB" user add ann --no-password
 expect_contains "for users too" "$OUT" "(id 5)"
 run_cmd "$MB_BIN" --db "$PGDB" user del ann --yes
@@ -91,12 +77,12 @@ expect_contains "with the same SHA-256 as the copy to the server" "$OUT" "verifi
 ALL_OUT="$ALL_OUT$OUT$ERR"
 expect_eq "the file's rows are the journal's, row for row (users, posts, counts)" \
     "$(dump "$DB")" "$(dump "$T/back.db")"
-expect_eq "the SHA-256 computed from the file is the one printed" "$WANT" "$(digest "$T/back.db")"
+expect_eq "the SHA-256 computed from the file is the one printed" "$WANT" "$(copy_digest "$T/back.db")"
 run_cmd sh -c "printf 'correct horse\n' | '$MB_BIN' --db '$T/back.db' post --as susan --password-stdin 'back home'"
-expect_contains "the copied password still logs in" "$OUT" "posted 4 as susan"
+expect_contains "the copied password still logs in" "$OUT" "posted 6 as susan"
 run_cmd sh -c "printf 'wrong\n' | '$MB_BIN' --db '$T/back.db' post --as susan --password-stdin 'no'"
 expect_eq "and a wrong one does not" 1 "$RC"
-expect_eq "the new post is counted" "4|2" \
+expect_eq "the new post is counted" "6|2" \
     "$(sqlite3 "$T/back.db" "SELECT (SELECT n FROM post_count WHERE user_id = 0) || '|' || (SELECT n FROM post_count WHERE user_id = 3)")"
 
 # ---- PostgreSQL -> PostgreSQL ------------------------------------------------
