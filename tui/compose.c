@@ -11,7 +11,6 @@
 #include "core/text.h"
 #include "core/xalloc.h"
 #include "store/store.h"
-#include "tui/app.h"
 #include "tui/draw.h"
 #include "tui/edit_buffer.h"
 
@@ -31,56 +30,53 @@ struct edit_buffer *compose_pane_draft(struct pane *pane)
     return &compose_of(pane)->draft;
 }
 
-static enum pane_result compose_key(struct pane *pane, const struct key_event *event)
+static struct pane_action compose_key(struct pane *pane, const struct key_event *event)
 {
     struct edit_buffer *draft = &compose_of(pane)->draft;
     switch (event->action) {
     case ACTION_POST:
-        app_post_draft(pane->app);
-        return PANE_REDRAW;
+        return pane_action(PANE_POST_DRAFT);
     case ACTION_LEAVE:
-        app_leave_compose(pane->app);
-        return PANE_REDRAW;
+        return pane_action(PANE_LEAVE_COMPOSE);
     case ACTION_EDITOR:
-        app_edit_externally(pane->app);
-        return PANE_REDRAW;
+        return pane_action(PANE_EDIT_EXTERNALLY);
     case ACTION_LEFT:
         edit_buffer_left(draft);
-        return PANE_REDRAW;
+        return pane_action(PANE_REDRAW);
     case ACTION_RIGHT:
         edit_buffer_right(draft);
-        return PANE_REDRAW;
+        return pane_action(PANE_REDRAW);
     case ACTION_LINE_START:
         edit_buffer_line_start(draft);
-        return PANE_REDRAW;
+        return pane_action(PANE_REDRAW);
     case ACTION_LINE_END:
         edit_buffer_line_end(draft);
-        return PANE_REDRAW;
+        return pane_action(PANE_REDRAW);
     case ACTION_BACKSPACE:
         edit_buffer_backspace(draft);
-        return PANE_REDRAW;
+        return pane_action(PANE_REDRAW);
     case ACTION_DELETE_CHAR:
         edit_buffer_delete(draft);
-        return PANE_REDRAW;
+        return pane_action(PANE_REDRAW);
     case ACTION_KILL_TO_END:
         edit_buffer_kill_to_end(draft);
-        return PANE_REDRAW;
+        return pane_action(PANE_REDRAW);
     case ACTION_KILL_TO_START:
         edit_buffer_kill_to_start(draft);
-        return PANE_REDRAW;
+        return pane_action(PANE_REDRAW);
     case ACTION_KILL_WORD:
         edit_buffer_kill_word(draft);
-        return PANE_REDRAW;
+        return pane_action(PANE_REDRAW);
     case ACTION_NEWLINE:
         edit_buffer_insert_codepoint(draft, '\n');
-        return PANE_REDRAW;
+        return pane_action(PANE_REDRAW);
     case ACTION_NONE:
         if (!event->function && event->code >= 0x20 &&
             edit_buffer_insert_codepoint(draft, (unsigned long)event->code))
-            return PANE_REDRAW;
-        return PANE_HANDLED;   /* swallow other keys while typing */
+            return pane_action(PANE_REDRAW);
+        return pane_action(PANE_HANDLED);   /* swallow other keys while typing */
     default:
-        return PANE_IGNORED;
+        return pane_action(PANE_IGNORED);
     }
 }
 
@@ -127,7 +123,7 @@ static void compose_draw(struct pane *pane, bool focused)
     if (cp->draft.length == 0) {
         const char *hint = "Enter posts, Esc leaves (draft kept), Ctrl-J new line";
         if (!focused)
-            hint = app_editor_allowed(pane->app)
+            hint = session_editor_allowed(pane->session)
                        ? "Press i to write a post, E for your editor, ? for help"
                        : "Press i to write a post, ? for help";
         draw_string(a->y + 1, x, width, hint, STYLE_HINT);
@@ -181,11 +177,11 @@ static const struct pane_ops compose_ops = {
     .free = compose_free,
 };
 
-struct pane *compose_pane_new(struct app *app)
+struct pane *compose_pane_new(struct session *session)
 {
     struct compose_pane *cp = xcalloc(1, sizeof *cp);
     cp->pane.ops = &compose_ops;
-    cp->pane.app = app;
+    cp->pane.session = session;
     edit_buffer_init(&cp->draft);
     return &cp->pane;
 }

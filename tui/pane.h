@@ -1,7 +1,10 @@
 /* Panes are objects (tig's view_ops, htop's Panel): each pane embeds a
  * struct pane whose ops draw it, handle a key, take a new area after a
  * resize and free it. The app owns the panes and asks them, in turn, to
- * draw into the areas the layout gives them. */
+ * draw into the areas the layout gives them. A pane never calls up into
+ * the app: a key returns an action (handled, redraw, open a view, post
+ * the draft...) and the app loop carries it out. What a pane may read or
+ * report goes through the session (tui/session.h). */
 #ifndef TUI_PANE_H
 #define TUI_PANE_H
 
@@ -10,15 +13,32 @@
 
 #include "tui/keys.h"
 #include "tui/layout.h"
+#include "tui/session.h"
+#include "tui/view.h"
 
-struct app;
+/* What a key asks of the app. */
+enum pane_action_kind {
+    PANE_IGNORED,          /* not this pane's: the app tries it as a global key */
+    PANE_HANDLED,          /* done; nothing to redraw */
+    PANE_REDRAW,           /* done; draw again */
+    PANE_OPEN_VIEW,        /* show action.view in the timeline */
+    PANE_POST_DRAFT,       /* post the compose box's draft */
+    PANE_LEAVE_COMPOSE,    /* back to the list pane focused before */
+    PANE_EDIT_EXTERNALLY,  /* the draft in $VISUAL / $EDITOR */
+    PANE_DELETE_POST,      /* ask to delete action.post */
+};
 
-/* What a key did: nothing (the app may try it as a global key), something
- * that needs no redraw, something that does, or a request to quit. */
-enum pane_result {
-    PANE_IGNORED,
-    PANE_HANDLED,
-    PANE_REDRAW,
+/* The post an action is about (the timeline's selection). */
+struct pane_post {
+    int64_t id;
+    int64_t user_id;
+    const char *author;    /* sanitized; valid until the pane changes */
+};
+
+struct pane_action {
+    enum pane_action_kind kind;
+    struct view view;      /* PANE_OPEN_VIEW */
+    struct pane_post post; /* PANE_DELETE_POST */
 };
 
 struct pane;
@@ -27,42 +47,44 @@ struct pane_ops {
     const char *name;
     unsigned key_scopes;   /* scopes of keys_table looked up when focused */
     void (*draw)(struct pane *pane, bool focused);
-    enum pane_result (*key)(struct pane *pane, const struct key_event *event);
+    struct pane_action (*key)(struct pane *pane, const struct key_event *event);
     void (*resize)(struct pane *pane, struct rect area);
     void (*free)(struct pane *pane);
 };
 
 struct pane {
     const struct pane_ops *ops;
-    struct app *app;
+    struct session *session;
     struct rect area;
 };
 
 /* pane->ops->free(pane); NULL is a no-op. */
 void pane_free(struct pane *pane);
 
+/* An action of one kind with nothing attached. */
+struct pane_action pane_action(enum pane_action_kind kind);
+
 /* ---- the three panes (pane_users.c, pane_timeline.c, compose.c) ---- */
 
 /* Each constructor loads its first page from the store; never NULL. */
-struct pane *users_pane_new(struct app *app);
-struct pane *timeline_pane_new(struct app *app);
-struct pane *compose_pane_new(struct app *app);
+struct pane *users_pane_new(struct session *session);
+struct pane *timeline_pane_new(struct session *session, const struct view *view);
+struct pane *compose_pane_new(struct session *session);
 
 /* Reloads the rows around the selection after the database changed,
  * keeping the selection and its place on the screen. */
 void users_pane_refresh(struct pane *pane);
 void timeline_pane_refresh(struct pane *pane);
 
-/* Shows the posts of user_id (0: everyone, name NULL), newest first. */
-void timeline_pane_set_filter(struct pane *pane, int64_t user_id, const char *name);
+/* Marks the user whose posts the timeline shows (0: none, "All" when
+ * the timeline shows every post). */
+void users_pane_mark(struct pane *pane, const struct view *view);
+
+/* Shows view's posts, newest first, from the newest. */
+void timeline_pane_show(struct pane *pane, const struct view *view);
 
 /* Jumps to the newest post and selects it (after posting). */
 void timeline_pane_show_newest(struct pane *pane);
-
-/* The selected post's id, author id and author (sanitized); false when
- * the timeline is empty. */
-bool timeline_pane_selected(struct pane *pane, int64_t *post_id, int64_t *user_id,
-                            const char **author);
 
 struct edit_buffer;
 /* The draft being written (owned by the compose pane). */

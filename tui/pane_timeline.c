@@ -1,8 +1,9 @@
-/* The timeline pane: posts newest first, each as a header (author, local
- * time) and its body wrapped to the pane's width. It holds a window of at
- * most a few pages of posts around the selection, fetched with keyset
- * pages on (timestamp, id) as the selection moves, so that start-up,
- * scrolling and memory cost the same on ten posts and on a million.
+/* The timeline pane: the posts of a view (tui/view.h) newest first, each
+ * as a header (author, local time) and its body wrapped to the pane's
+ * width. It holds a loaded window (tui/window.c) of a few pages of posts
+ * around the selection, fetched with keyset pages on (timestamp, id) as
+ * the selection moves, so that start-up, scrolling and memory cost the
+ * same on ten posts and on a million.
  *
  * Scrolling is by line: (top, top_line) is the first row shown. When the
  * pane does not span the whole terminal width, curses cannot scroll it
@@ -19,12 +20,10 @@
 
 #include "core/text.h"
 #include "core/xalloc.h"
-#include "tui/app.h"
 #include "tui/draw.h"
+#include "tui/window.h"
 
 #define BODY_INDENT 2
-#define MIN_PAGE 32
-#define PAGES_KEPT 4
 
 struct timeline_item {
     int64_t id;
@@ -41,15 +40,9 @@ struct timeline_item {
 
 struct timeline_pane {
     struct pane pane;
-    int64_t user_id;          /* 0: everyone */
-    char *filter_name;
-    struct timeline_item *items;
-    size_t count;
-    bool more_newer;          /* posts exist newer than items[0] */
-    bool more_older;          /* posts exist older than items[count-1] */
-    size_t selected;
-    size_t top;
-    int top_line;             /* rows of items[top] scrolled off */
+    struct view view;
+    struct window window;     /* rows are posts, newest first */
+    int top_line;             /* rows of the item at window.top scrolled off */
     int64_t total;
 };
 
@@ -63,10 +56,9 @@ static int view_rows(const struct timeline_pane *tp)
     return tp->pane.area.rows > 1 ? tp->pane.area.rows - 1 : 0;
 }
 
-static size_t page_size(const struct timeline_pane *tp)
+static struct timeline_item *item_at(const struct timeline_pane *tp, size_t index)
 {
-    size_t rows = (size_t)(view_rows(tp) > 0 ? view_rows(tp) : 0);
-    return rows > MIN_PAGE ? rows : MIN_PAGE;
+    return window_item_at_row(&tp->window, index);
 }
 
 static bool jumps(const struct timeline_pane *tp)
@@ -76,8 +68,9 @@ static bool jumps(const struct timeline_pane *tp)
 
 /* ---- items ------------------------------------------------------------ */
 
-static void item_clear(struct timeline_item *item)
+static void item_clear(void *data)
 {
+    struct timeline_item *item = data;
     free(item->author);
     free(item->body);
     free(item->lines);
@@ -122,61 +115,50 @@ static void item_wrap(struct timeline_pane *tp, struct timeline_item *item)
 /* Rows the item takes: its header and its body lines. */
 static int item_height(struct timeline_pane *tp, size_t index)
 {
-    struct timeline_item *item = &tp->items[index];
+    struct timeline_item *item = item_at(tp, index);
     item_wrap(tp, item);
     return 1 + (int)item->line_count;
 }
 
-static void clear_items(struct timeline_pane *tp)
+static struct post_cursor cursor_of(const struct timeline_item *item)
 {
-    for (size_t i = 0; i < tp->count; i++)
-        item_clear(&tp->items[i]);
-    free(tp->items);
-    tp->items = NULL;
-    tp->count = 0;
-    tp->selected = tp->top = 0;
-    tp->top_line = 0;
+    return (struct post_cursor){ .timestamp = item->timestamp, .id = item->id };
 }
 
-/* Inserts the posts of list at position `at`, in order. */
-static void insert_posts(struct timeline_pane *tp, size_t at, const struct post_list *list)
+/* Posts of the view in keyset pages on (timestamp, id): toward the end
+ * are older posts, toward the start newer ones; the store returns both
+ * newest first, which is window order. */
+static bool fetch(void *context, const void *from, enum window_direction direction,
+                  size_t limit, struct window_batch *batch)
 {
-    if (list->count == 0)
-        return;
-    tp->items = xreallocarray(tp->items, tp->count + list->count, sizeof *tp->items);
-    memmove(tp->items + at + list->count, tp->items + at,
-            (tp->count - at) * sizeof *tp->items);
-    for (size_t i = 0; i < list->count; i++)
-        item_from_post(&tp->items[at + i], &list->items[i]);
-    tp->count += list->count;
-}
-
-static void remove_items(struct timeline_pane *tp, size_t at, size_t n)
-{
-    for (size_t i = at; i < at + n; i++)
-        item_clear(&tp->items[i]);
-    memmove(tp->items + at, tp->items + at + n, (tp->count - at - n) * sizeof *tp->items);
-    tp->count -= n;
-}
-
-static bool fetch(struct timeline_pane *tp, const struct post_cursor *cursor,
-                  enum page_direction direction, size_t limit, struct post_list *out)
-{
-    memset(out, 0, sizeof *out);
-    enum mb_status status = store_posts_page(app_store(tp->pane.app), &(struct post_filter){ .author_id = tp->user_id }, cursor,
-                                             direction, limit, out);
+    struct timeline_pane *tp = context;
+    struct post_cursor cursor;
+    if (from != NULL)
+        cursor = cursor_of(from);
+    struct post_list list = { 0 };
+    enum mb_status status = store_posts_page(
+        tp->pane.session->store, &tp->view.filter, from != NULL ? &cursor : NULL,
+        direction == WINDOW_TOWARD_END ? PAGE_OLDER : PAGE_NEWER, limit, &list);
     if (status != MB_OK) {
-        app_store_error(tp->pane.app, "Could not read the timeline", status);
-        memset(out, 0, sizeof *out);
+        session_store_error(tp->pane.session, "Could not read the timeline", status);
         return false;
     }
+    for (size_t i = 0; i < list.count; i++)
+        item_from_post(window_batch_add(batch), &list.items[i]);
+    store_post_list_free(&list);
     return true;
 }
+
+static const struct window_source posts_source = {
+    .item_size = sizeof(struct timeline_item),
+    .fetch = fetch,
+    .clear = item_clear,
+};
 
 static void count_total(struct timeline_pane *tp)
 {
     int64_t total = 0;
-    if (store_post_count(app_store(tp->pane.app), tp->user_id, &total) == MB_OK)
+    if (store_post_count(tp->pane.session->store, tp->view.filter.author_id, &total) == MB_OK)
         tp->total = total;
 }
 
@@ -186,11 +168,11 @@ static void count_total(struct timeline_pane *tp)
 static int row_of(struct timeline_pane *tp, size_t index)
 {
     int row = -tp->top_line;
-    if (index >= tp->top) {
-        for (size_t i = tp->top; i < index; i++)
+    if (index >= tp->window.top) {
+        for (size_t i = tp->window.top; i < index; i++)
             row += item_height(tp, i);
     } else {
-        for (size_t i = index; i < tp->top; i++)
+        for (size_t i = index; i < tp->window.top; i++)
             row -= item_height(tp, i);
     }
     return row;
@@ -200,11 +182,11 @@ static int row_of(struct timeline_pane *tp, size_t index)
  * close as the start of the window allows). */
 static void place_selected_at(struct timeline_pane *tp, int row)
 {
-    tp->top = tp->selected;
+    tp->window.top = tp->window.selected;
     tp->top_line = 0;
-    while (row > 0 && tp->top > 0) {
-        int h = item_height(tp, tp->top - 1);
-        tp->top--;
+    while (row > 0 && tp->window.top > 0) {
+        int h = item_height(tp, tp->window.top - 1);
+        tp->window.top--;
         if (h <= row) {
             row -= h;
         } else {
@@ -217,11 +199,11 @@ static void place_selected_at(struct timeline_pane *tp, int row)
 /* Makes the selected post visible: minimally, or centred when jumping. */
 static void make_visible(struct timeline_pane *tp)
 {
-    if (tp->count == 0)
+    if (tp->window.count == 0)
         return;
     int view = view_rows(tp);
-    int start = row_of(tp, tp->selected);
-    int h = item_height(tp, tp->selected);
+    int start = row_of(tp, tp->window.selected);
+    int h = item_height(tp, tp->window.selected);
     if (start >= 0 && (start + h <= view || (start == 0 && h > view)))
         return;
     if (start > 0 && start < view && h > view)
@@ -235,16 +217,16 @@ static void make_visible(struct timeline_pane *tp)
 
 static void clamp_top(struct timeline_pane *tp)
 {
-    if (tp->count == 0) {
-        tp->top = tp->selected = 0;
+    if (tp->window.count == 0) {
+        tp->window.top = tp->window.selected = 0;
         tp->top_line = 0;
         return;
     }
-    if (tp->selected >= tp->count)
-        tp->selected = tp->count - 1;
-    if (tp->top >= tp->count)
-        tp->top = tp->count - 1;
-    if (tp->top_line >= item_height(tp, tp->top))
+    if (tp->window.selected >= tp->window.count)
+        tp->window.selected = tp->window.count - 1;
+    if (tp->window.top >= tp->window.count)
+        tp->window.top = tp->window.count - 1;
+    if (tp->top_line >= item_height(tp, tp->window.top))
         tp->top_line = 0;
 }
 
@@ -252,160 +234,58 @@ static void clamp_top(struct timeline_pane *tp)
 
 static void load_newest(struct timeline_pane *tp)
 {
-    struct post_list list;
-    size_t page = page_size(tp);
-    if (!fetch(tp, NULL, PAGE_OLDER, page, &list))
+    if (!window_load_start(&tp->window))
         return;
-    clear_items(tp);
-    insert_posts(tp, 0, &list);
-    tp->more_newer = false;
-    tp->more_older = list.count == page;
-    store_post_list_free(&list);
+    tp->top_line = 0;
     count_total(tp);
 }
 
 static void load_oldest(struct timeline_pane *tp)
 {
-    struct post_list list;
-    size_t page = page_size(tp);
-    if (!fetch(tp, NULL, PAGE_NEWER, page, &list))
+    if (!window_load_end(&tp->window))
         return;
-    clear_items(tp);
-    insert_posts(tp, 0, &list);
-    tp->more_older = false;
-    tp->more_newer = list.count == page;
-    store_post_list_free(&list);
-    if (tp->count > 0) {
-        tp->selected = tp->count - 1;
-        int h = item_height(tp, tp->selected);
+    tp->top_line = 0;
+    if (tp->window.count > 0) {
+        int h = item_height(tp, tp->window.selected);
         place_selected_at(tp, view_rows(tp) > h ? view_rows(tp) - h : 0);
     }
-}
-
-static struct post_cursor cursor_of(const struct timeline_item *item)
-{
-    return (struct post_cursor){ .timestamp = item->timestamp, .id = item->id };
-}
-
-/* Drops posts from the end away from where the selection is heading:
- * the newer end after fetching older posts, the older end after fetching
- * newer ones, never what is on the screen. */
-static void trim(struct timeline_pane *tp, bool drop_newer_end)
-{
-    size_t keep = page_size(tp) * PAGES_KEPT;
-    if (tp->count <= keep)
-        return;
-    size_t excess = tp->count - keep;
-    if (drop_newer_end) {
-        size_t front = excess < tp->top ? excess : tp->top;
-        if (front > 0) {
-            remove_items(tp, 0, front);
-            tp->top -= front;
-            tp->selected -= front;
-            tp->more_newer = true;
-        }
-        return;
-    }
-    size_t needed = tp->selected + page_size(tp) + 1;   /* the view and a margin */
-    size_t removable = tp->count > needed ? tp->count - needed : 0;
-    size_t back = excess < removable ? excess : removable;
-    if (back > 0) {
-        remove_items(tp, tp->count - back, back);
-        tp->more_older = true;
-    }
-}
-
-static void extend_older(struct timeline_pane *tp)
-{
-    if (!tp->more_older || tp->count == 0)
-        return;
-    struct post_cursor cursor = cursor_of(&tp->items[tp->count - 1]);
-    struct post_list list;
-    size_t page = page_size(tp);
-    if (!fetch(tp, &cursor, PAGE_OLDER, page, &list))
-        return;
-    insert_posts(tp, tp->count, &list);
-    tp->more_older = list.count == page;
-    store_post_list_free(&list);
-    trim(tp, true);
-}
-
-static void extend_newer(struct timeline_pane *tp)
-{
-    if (!tp->more_newer || tp->count == 0)
-        return;
-    struct post_cursor cursor = cursor_of(&tp->items[0]);
-    struct post_list list;
-    size_t page = page_size(tp);
-    if (!fetch(tp, &cursor, PAGE_NEWER, page, &list))
-        return;
-    insert_posts(tp, 0, &list);
-    tp->selected += list.count;
-    tp->top += list.count;
-    tp->more_newer = list.count == page;
-    store_post_list_free(&list);
-    trim(tp, false);
 }
 
 /* Keeps a margin of loaded posts on both sides of the selection. */
 static void keep_margin(struct timeline_pane *tp)
 {
-    size_t margin = (size_t)view_rows(tp) + 1;
-    if (tp->more_older && tp->selected + margin >= tp->count)
-        extend_older(tp);
-    if (tp->more_newer && tp->selected < margin)
-        extend_newer(tp);
+    window_keep_margin(&tp->window, (size_t)view_rows(tp) + 1);
 }
 
 void timeline_pane_refresh(struct pane *pane)
 {
     struct timeline_pane *tp = timeline_of(pane);
-    if (tp->count == 0) {
+    if (tp->window.count == 0) {
         load_newest(tp);
         return;
     }
-    struct timeline_item *anchor = &tp->items[tp->selected];
-    int row = row_of(tp, tp->selected);
+    int row = row_of(tp, tp->window.selected);
     if (row < 0)
         row = 0;
-    bool pinned = tp->top == 0 && tp->top_line == 0 && !tp->more_newer;
-    size_t page = page_size(tp);
-    /* (timestamp, id + 1) as an exclusive bound includes the anchor. */
-    struct post_cursor including = { .timestamp = anchor->timestamp, .id = anchor->id + 1 };
-    struct post_cursor excluding = cursor_of(anchor);
-    struct post_list older, newer;
-    if (!fetch(tp, &including, PAGE_OLDER, page, &older))
+    bool pinned = tp->window.top == 0 && tp->top_line == 0 && tp->window.at_start;
+    if (!window_refresh(&tp->window))
         return;
-    if (!fetch(tp, &excluding, PAGE_NEWER, page, &newer)) {
-        store_post_list_free(&older);
-        return;
-    }
-    clear_items(tp);
-    insert_posts(tp, 0, &newer);
-    insert_posts(tp, tp->count, &older);
-    tp->more_newer = newer.count == page;
-    tp->more_older = older.count == page;
-    tp->selected = older.count > 0 ? newer.count : (tp->count > 0 ? tp->count - 1 : 0);
-    store_post_list_free(&older);
-    store_post_list_free(&newer);
+    tp->top_line = 0;
     count_total(tp);
-    if (tp->count == 0)
+    if (tp->window.count == 0)
         return;
-    if (pinned && !tp->more_newer) {
-        tp->top = 0;
-        tp->top_line = 0;
+    if (pinned && tp->window.at_start) {
+        tp->window.top = 0;
         make_visible(tp);
     } else {
         place_selected_at(tp, row);
     }
 }
 
-void timeline_pane_set_filter(struct pane *pane, int64_t user_id, const char *name)
+void timeline_pane_show(struct pane *pane, const struct view *view)
 {
     struct timeline_pane *tp = timeline_of(pane);
-    tp->user_id = user_id;
-    free(tp->filter_name);
-    tp->filter_name = user_id != 0 && name != NULL ? xstrdup(name) : NULL;
+    tp->view = *view;
     load_newest(tp);
 }
 
@@ -414,46 +294,23 @@ void timeline_pane_show_newest(struct pane *pane)
     load_newest(timeline_of(pane));
 }
 
-bool timeline_pane_selected(struct pane *pane, int64_t *post_id, int64_t *user_id,
-                            const char **author)
-{
-    struct timeline_pane *tp = timeline_of(pane);
-    if (tp->count == 0)
-        return false;
-    const struct timeline_item *item = &tp->items[tp->selected];
-    *post_id = item->id;
-    *user_id = item->user_id;
-    *author = item->author;
-    return true;
-}
-
 /* ---- keys ----------------------------------------------------------------- */
 
 static bool move_down(struct timeline_pane *tp)
 {
-    if (tp->selected + 1 >= tp->count)
-        extend_older(tp);
-    if (tp->selected + 1 >= tp->count)
-        return false;
-    tp->selected++;
-    return true;
+    return window_move(&tp->window, +1);
 }
 
 static bool move_up(struct timeline_pane *tp)
 {
-    if (tp->selected == 0)
-        extend_newer(tp);
-    if (tp->selected == 0)
-        return false;
-    tp->selected--;
-    return true;
+    return window_move(&tp->window, -1);
 }
 
 static void scroll_line_down(struct timeline_pane *tp)
 {
     tp->top_line++;
-    if (tp->top_line >= item_height(tp, tp->top) && tp->top + 1 < tp->count) {
-        tp->top++;
+    if (tp->top_line >= item_height(tp, tp->window.top) && tp->window.top + 1 < tp->window.count) {
+        tp->window.top++;
         tp->top_line = 0;
     }
 }
@@ -463,8 +320,8 @@ static size_t posts_per_page(struct timeline_pane *tp)
 {
     int rows = view_rows(tp);
     size_t n = 0;
-    for (size_t i = tp->top; i < tp->count; i++) {
-        rows -= item_height(tp, i) - (i == tp->top ? tp->top_line : 0);
+    for (size_t i = tp->window.top; i < tp->window.count; i++) {
+        rows -= item_height(tp, i) - (i == tp->window.top ? tp->top_line : 0);
         if (rows < 0)
             break;
         n++;
@@ -472,82 +329,91 @@ static size_t posts_per_page(struct timeline_pane *tp)
     return n > 1 ? n : 1;
 }
 
-static enum pane_result timeline_key(struct pane *pane, const struct key_event *event)
+static struct pane_action timeline_key(struct pane *pane, const struct key_event *event)
 {
     struct timeline_pane *tp = timeline_of(pane);
     int view = view_rows(tp);
     switch (event->action) {
     case ACTION_DOWN: {
-        if (tp->count == 0)
-            return PANE_HANDLED;
-        int start = row_of(tp, tp->selected);
-        int h = item_height(tp, tp->selected);
+        if (tp->window.count == 0)
+            return pane_action(PANE_HANDLED);
+        int start = row_of(tp, tp->window.selected);
+        int h = item_height(tp, tp->window.selected);
         if (h > view && start + h > view) {
             scroll_line_down(tp);   /* read a post taller than the view */
-            return PANE_REDRAW;
+            return pane_action(PANE_REDRAW);
         }
         if (move_down(tp)) {
             keep_margin(tp);
             make_visible(tp);
         }
-        return PANE_REDRAW;
+        return pane_action(PANE_REDRAW);
     }
     case ACTION_UP:
-        if (tp->count == 0)
-            return PANE_HANDLED;
-        if (tp->selected == tp->top && tp->top_line > 0) {
+        if (tp->window.count == 0)
+            return pane_action(PANE_HANDLED);
+        if (tp->window.selected == tp->window.top && tp->top_line > 0) {
             tp->top_line--;
-            return PANE_REDRAW;
+            return pane_action(PANE_REDRAW);
         }
         if (move_up(tp)) {
             keep_margin(tp);
             make_visible(tp);
         }
-        return PANE_REDRAW;
+        return pane_action(PANE_REDRAW);
     case ACTION_PAGE_DOWN: {
-        if (tp->count == 0)
-            return PANE_HANDLED;
+        if (tp->window.count == 0)
+            return pane_action(PANE_HANDLED);
         size_t n = posts_per_page(tp);
         for (size_t i = 0; i < n && move_down(tp); i++)
             keep_margin(tp);
         place_selected_at(tp, 0);
-        return PANE_REDRAW;
+        return pane_action(PANE_REDRAW);
     }
     case ACTION_PAGE_UP: {
-        if (tp->count == 0)
-            return PANE_HANDLED;
+        if (tp->window.count == 0)
+            return pane_action(PANE_HANDLED);
         size_t n = posts_per_page(tp);
         for (size_t i = 0; i < n && move_up(tp); i++)
             keep_margin(tp);
-        int h = item_height(tp, tp->selected);
+        int h = item_height(tp, tp->window.selected);
         place_selected_at(tp, view > h ? view - h : 0);
-        if (tp->selected < posts_per_page(tp) && !tp->more_newer) {
-            tp->top = 0;
+        if (tp->window.selected < posts_per_page(tp) && !!tp->window.at_start) {
+            tp->window.top = 0;
             tp->top_line = 0;
             make_visible(tp);
         }
-        return PANE_REDRAW;
+        return pane_action(PANE_REDRAW);
     }
     case ACTION_FIRST:
-        if (tp->more_newer) {
+        if (!tp->window.at_start) {
             load_newest(tp);
         } else {
-            tp->selected = tp->top = 0;
+            tp->window.selected = tp->window.top = 0;
             tp->top_line = 0;
         }
-        return PANE_REDRAW;
+        return pane_action(PANE_REDRAW);
     case ACTION_LAST:
-        if (tp->more_older) {
+        if (!tp->window.at_end) {
             load_oldest(tp);
-        } else if (tp->count > 0) {
-            tp->selected = tp->count - 1;
-            int h = item_height(tp, tp->selected);
-            if (row_of(tp, tp->selected) + h > view)
+        } else if (tp->window.count > 0) {
+            tp->window.selected = tp->window.count - 1;
+            int h = item_height(tp, tp->window.selected);
+            if (row_of(tp, tp->window.selected) + h > view)
                 place_selected_at(tp, view > h ? view - h : 0);
         }
-        return PANE_REDRAW;
+        return pane_action(PANE_REDRAW);
+    case ACTION_DELETE: {
+        const struct timeline_item *item = window_selected(&tp->window);
+        if (item == NULL)
+            return pane_action(PANE_DELETE_POST);   /* post.id 0: none selected */
+        struct pane_action action = pane_action(PANE_DELETE_POST);
+        action.post = (struct pane_post){ .id = item->id, .user_id = item->user_id,
+                                          .author = item->author };
+        return action;
+    }
     default:
-        return PANE_IGNORED;
+        return pane_action(PANE_IGNORED);
     }
 }
 
@@ -569,13 +435,17 @@ static void format_count(int64_t n, char *out, size_t size)
 static void draw_title(struct timeline_pane *tp, bool focused)
 {
     const struct rect *a = &tp->pane.area;
-    char count[40], title[200];
+    char count[40], title[400];
     format_count(tp->total, count, sizeof count);
-    if (tp->user_id == 0)
+    switch (tp->view.kind) {
+    case VIEW_ALL:
         snprintf(title, sizeof title, "All posts (%s)", count);
-    else
-        snprintf(title, sizeof title, "%s (%s post%s)", tp->filter_name ? tp->filter_name : "?",
-                 count, tp->total == 1 ? "" : "s");
+        break;
+    case VIEW_USER:
+        snprintf(title, sizeof title, "%s (%s post%s)", tp->view.name, count,
+                 tp->total == 1 ? "" : "s");
+        break;
+    }
     draw_string(a->y, a->x + 1, a->cols - 1, title, focused ? STYLE_TITLE : STYLE_NORMAL);
 }
 
@@ -604,20 +474,20 @@ static void timeline_draw(struct pane *pane, bool focused)
         return;
     draw_title(tp, focused);
     int view = view_rows(tp);
-    if (tp->count == 0) {
+    if (tp->window.count == 0) {
         draw_string(a->y + 1, a->x + 1, a->cols - 1,
-                    tp->user_id == 0 ? "No posts yet. Press i to write the first one."
-                                     : "No posts by this user yet.",
+                    tp->view.kind == VIEW_ALL ? "No posts yet. Press i to write the first one."
+                                              : "No posts by this user yet.",
                     STYLE_HINT);
         return;
     }
     clamp_top(tp);
     int row = 0;
-    for (size_t i = tp->top; i < tp->count && row < view; i++) {
-        struct timeline_item *item = &tp->items[i];
+    for (size_t i = tp->window.top; i < tp->window.count && row < view; i++) {
+        struct timeline_item *item = item_at(tp, i);
         int h = item_height(tp, i);
-        bool selected = i == tp->selected;
-        for (int line = i == tp->top ? tp->top_line : 0; line < h && row < view; line++) {
+        bool selected = i == tp->window.selected;
+        for (int line = i == tp->window.top ? tp->top_line : 0; line < h && row < view; line++) {
             int y = a->y + 1 + row++;
             if (line == 0) {
                 draw_header(tp, item, y, selected, focused);
@@ -634,6 +504,7 @@ static void timeline_resize(struct pane *pane, struct rect area)
 {
     struct timeline_pane *tp = timeline_of(pane);
     pane->area = area;
+    window_set_view(&tp->window, view_rows(tp));
     clamp_top(tp);
     make_visible(tp);
 }
@@ -641,8 +512,7 @@ static void timeline_resize(struct pane *pane, struct rect area)
 static void timeline_free(struct pane *pane)
 {
     struct timeline_pane *tp = timeline_of(pane);
-    clear_items(tp);
-    free(tp->filter_name);
+    window_free(&tp->window);
     free(tp);
 }
 
@@ -655,11 +525,13 @@ static const struct pane_ops timeline_ops = {
     .free = timeline_free,
 };
 
-struct pane *timeline_pane_new(struct app *app)
+struct pane *timeline_pane_new(struct session *session, const struct view *view)
 {
     struct timeline_pane *tp = xcalloc(1, sizeof *tp);
     tp->pane.ops = &timeline_ops;
-    tp->pane.app = app;
+    tp->pane.session = session;
+    tp->view = *view;
+    window_init(&tp->window, &posts_source, tp, 0);
     load_newest(tp);
     return &tp->pane;
 }

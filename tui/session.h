@@ -1,0 +1,107 @@
+/* The session: what every pane and the app share about this run of the
+ * TUI — the open store, the author one posts as (tui/author.c), the
+ * status line's message, whether the database file is still the one
+ * opened and the server still reachable, and the changes other sessions
+ * committed. Posting, deleting and switching author go through here:
+ * every answer comes from the store, this file only turns it into what
+ * the person reads and tells the app when a password prompt is needed.
+ * Panes hold a pointer to it instead of calling up into the app.
+ * Internal to tui/. */
+#ifndef TUI_SESSION_H
+#define TUI_SESSION_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "core/config.h"
+#include "store/store.h"
+#include "tui/author.h"
+#include "tui/draw.h"
+#include "tui/layout.h"
+
+/* A lost database server is tried again at most this often. */
+#define SESSION_RECONNECT_MS 1000
+
+struct session {
+    struct store *store;
+    struct author author;
+    bool personal;               /* store_mode() is STORE_MODE_PERSONAL */
+    char message[512];
+    enum draw_style message_style;
+    /* Why the file at the database's path is not the one open (empty
+     * while it is): shown instead of any other message until it is back. */
+    char file_lost[512];
+    uint64_t data_version;
+    bool have_data_version;
+    struct timespec last_poll;
+    /* The database server could not be reached at the last try (a server
+     * store only): said once on the status line; a reconnection is tried
+     * at most every SESSION_RECONNECT_MS, so that a server that answers
+     * slowly or not at all costs the keyboard one try per interval, not
+     * one per tick. */
+    bool connection_lost;
+    struct timespec last_reconnect;
+    /* Another session committed (or the connection came back): the views
+     * must be read again. The app clears it after refreshing them. */
+    bool stale;
+    char *database_label;
+};
+
+/* What a request that may need the author's password came to. */
+enum session_outcome {
+    SESSION_DONE,           /* done (or allowed) */
+    SESSION_REFUSED,        /* not done; the status line says why */
+    SESSION_ASK_PASSWORD,   /* open the password prompt for author.waiting_for */
+};
+
+/* Starts the session's author (config's user in personal mode). Free with
+ * session_free; the store stays the caller's. */
+void session_init(struct session *session, struct store *store, const struct config *config);
+void session_free(struct session *session);
+
+/* Sets the status line message (printf-style; sanitized when drawn). */
+void session_message(struct session *session, enum draw_style style, const char *format, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* Reports a failed store call: "what: reason" in the error style. */
+void session_store_error(struct session *session, const char *what, enum mb_status status);
+
+/* An SSH forced command runs no program the person could get a shell
+ * from: the compose box only. */
+bool session_editor_allowed(const struct session *session);
+
+/* Milliseconds since `since` (CLOCK_MONOTONIC). */
+long session_elapsed_ms(const struct timespec *since);
+
+/* Looks for changes: another connection's commit (then `stale` is set),
+ * the database file deleted, replaced or put back, the server lost or
+ * back. True when the screen must be drawn again. */
+bool session_poll(struct session *session);
+
+struct edit_buffer;
+/* Posts the draft as the current author (the draft is the caller's to
+ * clear on SESSION_DONE). */
+enum session_outcome session_post(struct session *session, const struct edit_buffer *draft);
+
+/* Whether post_id by user_id (author: their name, sanitized) may be
+ * deleted now; then session_delete deletes it (true when it did). */
+enum session_outcome session_may_delete(struct session *session, int64_t user_id,
+                                        const char *author);
+bool session_delete(struct session *session, int64_t post_id);
+
+/* u: true in personal mode (the app asks whom to post as); in the shared
+ * modes the system says who you are, and the status line says so. */
+bool session_may_switch_author(struct session *session);
+
+/* Switches to the user `name`, with password (NULL: none typed yet). On
+ * SESSION_ASK_PASSWORD *asking (caller frees) names the user whose
+ * password to ask for. */
+enum session_outcome session_switch_author(struct session *session, const char *name,
+                                           const char *password, char **asking);
+
+/* The status line outside the prompts: the database, the author, then
+ * the message (or, while the file is gone, only why). */
+void session_draw_status(const struct session *session, struct rect line);
+
+#endif
