@@ -156,6 +156,131 @@ static void test_every_revision_up_down_up_keeps_rows(void **state)
     store_close(store);
 }
 
+static char *query(const char *path, const char *statements)
+{
+    return testutil_shell("sqlite3 '%s' \"%s\" 2>&1", path, statements);
+}
+
+static void assert_query(const char *path, const char *statements, const char *expected)
+{
+    char *out = query(path, statements);
+    if (strcmp(out, expected) != 0)
+        fail_msg("%s\ngave:\n%s\nexpected:\n%s", statements, out, expected);
+    free(out);
+}
+
+static void assert_no_drift(struct store *store)
+{
+    char *report = NULL;
+    if (store_check(store, &report) != MB_OK)
+        fail_msg("drift at revision %d: %s", current_revision(store), report);
+    assert_null(report);
+}
+
+/* Revisions 0004 (social) and 0005 (journal) down and up again on a
+ * database that uses them: replies, follows, mutes, mentions, read marks,
+ * tags, a private entry and the search index. Going down keeps every user
+ * and public post (a private entry goes with 0005, by design), leaves no
+ * drift and consistent counts; coming back up indexes the kept posts for
+ * search again. */
+static void test_social_and_journal_down_up_with_data(void **state)
+{
+    struct fixture *f = *state;
+    struct mb_error err;
+    struct store *store = open_with(f->path, STORE_MIGRATE_NONE, NULL, MB_OK, &err);
+    assert_true(builtin_head() >= 5);
+    assert_int_equal(store_upgrade(store, 5, NULL), MB_OK);
+    int64_t john = 0, susan = 0, p1 = 0, p2 = 0, p3 = 0;
+    assert_int_equal(store_user_add(store, "john", NULL, NULL, &john), MB_OK);
+    assert_int_equal(store_user_add(store, "susan", NULL, NULL, &susan), MB_OK);
+    assert_int_equal(store_post_add(store, john, "hello #World, said John", 100, &p1), MB_OK);
+    assert_int_equal(store_post_add(store, susan, "hi @john, nice weather", 200, &p2), MB_OK);
+    assert_int_equal(store_post_add(store, john, "private entry", 300, &p3), MB_OK);
+    char *rows = xasprintf(
+        "UPDATE user SET about = 'about john', last_seen = 5 WHERE id = %lld; "
+        "UPDATE post SET reply_to = %lld, thread_id = %lld, edited_at = 250 WHERE id = %lld; "
+        "UPDATE post SET private = 1 WHERE id = %lld; "
+        "INSERT INTO private_entry VALUES (%lld, 'sealed text'); "
+        "INSERT INTO follow VALUES (%lld, %lld, 1); "
+        "INSERT INTO mute VALUES (%lld, %lld, 1); "
+        "INSERT OR IGNORE INTO mention VALUES (%lld, 200, %lld); "
+        "INSERT INTO read_mark VALUES (%lld, 'mentions', 200, %lld); "
+        "INSERT OR IGNORE INTO tag VALUES ('world', 100, %lld)",
+        (long long)john, (long long)p1, (long long)p1, (long long)p2, (long long)p3,
+        (long long)p3, (long long)susan, (long long)john, (long long)john, (long long)susan,
+        (long long)john, (long long)p2, (long long)john, (long long)p2, (long long)p1);
+    sql(f->path, rows);
+    free(rows);
+    /* The index holds the public posts only, and the tag is counted. */
+    char *found = xasprintf("%lld\n%lld\n", (long long)p1, (long long)p2);
+    assert_query(f->path,
+                 "SELECT rowid FROM post_search WHERE post_search MATCH 'john OR private' "
+                 "ORDER BY rowid",
+                 found);
+    assert_query(f->path, "SELECT tag, n FROM tag_count", "world|1\n");
+    char *users = query(f->path, "SELECT id, username FROM user ORDER BY id");
+    char *public_posts = query(f->path, "SELECT id, body, timestamp, user_id FROM post "
+                                        "WHERE private = 0 ORDER BY id");
+
+    /* 0005 down: the journal's tables go, and the private entry with them. */
+    assert_int_equal(store_downgrade(store, 4, NULL), MB_OK);
+    assert_int_equal(current_revision(store), 4);
+    assert_no_drift(store);
+    assert_query(f->path,
+                 "SELECT count(*) FROM sqlite_schema WHERE name IN "
+                 "('post_search', 'tag', 'tag_count', 'private_entry')",
+                 "0\n");
+    char *kept = query(f->path, "SELECT id, body, timestamp, user_id FROM post ORDER BY id");
+    assert_string_equal(kept, public_posts);
+    free(kept);
+    assert_query(f->path, "SELECT count(*) FROM follow; SELECT count(*) FROM mention",
+                 "1\n1\n");
+    assert_query(f->path, "SELECT (SELECT n FROM post_count WHERE user_id = 0) = count(*) FROM post",
+                 "1\n");
+    assert_query(f->path, "PRAGMA foreign_key_check", "");
+
+    /* 0004 down: the social tables and columns go, users and posts stay. */
+    assert_int_equal(store_downgrade(store, 3, NULL), MB_OK);
+    assert_int_equal(current_revision(store), 3);
+    assert_no_drift(store);
+    assert_query(f->path,
+                 "SELECT count(*) FROM sqlite_schema WHERE name IN "
+                 "('follow', 'mute', 'mention', 'read_mark')",
+                 "0\n");
+    char *users_now = query(f->path, "SELECT id, username FROM user ORDER BY id");
+    assert_string_equal(users_now, users);
+    free(users_now);
+    kept = query(f->path, "SELECT id, body, timestamp, user_id FROM post ORDER BY id");
+    assert_string_equal(kept, public_posts);
+    free(kept);
+
+    /* Up again to the head: the kept posts are searchable again, and the
+     * index agrees with its content table. */
+    assert_int_equal(store_upgrade(store, -1, NULL), MB_OK);
+    assert_int_equal(current_revision(store), builtin_head());
+    assert_no_drift(store);
+    assert_query(f->path,
+                 "SELECT rowid FROM post_search WHERE post_search MATCH 'john OR private' "
+                 "ORDER BY rowid",
+                 found);
+    assert_query(f->path, "INSERT INTO post_search (post_search) VALUES ('integrity-check')", "");
+    assert_query(f->path, "SELECT count(*) FROM post WHERE private = 0", "2\n");
+    /* and the search triggers are back: a new post is found, a deleted one
+     * is not. */
+    int64_t p4 = 0;
+    assert_int_equal(store_post_add(store, susan, "weather again", 400, &p4), MB_OK);
+    assert_int_equal(store_post_delete(store, p2), MB_OK);
+    char *weather = xasprintf("%lld\n", (long long)p4);
+    assert_query(f->path, "SELECT rowid FROM post_search WHERE post_search MATCH 'weather'",
+                 weather);
+    assert_query(f->path, "INSERT INTO post_search (post_search) VALUES ('integrity-check')", "");
+    free(weather);
+    free(found);
+    free(users);
+    free(public_posts);
+    store_close(store);
+}
+
 static void test_broken_revision_rolls_back_completely(void **state)
 {
     struct fixture *f = *state;
@@ -164,11 +289,11 @@ static void test_broken_revision_rolls_back_completely(void **state)
     snprintf(stem, sizeof stem, "%04d_broken", head + 1);
     snprintf(expected, sizeof expected, "revision %04d", head + 1);
     const char *extra[] = {stem,
-                           "CREATE TABLE tag (name TEXT);\n"
-                           "INSERT INTO tag VALUES ('x');\n"
+                           "CREATE TABLE broken_note (name TEXT);\n"
+                           "INSERT INTO broken_note VALUES ('x');\n"
                            "UPDATE user SET username = 'changed';\n"
                            "THIS IS NOT SQL;\n",
-                           "DROP TABLE tag;\n", NULL};
+                           "DROP TABLE broken_note;\n", NULL};
     struct migration_set *set = make_set(f->dir, extra);
     struct mb_error err;
     struct store *store = open_with(f->path, STORE_MIGRATE_NONE, set, MB_OK, &err);
@@ -236,9 +361,11 @@ static void test_injected_failure_before_each_statement(void **state)
     }
 }
 
+/* A 12-step rebuild of user as the head revision left it (0003's and
+ * 0004's ADD COLUMNs included), adding a column. post, follow, mute,
+ * mention and read_mark reference user ON DELETE CASCADE: with foreign
+ * keys on, DROP TABLE user would delete their rows. */
 static const char rebuild_up[] =
-    "-- 12-step rebuild of user, which post references ON DELETE CASCADE:\n"
-    "-- with foreign keys on, DROP TABLE user would delete every post.\n"
     "CREATE TABLE user_new (\n"
     "    id INTEGER PRIMARY KEY,\n"
     "    username TEXT NOT NULL COLLATE NOCASE CHECK (length(username) BETWEEN 1 AND 64),\n"
@@ -247,11 +374,14 @@ static const char rebuild_up[] =
     "    created_at INTEGER NOT NULL,\n"
     "    name_fold TEXT,\n"
     "    name_skeleton TEXT,\n"
-    "    about TEXT NOT NULL DEFAULT ''\n"
+    "    about TEXT CHECK (about IS NULL OR length(about) BETWEEN 1 AND 140),\n"
+    "    last_seen INTEGER,\n"
+    "    location TEXT NOT NULL DEFAULT ''\n"
     ");\n"
     "INSERT INTO user_new (id, username, email, password_hash, created_at, name_fold,\n"
-    "                      name_skeleton)\n"
-    "    SELECT id, username, email, password_hash, created_at, name_fold, name_skeleton\n"
+    "                      name_skeleton, about, last_seen)\n"
+    "    SELECT id, username, email, password_hash, created_at, name_fold, name_skeleton,\n"
+    "           about, last_seen\n"
     "    FROM user;\n"
     "DROP TABLE user;\n"
     "ALTER TABLE user_new RENAME TO user;\n"
@@ -272,9 +402,11 @@ static const char rebuild_down[] =
     "    email TEXT COLLATE NOCASE CHECK (email IS NULL OR length(email) BETWEEN 1 AND 120),\n"
     "    password_hash TEXT,\n"
     "    created_at INTEGER NOT NULL\n"
-    ", name_fold TEXT, name_skeleton TEXT);\n" /* as 0003's ADD COLUMNs left it */
+    /* as 0003's and 0004's ADD COLUMNs left it */
+    ", name_fold TEXT, name_skeleton TEXT, about TEXT\n"
+    "    CHECK (about IS NULL OR length(about) BETWEEN 1 AND 140), last_seen INTEGER);\n"
     "INSERT INTO user_old SELECT id, username, email, password_hash, created_at, name_fold,\n"
-    "    name_skeleton FROM user;\n"
+    "    name_skeleton, about, last_seen FROM user;\n"
     "DROP TABLE user;\n"
     "ALTER TABLE user_old RENAME TO user;\n"
     "CREATE UNIQUE INDEX ix_user_username ON user (username);\n"
@@ -286,32 +418,55 @@ static const char rebuild_down[] =
     "    DELETE FROM post_count WHERE user_id = OLD.id;\n"
     "END;\n";
 
+/* Every row that references a user, directly or through a post. */
+static const char rows_on_users[] =
+    "SELECT * FROM post; SELECT * FROM follow; SELECT * FROM mute; SELECT * FROM mention; "
+    "SELECT * FROM read_mark; SELECT * FROM tag; SELECT * FROM private_entry";
+
 static void test_table_rebuild_keeps_rows_and_foreign_keys(void **state)
 {
     struct fixture *f = *state;
     int head = builtin_head();
     char stem[32];
-    snprintf(stem, sizeof stem, "%04d_user_about", head + 1);
+    snprintf(stem, sizeof stem, "%04d_user_location", head + 1);
     const char *extra[] = {stem, rebuild_up, rebuild_down, NULL};
     struct migration_set *set = make_set(f->dir, extra);
     struct mb_error err;
     struct store *store = open_with(f->path, STORE_MIGRATE_NONE, set, MB_OK, &err);
     assert_int_equal(store_upgrade(store, head, NULL), MB_OK);
-    int64_t john = 0;
+    int64_t john = 0, susan = 0;
     assert_int_equal(store_user_add(store, "john", "john@example.com", NULL, &john), MB_OK);
+    assert_int_equal(store_user_add(store, "susan", NULL, NULL, &susan), MB_OK);
     for (int i = 0; i < 50; i++)
         assert_int_equal(store_post_add(store, john, "a post that must survive", 0, NULL), MB_OK);
-    char *content = testutil_shell("sqlite3 '%s' 'SELECT * FROM user; SELECT * FROM post'",
-                                   f->path);
+    /* The social and journal rows of revisions 0004 and 0005 that hang on
+     * john, written as another program would. */
+    char *rows = xasprintf("UPDATE user SET about = 'me', last_seen = 7 WHERE id = %lld; "
+                           "INSERT INTO follow VALUES (%lld, %lld, 1), (%lld, %lld, 1); "
+                           "INSERT INTO mute VALUES (%lld, %lld, 1); "
+                           "INSERT INTO mention VALUES (%lld, 0, 1); "
+                           "INSERT INTO read_mark VALUES (%lld, 'timeline', 0, 1); "
+                           "INSERT INTO tag VALUES ('survive', 0, 2); "
+                           "UPDATE post SET private = 1 WHERE id = 3; "
+                           "INSERT INTO private_entry VALUES (3, 'sealed')",
+                           (long long)john, (long long)john, (long long)susan,
+                           (long long)susan, (long long)john, (long long)susan,
+                           (long long)john, (long long)john, (long long)john);
+    sql(f->path, rows);
+    free(rows);
+    char *users = testutil_shell("sqlite3 '%s' 'SELECT * FROM user'", f->path);
+    char *content = testutil_shell("sqlite3 '%s' '%s'", f->path, rows_on_users);
     assert_int_equal(store_upgrade(store, head + 1, NULL), MB_OK);
     assert_int_equal(count_rows(f->path, "post"), 50);
+    char *kept = testutil_shell("sqlite3 '%s' '%s'", f->path, rows_on_users);
+    assert_string_equal(content, kept);
     char *fk = testutil_shell("sqlite3 '%s' 'PRAGMA foreign_key_check'", f->path);
     assert_string_equal(fk, "");
     free(fk);
-    char *about = testutil_shell("sqlite3 '%s' \"SELECT count(*) FROM user WHERE about = ''\"",
-                                 f->path);
-    assert_string_equal(about, "1\n");
-    free(about);
+    char *location = testutil_shell(
+        "sqlite3 '%s' \"SELECT count(*) FROM user WHERE location = ''\"", f->path);
+    assert_string_equal(location, "2\n");
+    free(location);
     /* Foreign keys are back on after the revision: cascades still work. */
     assert_int_equal(store_downgrade(store, head, NULL), MB_OK);
     /* The rebuilt table is stored as CREATE TABLE "user" (RENAME quotes
@@ -319,12 +474,22 @@ static void test_table_rebuild_keeps_rows_and_foreign_keys(void **state)
     char *report = NULL;
     if (store_check(store, &report) != MB_OK)
         fail_msg("drift after the rebuild went down again: %s", report);
-    char *again = testutil_shell("sqlite3 '%s' 'SELECT * FROM user; SELECT * FROM post'",
-                                 f->path);
+    char *users_again = testutil_shell("sqlite3 '%s' 'SELECT * FROM user'", f->path);
+    assert_string_equal(users, users_again);
+    char *again = testutil_shell("sqlite3 '%s' '%s'", f->path, rows_on_users);
     assert_string_equal(content, again);
     assert_int_equal(store_user_delete(store, john), MB_OK);
     assert_int_equal(count_rows(f->path, "post"), 0);
+    assert_int_equal(count_rows(f->path, "follow"), 0);
+    assert_int_equal(count_rows(f->path, "mute"), 0);
+    assert_int_equal(count_rows(f->path, "mention"), 0);
+    assert_int_equal(count_rows(f->path, "read_mark"), 0);
+    assert_int_equal(count_rows(f->path, "tag"), 0);
+    assert_int_equal(count_rows(f->path, "private_entry"), 0);
+    free(users);
+    free(users_again);
     free(content);
+    free(kept);
     free(again);
     store_close(store);
     migration_set_free(set);
@@ -810,6 +975,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_every_revision_up_down_up_keeps_rows, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_social_and_journal_down_up_with_data, setup, teardown),
         cmocka_unit_test_setup_teardown(test_broken_revision_rolls_back_completely, setup, teardown),
         cmocka_unit_test_setup_teardown(test_injected_failure_before_each_statement, setup, teardown),
         cmocka_unit_test_setup_teardown(test_table_rebuild_keeps_rows_and_foreign_keys, setup, teardown),
