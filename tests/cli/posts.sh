@@ -119,3 +119,54 @@ expect_eq "post del refused left the database unchanged" "$before" "$(dump)"
 run_cmd mb post del 1 --yes
 expect_eq "post del --yes exits 0" 0 "$RC"
 expect_eq "post del --yes deletes" "0" "$(sql 'SELECT count(*) FROM post WHERE id = 1')"
+
+# --since and --until (core/when): since inclusive, until exclusive, a day
+# whole for either bound, in local time; the relative forms count back
+# from now. Four posts by ann around the leap day 2024-02-29 (UTC), three
+# recent ones by bob.
+fresh_db
+now=$(date +%s)
+utc() { date -u -d "@$1" +%Y-%m-%dT%H:%M:%SZ; }
+{
+    for stamp in 2024-02-28T23:59:59Z 2024-02-29T00:00:00Z 2024-02-29T23:59:59Z 2024-03-01T00:00:00Z; do
+        printf '{"author":"ann","timestamp":"%s","body":"at %s"}\n' "$stamp" "$stamp"
+    done
+    for ago in 864000 172800 10800; do
+        printf '{"author":"bob","timestamp":"%s","body":"%s s ago"}\n' "$(utc $((now - ago)))" "$ago"
+    done
+} >"$T/dated.jsonl"
+mb import "$T/dated.jsonl" >/dev/null
+bodies() {  # bodies ARGS...: the bodies posts ARGS lists, oldest first, one line
+    mb posts --limit 100 "$@" --json | sed 's/.*"body":"\([^"]*\)".*/\1/' | tac | paste -sd'|'
+}
+expect_eq "--since DAY --until DAY is that whole day" \
+    "at 2024-02-29T00:00:00Z|at 2024-02-29T23:59:59Z" \
+    "$(bodies --user ann --since 2024-02-29 --until 2024-02-29)"
+expect_eq "--until a time leaves that second out" \
+    "at 2024-02-28T23:59:59Z|at 2024-02-29T00:00:00Z" \
+    "$(bodies --user ann --until 2024-02-29T23:59:59Z)"
+expect_eq "--since a time keeps that second" \
+    "at 2024-02-29T23:59:59Z|at 2024-03-01T00:00:00Z" \
+    "$(bodies --user ann --since '2024-03-01 00:59:59+01:00')"
+expect_eq "a day is the local day (TZ)" \
+    "at 2024-02-28T23:59:59Z|at 2024-02-29T00:00:00Z" \
+    "$(TZ=CET-1; export TZ; bodies --user ann --since 2024-02-29 --until 2024-02-29)"
+expect_eq "--since 7d: the last seven days" "172800 s ago|10800 s ago" "$(bodies --user bob --since 7d)"
+expect_eq "--since 2w --until 12h" "864000 s ago|172800 s ago" "$(bodies --user bob --since 2w --until 12h)"
+expect_eq "--since 240m" "10800 s ago" "$(bodies --user bob --since 240m)"
+expect_eq "--since a UTC time --until now, with --limit" "10800 s ago" \
+    "$(bodies --since "$(utc $((now - 10860)))" --until now --limit 1)"
+before=$(dump)
+run_cmd mb posts --since x
+expect_eq "an unreadable --since is a usage error" 2 "$RC"
+expect_eq "an unreadable --since says what to write, in one line" \
+    "microblog-tui: --since: cannot read 'x' as a date (try 2026-11-29, today, 7d)" "$ERR"
+run_cmd mb posts --until 2026-02-30
+expect_eq "an impossible --until is a usage error" 2 "$RC"
+expect_eq "an impossible --until says so" \
+    "microblog-tui: --until: '2026-02-30' is not a day of the calendar" "$ERR"
+run_cmd mb posts --since today --until yesterday
+expect_eq "--since after --until exits 1" 1 "$RC"
+expect_eq "--since after --until says no post can match" \
+    "microblog-tui: --since today is not before --until yesterday: no post can match" "$ERR"
+expect_eq "refused filters change nothing" "$before" "$(dump)"
