@@ -169,8 +169,11 @@ struct store_backend {
                             store_row_fn row, void *context, int64_t *changes);
 
     /* ---- posts ---- */
+    /* reply_to: the post answered, thread_id: its conversation's first
+     * post (0 for either: none, stored as NULL). */
     enum mb_status (*post_insert)(struct store *store, int64_t user_id, const char *body,
-                                  int64_t timestamp, int64_t *id);
+                                  int64_t timestamp, int64_t reply_to, int64_t thread_id,
+                                  int64_t *id);
     enum mb_status (*post_delete)(struct store *store, int64_t id);
     /* Posts are read by store/post_query.c through the query op. */
     enum mb_status (*post_count)(struct store *store, int64_t user_id, int64_t *count);

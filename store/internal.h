@@ -61,6 +61,10 @@ int64_t store_now(void);
  * upgraded to revision 3, or rows added without the program); users.c. */
 enum mb_status store_user_keys_backfill(struct store *store);
 
+/* Whether code point c may be part of a username (validate.c): what
+ * store_validate_username accepts and where an @mention's name ends. */
+bool store_name_char(int32_t c);
+
 /* Resolves (creating on first use) the person's user row when the schema
  * has one; called after migrations at open (authz.c). */
 enum mb_status store_person_prepare(struct store *store);

@@ -4,7 +4,9 @@
  * comes from core/text's one list (text_danger): names and emails refuse
  * all of it, bodies its controls other than '\n' and '\t' (a bidi mark
  * is ordinary in right-to-left writing; the sanitizer and JSON neutralise
- * it on the way out). Spaces are this file's own rule. */
+ * it on the way out). Spaces are this file's own rule. An "about me" is
+ * prose as a body is; which characters a name may hold is also what ends
+ * an @mention (store/mentions.c). */
 #include "store/store.h"
 
 #include <utf8proc.h>
@@ -12,6 +14,7 @@
 #include <string.h>
 
 #include "core/text.h"
+#include "store/internal.h"
 
 /* The code point at *p, before end, through core/text's one decoder;
  * moves *p past it. The text is valid UTF-8 (check_text came first). */
@@ -68,6 +71,11 @@ static bool invisible_in_a_name(int32_t c)
     }
 }
 
+bool store_name_char(int32_t c)
+{
+    return text_danger(c) == TEXT_SAFE && !is_space(c) && !invisible_in_a_name(c);
+}
+
 enum mb_status store_validate_username(const char *username, struct mb_error *err)
 {
     size_t count;
@@ -116,23 +124,36 @@ enum mb_status store_validate_email(const char *email, struct mb_error *err)
     return MB_OK;
 }
 
-enum mb_status store_validate_body(const char *body, struct mb_error *err)
+/* Prose (a post's body, an "about me"): up to max code points, no
+ * controls other than '\n' and '\t', not only spaces; `what` names it. */
+static enum mb_status check_prose(const char *text, const char *what, size_t max,
+                                  struct mb_error *err)
 {
     size_t count;
-    enum mb_status status = check_text(body, "the post", STORE_BODY_MAX, &count, err);
+    enum mb_status status = check_text(text, what, max, &count, err);
     if (status != MB_OK)
         return status;
-    const char *p = body, *end = body + strlen(body);
+    const char *p = text, *end = text + strlen(text);
     bool blank = true;
     while (p < end) {
         int32_t c = next_codepoint(&p, end);
         if (text_danger(c) == TEXT_DANGER_CONTROL && c != '\n' && c != '\t')
             return mb_fail(err, MB_INVALID,
-                           "the post contains a control character (U+%04X)", (unsigned)c);
+                           "%s contains a control character (U+%04X)", what, (unsigned)c);
         if (blank && !is_space(c))
             blank = false;
     }
     if (blank)
-        return mb_fail(err, MB_INVALID, "the post is empty");
+        return mb_fail(err, MB_INVALID, "%s is empty", what);
     return MB_OK;
+}
+
+enum mb_status store_validate_body(const char *body, struct mb_error *err)
+{
+    return check_prose(body, "the post", STORE_BODY_MAX, err);
+}
+
+enum mb_status store_validate_about(const char *about, struct mb_error *err)
+{
+    return check_prose(about, "the about text", STORE_ABOUT_MAX, err);
 }

@@ -153,7 +153,8 @@ enum mb_status postgres_user_set_keys(struct store *store, int64_t id,
 enum mb_status postgres_user_lookalike_pairs(struct store *store, struct user_list *pairs);
 
 enum mb_status postgres_post_insert(struct store *store, int64_t user_id, const char *body,
-                                    int64_t timestamp, int64_t *id);
+                                    int64_t timestamp, int64_t reply_to, int64_t thread_id,
+                                    int64_t *id);
 enum mb_status postgres_post_delete(struct store *store, int64_t id);
 enum mb_status postgres_post_count(struct store *store, int64_t user_id, int64_t *count);
 

@@ -12,12 +12,17 @@
 #include "core/xalloc.h"
 
 enum mb_status postgres_post_insert(struct store *store, int64_t user_id, const char *body,
-                                    int64_t timestamp, int64_t *id)
+                                    int64_t timestamp, int64_t reply_to, int64_t thread_id,
+                                    int64_t *id)
 {
-    char when[24], author[24];
+    char when[24], author[24], parent[24], thread[24];
     snprintf(when, sizeof when, "%" PRId64, timestamp != 0 ? timestamp : store_now());
     snprintf(author, sizeof author, "%" PRId64, user_id);
-    const char *params[] = {body, when, author};
+    snprintf(parent, sizeof parent, "%" PRId64, reply_to);
+    snprintf(thread, sizeof thread, "%" PRId64, thread_id);
+    /* 0: none, NULL. */
+    const char *params[] = {body, when, author, reply_to != 0 ? parent : NULL,
+                            thread_id != 0 ? thread : NULL};
     PGresult *result = NULL;
     struct postgres_engine *engine = postgres_engine(store);
     if (store->in_batch && !engine->counting) {
@@ -28,7 +33,7 @@ enum mb_status postgres_post_insert(struct store *store, int64_t user_id, const 
             return counting;
         engine->counting = true;
     }
-    enum mb_status status = postgres_run(store, PG_POST_INSERT, 3, params, "adding a post",
+    enum mb_status status = postgres_run(store, PG_POST_INSERT, 5, params, "adding a post",
                                          &result);
     if (status == MB_NOT_FOUND)
         status = store_fail(store, MB_NOT_FOUND, "no user with id %lld", (long long)user_id);

@@ -52,7 +52,8 @@ static const char *const statement_sql[PG_STATEMENT_COUNT] = {
     [PG_USER_LIST_DESC_AFTER] = USER_COLUMNS "WHERE lower(u.username) < " NAME_KEY("$2")
         " ORDER BY lower(u.username) DESC LIMIT $1",
     [PG_POST_INSERT] =
-        "INSERT INTO post (body, timestamp, user_id) VALUES ($1, $2, $3) RETURNING id",
+        "INSERT INTO post (body, timestamp, user_id, reply_to, thread_id) "
+        "VALUES ($1, $2, $3, $4, $5) RETURNING id",
     [PG_POST_DELETE] = "DELETE FROM post WHERE id = $1",
     /* The total is 64 slot rows (0002): one index range, one page. */
     [PG_POST_COUNT_ALL] = "SELECT coalesce(sum(n), 0) FROM post_count WHERE user_id = 0",

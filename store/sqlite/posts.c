@@ -11,7 +11,8 @@
 #include "store/sqlite/sqlite.h"
 
 enum mb_status store_sqlite_post_insert(struct store *store, int64_t user_id, const char *body,
-                                        int64_t timestamp, int64_t *id)
+                                        int64_t timestamp, int64_t reply_to, int64_t thread_id,
+                                        int64_t *id)
 {
     sqlite3_stmt *stmt = store_statement(store, STMT_POST_INSERT);
     if (stmt == NULL)
@@ -19,6 +20,11 @@ enum mb_status store_sqlite_post_insert(struct store *store, int64_t user_id, co
     sqlite3_bind_text(stmt, 1, body, -1, SQLITE_STATIC);
     sqlite3_bind_int64(stmt, 2, timestamp);
     sqlite3_bind_int64(stmt, 3, user_id);
+    /* Unbound stays NULL (the statement is reset and its bindings cleared). */
+    if (reply_to != 0)
+        sqlite3_bind_int64(stmt, 4, reply_to);
+    if (thread_id != 0)
+        sqlite3_bind_int64(stmt, 5, thread_id);
     int rc = sqlite3_step(stmt);
     sqlite3_reset(stmt);
     if ((rc & 0xff) == SQLITE_CONSTRAINT && rc == SQLITE_CONSTRAINT_FOREIGNKEY)

@@ -200,7 +200,8 @@ enum mb_status store_sqlite_user_lookalike_pairs(struct store *store, struct use
 
 /* posts.c */
 enum mb_status store_sqlite_post_insert(struct store *store, int64_t user_id, const char *body,
-                                        int64_t timestamp, int64_t *id);
+                                        int64_t timestamp, int64_t reply_to, int64_t thread_id,
+                                        int64_t *id);
 enum mb_status store_sqlite_post_delete(struct store *store, int64_t id);
 /* The store's engine-neutral SQL (backend.h's query op; query.c). */
 enum mb_status store_sqlite_query(struct store *store, const struct store_query *query,

@@ -205,7 +205,7 @@ static int64_t add_post(struct store *store, int64_t user_id, const char *body,
 {
     int64_t id = 0;
     expect_ok(store, pg->begin(store));
-    enum mb_status status = pg->post_insert(store, user_id, body, timestamp, &id);
+    enum mb_status status = pg->post_insert(store, user_id, body, timestamp, 0, 0, &id);
     if (status == MB_OK)
         status = pg->commit(store);
     else
@@ -609,7 +609,7 @@ static void test_posts(void **state)
     expect_ok(store, pg->post_count(store, john, &count));
     assert_int_equal(count, 2);
     expect_ok(store, pg->begin(store));
-    assert_int_equal(pg->post_insert(store, 999, "nobody's", 0, NULL), MB_NOT_FOUND);
+    assert_int_equal(pg->post_insert(store, 999, "nobody's", 0, 0, 0, NULL), MB_NOT_FOUND);
     assert_string_equal(store->error, "no user with id 999");
     pg->rollback(store);
     /* Deleting a user takes their posts and their count. */
@@ -784,7 +784,7 @@ static void test_notify_wakes_another_connection(void **state)
     pg->change_drain(reader);
     expect_ok(reader, pg->data_version(reader, &before));
     expect_ok(writer, pg->begin(writer));
-    expect_ok(writer, pg->post_insert(writer, john, "hello", 0, NULL));
+    expect_ok(writer, pg->post_insert(writer, john, "hello", 0, 0, 0, NULL));
     /* Not before the commit. */
     assert_int_equal(poll(&wait, 1, 50), 0);
     int64_t committed = now_ms();
@@ -864,9 +864,9 @@ static void test_concurrent_writers(void **state)
         for (int i = 0; i < POSTS; i++) {
             enum mb_status status = pg->begin(mine);
             if (status == MB_OK)
-                status = pg->post_insert(mine, authors[i % 2], "busy", 0, NULL);
+                status = pg->post_insert(mine, authors[i % 2], "busy", 0, 0, 0, NULL);
             if (status == MB_OK && i % 4 == 3)
-                status = pg->post_insert(mine, authors[(i + 1) % 2], "busier", 0, NULL);
+                status = pg->post_insert(mine, authors[(i + 1) % 2], "busier", 0, 0, 0, NULL);
             if (status == MB_OK)
                 status = pg->commit(mine);
             else
