@@ -198,28 +198,51 @@ static bool parse_line(const char *line, size_t length, json_t **json, const cha
 }
 
 
-enum transfer_line transfer_read_line(FILE *in, char line[TRANSFER_LINE_MAX + 1],
-                                      size_t *length)
+void transfer_lines_open(struct transfer_lines *lines, FILE *in, const char *name)
 {
-    size_t n = 0;
-    int c;
-
-    while ((c = getc_unlocked(in)) != EOF && c != '\n') {
-        if (n == TRANSFER_LINE_MAX)
-            return TRANSFER_LINE_TOO_LONG;
-        line[n++] = (char)c;
-    }
-    line[n] = '\0';
-    *length = n;
-    return c == EOF && (n == 0 || ferror(in)) ? TRANSFER_LINE_END : TRANSFER_LINE_OK;
+    *lines = (struct transfer_lines){ .in = in, .name = name };
+    lines->line = xmalloc(TRANSFER_LINE_MAX + 1);
 }
 
-bool transfer_blank(const char *line, size_t length)
+void transfer_lines_close(struct transfer_lines *lines)
+{
+    free(lines->line);
+    lines->line = NULL;
+}
+
+static bool blank(const char *line, size_t length)
 {
     for (size_t i = 0; i < length; i++)
         if (line[i] != ' ' && line[i] != '\t' && line[i] != '\r')
             return false;
     return true;
+}
+
+bool transfer_lines_next(struct transfer_lines *lines, int *status)
+{
+    *status = CLI_EXIT_OK;
+    for (;;) {
+        size_t n = 0;
+        int c;
+        while ((c = getc_unlocked(lines->in)) != EOF && c != '\n') {
+            if (n == TRANSFER_LINE_MAX) {
+                lines->number++;
+                *status = cli_fail("%s:%ld: line longer than %d bytes", lines->name,
+                                   lines->number, TRANSFER_LINE_MAX);
+                return false;
+            }
+            lines->line[n++] = (char)c;
+        }
+        lines->line[n] = '\0';
+        lines->length = n;
+        if (c == EOF && (n == 0 || ferror(lines->in)))
+            return false;
+        lines->number++;
+        if (!blank(lines->line, n)) {
+            snprintf(lines->where, sizeof lines->where, "%s:%ld", lines->name, lines->number);
+            return true;
+        }
+    }
 }
 
 int transfer_import_add(struct transfer_import *import, int64_t user_id, const char *body,
@@ -236,29 +259,20 @@ int transfer_import_add(struct transfer_import *import, int64_t user_id, const c
  * cache). */
 static int import_jsonl(struct transfer_import *import, FILE *in, struct author_cache *cache)
 {
-    char *line = xmalloc(TRANSFER_LINE_MAX + 1);
-    size_t length;
-    enum transfer_line read;
-    long line_number = 0;
-    int status = CLI_EXIT_OK;
+    struct transfer_lines lines;
+    int status;
 
-    while ((read = transfer_read_line(in, line, &length)) != TRANSFER_LINE_END) {
+    transfer_lines_open(&lines, in, import->name);
+    while (transfer_lines_next(&lines, &status)) {
         json_t *json = NULL;
         const char *author, *body;
         int64_t timestamp, user_id;
-        char what[300], where[4400];
+        char what[300];
 
-        line_number++;
-        snprintf(where, sizeof where, "%s:%ld", import->name, line_number);
-        if (read == TRANSFER_LINE_TOO_LONG) {
-            status = cli_fail("%s: line longer than %d bytes", where, TRANSFER_LINE_MAX);
-            break;
-        }
-        if (transfer_blank(line, length))
-            continue;
-        if (!parse_line(line, length, &json, &author, &body, &timestamp, what, sizeof what)) {
+        if (!parse_line(lines.line, lines.length, &json, &author, &body, &timestamp, what,
+                        sizeof what)) {
             json_decref(json);
-            status = cli_fail("%s: %s", where, what);
+            status = cli_fail("%s: %s", lines.where, what);
             break;
         }
         /* The store validates the author (when it creates one) and the body,
@@ -268,7 +282,7 @@ static int import_jsonl(struct transfer_import *import, FILE *in, struct author_
             bool created = false;
             if (store_user_ensure(import->store, author, &user, &created) != MB_OK) {
                 json_decref(json);
-                status = cli_fail("%s: %s", where, store_error(import->store));
+                status = cli_fail("%s: %s", lines.where, store_error(import->store));
                 break;
             }
             user_id = user.id;
@@ -276,12 +290,12 @@ static int import_jsonl(struct transfer_import *import, FILE *in, struct author_
             cache_add(cache, author, user_id);
             store_user_clear(&user);
         }
-        status = transfer_import_add(import, user_id, body, timestamp, where);
+        status = transfer_import_add(import, user_id, body, timestamp, lines.where);
         json_decref(json);
         if (status != CLI_EXIT_OK)
             break;
     }
-    free(line);
+    transfer_lines_close(&lines);
     return status;
 }
 

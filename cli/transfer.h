@@ -14,19 +14,30 @@
 
 #define TRANSFER_LINE_MAX 65536 /* bytes before the newline */
 
-enum transfer_line { TRANSFER_LINE_OK, TRANSFER_LINE_END, TRANSFER_LINE_TOO_LONG };
+/* The lines of an import's input, one at a time: each is read into one
+ * fixed buffer of TRANSFER_LINE_MAX bytes and refused as soon as it
+ * outgrows it, so memory stays flat whatever the input. */
+struct transfer_lines {
+    FILE *in;
+    const char *name;     /* the input as messages name it: FILE or "stdin" */
+    char *line;           /* the current line without its newline, NUL-terminated */
+    size_t length;        /* its length (it may hold NUL bytes) */
+    long number;          /* its number, from 1 */
+    char where[4400];     /* "FILE:LINE", for messages */
+};
 
-/* Reads the next line of in into line[0..TRANSFER_LINE_MAX] without its
- * newline, NUL-terminated, its length in *length. Returns
- * TRANSFER_LINE_END at the end of the input (or on a read error: the
- * caller checks ferror) and TRANSFER_LINE_TOO_LONG, having read one byte
- * past the limit and no more, when the line does not fit. A last line
- * without a newline is a line. */
-enum transfer_line transfer_read_line(FILE *in, char line[TRANSFER_LINE_MAX + 1],
-                                      size_t *length);
+void transfer_lines_open(struct transfer_lines *lines, FILE *in, const char *name);
 
-/* True when line[0..length) holds only spaces, tabs and carriage returns. */
-bool transfer_blank(const char *line, size_t length);
+/* Moves to the next line that is not blank (spaces, tabs and carriage
+ * returns only): true with line, length, number and where set. False at
+ * the end of the input with *status CLI_EXIT_OK (the caller checks
+ * ferror: a read error ends the input too), or when a line is longer than
+ * TRANSFER_LINE_MAX bytes (one byte past the limit is read, no more),
+ * with the FILE:LINE message printed and *status CLI_EXIT_FAILURE. A last
+ * line without a newline is a line. */
+bool transfer_lines_next(struct transfer_lines *lines, int *status);
+
+void transfer_lines_close(struct transfer_lines *lines);
 
 /* One import in progress, inside store_import_begin's batch: every post
  * goes through transfer_import_add, which counts it. */

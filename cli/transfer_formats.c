@@ -52,50 +52,41 @@ static void read_line_separators(char *text)
 
 int transfer_import_twtxt(struct transfer_import *import, FILE *in, int64_t user_id)
 {
-    char *line = xmalloc(TRANSFER_LINE_MAX + 1);
-    size_t length;
-    enum transfer_line read;
-    long line_number = 0;
-    int status = CLI_EXIT_OK;
+    struct transfer_lines lines;
+    int status;
 
-    while ((read = transfer_read_line(in, line, &length)) != TRANSFER_LINE_END) {
-        char where[4400];
+    transfer_lines_open(&lines, in, import->name);
+    while (transfer_lines_next(&lines, &status)) {
+        char *line = lines.line;
         struct mb_error err;
         int64_t timestamp;
 
-        line_number++;
-        snprintf(where, sizeof where, "%s:%ld", import->name, line_number);
-        if (read == TRANSFER_LINE_TOO_LONG) {
-            status = cli_fail("%s: line longer than %d bytes", where, TRANSFER_LINE_MAX);
+        if (line[strspn(line, " \t")] == '#')
+            continue;  /* a comment ("# nick = ...") */
+        if (memchr(line, '\0', lines.length) != NULL) {
+            status = cli_fail("%s: the line contains a NUL byte", lines.where);
             break;
         }
-        size_t indent = strspn(line, " \t");
-        if (transfer_blank(line, length) || line[indent] == '#')
-            continue;  /* blank, or a comment ("# nick = ...") */
-        if (memchr(line, '\0', length) != NULL) {
-            status = cli_fail("%s: the line contains a NUL byte", where);
-            break;
-        }
-        char *tab = memchr(line, '\t', length);
+        char *tab = strchr(line, '\t');
         if (tab == NULL) {
-            status = cli_fail("%s: expected TIME<TAB>TEXT (a twtxt line)", where);
+            status = cli_fail("%s: expected TIME<TAB>TEXT (a twtxt line)", lines.where);
             break;
         }
         *tab = '\0';
         if (when_parse_timestamp(line, &timestamp, &err) != MB_OK) {
-            status = cli_fail("%s: %s", where, err.message);
+            status = cli_fail("%s: %s", lines.where, err.message);
             break;
         }
         char *text = tab + 1;
-        size_t text_length = length - (size_t)(text - line);
+        size_t text_length = lines.length - (size_t)(text - line);
         if (text_length > 0 && text[text_length - 1] == '\r')
             text[--text_length] = '\0';  /* CRLF: a body never holds '\r' */
         read_line_separators(text);
-        status = transfer_import_add(import, user_id, text, timestamp, where);
+        status = transfer_import_add(import, user_id, text, timestamp, lines.where);
         if (status != CLI_EXIT_OK)
             break;
     }
-    free(line);
+    transfer_lines_close(&lines);
     return status;
 }
 
