@@ -240,6 +240,19 @@ static void test_display_url_hides_passwords(void **state)
 
 /* ---- opening ---------------------------------------------------------- */
 
+/* The last built-in PostgreSQL revision: the tests name revisions relative
+ * to it, so that a new revision does not break them. */
+static int builtin_head(void)
+{
+    return (int)migrations_builtin_postgres()->count;
+}
+
+/* "NNNN (name)" of built-in revision r, newly allocated. */
+static char *revision_named(int r)
+{
+    return xasprintf("%04d (%s)", r, migrations_builtin_postgres()->items[r - 1].name);
+}
+
 static void test_open_fresh_at_head(void **state)
 {
     (void)state;
@@ -249,12 +262,14 @@ static void test_open_fresh_at_head(void **state)
     struct store *store = open_pg(url, STORE_MIGRATE_AUTO, MB_OK, &err);
     int current = -1, head = -1;
     expect_ok(store, store_revision(store, &current, &head));
-    assert_int_equal(head, 3);
-    assert_int_equal(current, 3);
+    /* Both engines have the same revisions, numbered alike. */
+    assert_int_equal(builtin_head(), (int)migrations_builtin()->count);
+    assert_int_equal(head, builtin_head());
+    assert_int_equal(current, head);
     struct revision_info *history = NULL;
     size_t count = 0;
     expect_ok(store, pg->history(store, &history, &count));
-    assert_int_equal(count, 3);
+    assert_int_equal(count, (size_t)head);
     for (size_t i = 0; i < count; i++) {
         assert_true(history[i].applied);
         assert_false(history[i].checksum_changed);
@@ -301,10 +316,17 @@ static void test_newer_database_refused(void **state)
     NEED_SERVER();
     struct mb_error err;
     char *url = fresh_database();
+    int head = builtin_head();
     close_pg(open_pg(url, STORE_MIGRATE_AUTO, MB_OK, &err));
-    free(psql(url, "INSERT INTO schema_revision VALUES (4, 'from the future', 'x', 1)"));
+    char *future = xasprintf("INSERT INTO schema_revision VALUES (%d, 'from the future', 'x', 1)",
+                             head + 1);
+    free(psql(url, future));
+    free(future);
     assert_null(open_pg(url, STORE_MIGRATE_AUTO, MB_NEWER, &err));
-    assert_non_null(strstr(err.message, "newer than this program's head 0003"));
+    char *ours = xasprintf("newer than this program's head %04d", head);
+    if (strstr(err.message, ours) == NULL)
+        fail_msg("'%s' not in: %s", ours, err.message);
+    free(ours);
     assert_null(open_pg(url, STORE_MIGRATE_REFUSE, MB_NEWER, &err));
     /* The db commands may look at it, and nothing writes. */
     struct store *store = open_pg(url, STORE_MIGRATE_NONE, MB_OK, &err);
@@ -314,8 +336,8 @@ static void test_newer_database_refused(void **state)
     struct revision_info *history = NULL;
     size_t count = 0;
     expect_ok(store, pg->history(store, &history, &count));
-    assert_int_equal(count, 4);
-    assert_string_equal(history[3].name, "(unknown to this program)");
+    assert_int_equal(count, (size_t)head + 1);
+    assert_string_equal(history[head].name, "(unknown to this program)");
     free(history);
     close_pg(store);
     free(url);
@@ -343,8 +365,14 @@ static void test_behind_policies(void **state)
     last_notice[0] = '\0';
     store = open_pg(url, STORE_MIGRATE_AUTO, MB_OK, &err);
     expect_ok(store, store_revision(store, &current, &head));
-    assert_int_equal(current, 3);
-    assert_non_null(strstr(last_notice, "0003 (username keys)"));
+    assert_int_equal(current, builtin_head());
+    char *from = revision_named(2), *to = revision_named(builtin_head());
+    char *said = xasprintf("from revision %s to %s", from, to);
+    if (strstr(last_notice, said) == NULL)
+        fail_msg("'%s' not in: %s", said, last_notice);
+    free(said);
+    free(to);
+    free(from);
     close_pg(store);
     free(url);
 }
@@ -642,7 +670,8 @@ static void test_revisions_down_up_stamp_check(void **state)
     expect_ok(store, store_downgrade(store, -1, NULL));
     int current = 0, head = 0;
     expect_ok(store, store_revision(store, &current, &head));
-    assert_int_equal(current, 2);
+    assert_int_equal(head, builtin_head());
+    assert_int_equal(current, head - 1);
     expect_ok(store, pg->check(store, &report));
     assert_null(report);
     expect_ok(store, store_downgrade(store, 0, NULL));
@@ -654,11 +683,11 @@ static void test_revisions_down_up_stamp_check(void **state)
     free(left);
     expect_ok(store, store_upgrade(store, -1, NULL));
     expect_ok(store, store_revision(store, &current, &head));
-    assert_int_equal(current, 3);
+    assert_int_equal(current, head);
     expect_ok(store, pg->check(store, &report));
     assert_null(report);
     assert_int_equal(store_upgrade(store, 2, NULL), MB_INVALID);
-    assert_int_equal(store_upgrade(store, 9, NULL), MB_INVALID);
+    assert_int_equal(store_upgrade(store, head + 1, NULL), MB_INVALID);
 
     /* Stamped at 3 with the schema of 2: check lists what is missing. */
     expect_ok(store, store_downgrade(store, 2, NULL));
@@ -705,6 +734,133 @@ static void test_revisions_down_up_stamp_check(void **state)
     free(url);
 }
 
+static void expect_clean(struct store *store)
+{
+    char *report = NULL;
+    enum mb_status status = pg->check(store, &report);
+    if (status != MB_OK)
+        fail_msg("drift: %s: %s", store->error, report != NULL ? report : "");
+    assert_null(report);
+}
+
+static void expect_psql(const char *url, const char *sql, const char *expected)
+{
+    char *out = psql(url, sql);
+    if (strcmp(out, expected) != 0)
+        fail_msg("%s\ngave: %s\nexpected: %s", sql, out, expected);
+    free(out);
+}
+
+/* Revisions 0004 (social) and 0005 (journal) down and up again on a
+ * database that uses them, as test_migrate does on SQLite: replies,
+ * follows, mutes, mentions, read marks, tags, a private entry and the
+ * generated search column. Going down keeps every user and public post (a
+ * private entry goes with 0005, by design), leaves no drift and exact
+ * counts; coming back up the kept posts are found by search again. */
+static void test_social_and_journal_down_up_with_data(void **state)
+{
+    (void)state;
+    NEED_SERVER();
+    struct mb_error err;
+    char *url = fresh_database();
+    struct store *store = open_pg(url, STORE_MIGRATE_NONE, MB_OK, &err);
+    assert_true(builtin_head() >= 5);
+    expect_ok(store, store_upgrade(store, 5, NULL));
+    int64_t john = add_user(store, "john", NULL);
+    int64_t susan = add_user(store, "susan", NULL);
+    int64_t p1 = add_post(store, john, "hello #World, said John", 100);
+    int64_t p2 = add_post(store, susan, "hi @john, nice weather", 200);
+    int64_t p3 = add_post(store, john, "private entry", 300);
+    char *rows = xasprintf(
+        "UPDATE \\\"user\\\" SET about = 'about john', last_seen = 5 WHERE id = %lld; "
+        "UPDATE post SET reply_to = %lld, thread_id = %lld, edited_at = 250 WHERE id = %lld; "
+        "UPDATE post SET private = 1 WHERE id = %lld; "
+        "INSERT INTO private_entry VALUES (%lld, 'sealed text'); "
+        "INSERT INTO follow VALUES (%lld, %lld, 1); "
+        "INSERT INTO mute VALUES (%lld, %lld, 1); "
+        "INSERT INTO mention VALUES (%lld, 200, %lld) ON CONFLICT DO NOTHING; "
+        "INSERT INTO read_mark VALUES (%lld, 'mentions', 200, %lld); "
+        "INSERT INTO tag VALUES ('world', 100, %lld) ON CONFLICT DO NOTHING",
+        (long long)john, (long long)p1, (long long)p1, (long long)p2, (long long)p3,
+        (long long)p3, (long long)susan, (long long)john, (long long)john, (long long)susan,
+        (long long)john, (long long)p2, (long long)john, (long long)p2, (long long)p1);
+    free(psql(url, rows));
+    free(rows);
+    static const char search[] =
+        "SELECT string_agg(id::text, ',' ORDER BY id) FROM post "
+        "WHERE search @@ to_tsquery('simple', 'john | private')";
+    static const char posts[] =
+        "SELECT string_agg(id || ':' || body || ':' || timestamp || ':' || user_id, ',' "
+        "ORDER BY id) FROM post";
+    static const char counts_exact[] =
+        "SELECT (SELECT sum(n) FROM post_count WHERE user_id = 0) = (SELECT count(*) FROM post) "
+        "AND (SELECT bool_and(n = (SELECT count(*) FROM post p WHERE p.user_id = c.user_id)) "
+        "FROM post_count c WHERE user_id <> 0)";
+    /* The search column holds the public posts only; the tag is counted. */
+    char *found = xasprintf("%lld,%lld", (long long)p1, (long long)p2);
+    expect_psql(url, search, found);
+    expect_psql(url, "SELECT string_agg(tag || '|' || n, ',') FROM tag_count", "world|1");
+    char *users = psql(url, "SELECT string_agg(id || ':' || username, ',' ORDER BY id) "
+                            "FROM \\\"user\\\"");
+    char *public_posts = psql(url, "SELECT string_agg(id || ':' || body || ':' || timestamp "
+                                   "|| ':' || user_id, ',' ORDER BY id) FROM post "
+                                   "WHERE private = 0");
+    expect_clean(store);
+
+    /* 0005 down: the journal's tables and columns go, the private entry
+     * with them. */
+    expect_ok(store, store_downgrade(store, 4, NULL));
+    int current = 0, head = 0;
+    expect_ok(store, store_revision(store, &current, &head));
+    assert_int_equal(current, 4);
+    expect_clean(store);
+    expect_psql(url,
+                "SELECT count(*) FROM pg_class WHERE relnamespace = 'public'::regnamespace "
+                "AND relname IN ('tag', 'tag_count', 'private_entry', 'ix_post_search')",
+                "0");
+    expect_psql(url, "SELECT count(*) FROM pg_attribute WHERE attrelid = 'public.post'::regclass "
+                     "AND attname IN ('search', 'private') AND NOT attisdropped",
+                "0");
+    expect_psql(url, posts, public_posts);
+    expect_psql(url, "SELECT (SELECT count(*) FROM follow) || ',' || (SELECT count(*) FROM mention)",
+                "1,1");
+    expect_psql(url, counts_exact, "t");
+
+    /* 0004 down: the social tables, columns and change triggers go; users
+     * and posts stay. */
+    expect_ok(store, store_downgrade(store, 3, NULL));
+    expect_ok(store, store_revision(store, &current, &head));
+    assert_int_equal(current, 3);
+    expect_clean(store);
+    expect_psql(url,
+                "SELECT count(*) FROM pg_class WHERE relnamespace = 'public'::regnamespace "
+                "AND relname IN ('follow', 'mute', 'mention', 'read_mark')",
+                "0");
+    expect_psql(url, "SELECT count(*) FROM pg_trigger WHERE tgname LIKE 'tr\\_changed\\_%'", "0");
+    expect_psql(url, "SELECT string_agg(id || ':' || username, ',' ORDER BY id) FROM \\\"user\\\"",
+                users);
+    expect_psql(url, posts, public_posts);
+    expect_psql(url, counts_exact, "t");
+
+    /* Up again to the head: the kept posts are searchable again, a new one
+     * too, and the schema is the revisions'. */
+    expect_ok(store, store_upgrade(store, -1, NULL));
+    expect_ok(store, store_revision(store, &current, &head));
+    assert_int_equal(current, builtin_head());
+    expect_clean(store);
+    expect_psql(url, search, found);
+    int64_t p4 = add_post(store, susan, "private weather", 400);
+    char *found_again = xasprintf("%s,%lld", found, (long long)p4);
+    expect_psql(url, search, found_again);
+    expect_psql(url, counts_exact, "t");
+    free(found_again);
+    free(found);
+    free(users);
+    free(public_posts);
+    close_pg(store);
+    free(url);
+}
+
 static void test_failing_revision_rolls_back(void **state)
 {
     (void)state;
@@ -718,8 +874,8 @@ static void test_failing_revision_rolls_back(void **state)
     assert_int_equal(store_upgrade(store, -1, NULL), MB_DB);
     assert_non_null(strstr(store->error, "revision 0003 upgrade failed"));
     assert_non_null(strstr(store->error, "name_skeleton"));
-    int current = 0, head = 0;
-    expect_ok(store, store_revision(store, &current, &head));
+    int current = 0, head_now = 0;
+    expect_ok(store, store_revision(store, &current, &head_now));
     assert_int_equal(current, 2);
     char *fold = psql(url, "SELECT count(*) FROM pg_attribute WHERE attrelid = "
                            "'public.\\\"user\\\"'::regclass AND attname = 'name_fold'");
@@ -728,28 +884,35 @@ static void test_failing_revision_rolls_back(void **state)
     free(psql(url, "ALTER TABLE \\\"user\\\" DROP COLUMN name_skeleton"));
     expect_ok(store, store_upgrade(store, -1, NULL));
 
-    /* A fourth revision with a mistake on its third line, after a $$ body
-     * holding semicolons: the line is named and nothing of it is left. */
-    struct migration items[4];
+    /* A revision after the head with a mistake on its third line, after a
+     * $$ body holding semicolons: the line is named and nothing of it is
+     * left. */
     const struct migration_set *builtin = migrations_builtin_postgres();
-    memcpy(items, builtin->items, 3 * sizeof items[0]);
-    items[3] = (struct migration){
-        4, "broken",
+    size_t head = builtin->count;
+    struct migration *items = xcalloc(head + 1, sizeof *items);
+    memcpy(items, builtin->items, head * sizeof items[0]);
+    items[head] = (struct migration){
+        (int)head + 1, "broken",
         "CREATE FUNCTION f() RETURNS int LANGUAGE plpgsql AS $$ BEGIN RETURN 1; END; $$;\n"
         "CREATE TABLE scratch (a int);\n"
         "SELECT nope FROM scratch;\n",
         "DROP TABLE scratch; DROP FUNCTION f();\n"};
-    struct migration_set four = {items, 4};
-    store->migrations = &four;
+    struct migration_set broken = {items, head + 1};
+    store->migrations = &broken;
     assert_int_equal(store_upgrade(store, -1, NULL), MB_DB);
-    assert_non_null(strstr(store->error, "revision 0004 upgrade failed at line 3 "
-                                         "(SELECT nope FROM scratch;): column \"nope\""));
+    char *expected = xasprintf("revision %04d upgrade failed at line 3 "
+                               "(SELECT nope FROM scratch;): column \"nope\"",
+                               (int)head + 1);
+    if (strstr(store->error, expected) == NULL)
+        fail_msg("'%s' not in: %s", expected, store->error);
+    free(expected);
     char *scratch = psql(url, "SELECT to_regclass('scratch') IS NULL");
     assert_string_equal(scratch, "t");
     free(scratch);
-    expect_ok(store, store_revision(store, &current, &head));
-    assert_int_equal(current, 3);
+    expect_ok(store, store_revision(store, &current, &head_now));
+    assert_int_equal(current, (int)head);
     store->migrations = builtin;
+    free(items);
     close_pg(store);
     free(url);
 }
@@ -914,6 +1077,7 @@ int main(void)
         cmocka_unit_test(test_users),
         cmocka_unit_test(test_posts),
         cmocka_unit_test(test_revisions_down_up_stamp_check),
+        cmocka_unit_test(test_social_and_journal_down_up_with_data),
         cmocka_unit_test(test_failing_revision_rolls_back),
         cmocka_unit_test(test_notify_wakes_another_connection),
         cmocka_unit_test(test_lost_connection_recovers),
