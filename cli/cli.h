@@ -165,9 +165,6 @@ void cli_format_local_time(int64_t seconds, bool with_seconds, char *buf, size_t
 /* Formats epoch seconds as UTC ISO 8601 ("2026-11-23T20:09:38Z"). */
 void cli_format_utc_time(int64_t seconds, char *buf, size_t size);
 
-/* Parses "YYYY-MM-DDTHH:MM:SSZ" into epoch seconds. */
-bool cli_parse_utc_time(const char *text, int64_t *out);
-
 /* Writes s as a JSON string (quotes included): control characters, DEL,
  * C1 controls, U+2028/U+2029 and bidi controls as \uXXXX, invalid UTF-8
  * as U+FFFD, everything else as UTF-8. */

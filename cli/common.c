@@ -339,35 +339,6 @@ void cli_format_utc_time(int64_t seconds, char *buf, size_t size)
     strftime(buf, size, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
-bool cli_parse_utc_time(const char *text, int64_t *out)
-{
-    int year, month, day, hour, minute, second, consumed = -1;
-    if (strlen(text) != 20)
-        return false;
-    for (int i = 0; i < 20; i++) {
-        bool digit_place = !(i == 4 || i == 7 || i == 10 || i == 13 || i == 16 || i == 19);
-        if (digit_place && (text[i] < '0' || text[i] > '9'))
-            return false;
-    }
-    if (sscanf(text, "%4d-%2d-%2dT%2d:%2d:%2dZ%n", &year, &month, &day, &hour, &minute,
-               &second, &consumed) != 6 || consumed != 20)
-        return false;
-    struct tm tm = {
-        .tm_year = year - 1900, .tm_mon = month - 1, .tm_mday = day,
-        .tm_hour = hour, .tm_min = minute, .tm_sec = second,
-    };
-    time_t t = timegm(&tm);
-    struct tm check;
-    if (t == (time_t)-1 || gmtime_r(&t, &check) == NULL)
-        return false;
-    /* timegm normalises 2026-02-30 into March: refuse what does not exist. */
-    if (check.tm_year != year - 1900 || check.tm_mon != month - 1 || check.tm_mday != day
-        || check.tm_hour != hour || check.tm_min != minute || check.tm_sec != second)
-        return false;
-    *out = (int64_t)t;
-    return true;
-}
-
 /* ---- asking the user ------------------------------------------------- */
 
 bool cli_stdin_is_tty(void)

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "cli/transfer.h"
+#include "core/when.h"
 #include "core/xalloc.h"
 
 #define EXPORT_PAGE 1000
@@ -168,8 +169,9 @@ static bool parse_line(const char *line, size_t length, json_t **json, const cha
         } else if (strcmp(key, "body") == 0 && json_is_string(value)) {
             *body = json_string_value(value);
         } else if (strcmp(key, "timestamp") == 0 && json_is_string(value)) {
-            if (!cli_parse_utc_time(json_string_value(value), timestamp)) {
-                snprintf(what, size, "\"timestamp\" is not YYYY-MM-DDTHH:MM:SSZ");
+            struct mb_error err;
+            if (when_parse_timestamp(json_string_value(value), timestamp, &err) != MB_OK) {
+                snprintf(what, size, "\"timestamp\": %.200s", err.message);
                 return false;
             }
         } else if (strcmp(key, "id") == 0 && json_is_integer(value)) {

@@ -204,3 +204,15 @@ run_cmd mb import --format twtxt --as "a b" "$T/tester.txt"
 expect_eq "a bad --as name exits 1" 1 "$RC"
 expect_contains "a bad --as name is explained" "$ERR" "the username may not contain spaces"
 expect_eq "usage errors import nothing" "$before" "$(dump)"
+
+# ---- JSON Lines timestamps go through the same parser ----------------------
+fresh_db
+printf '{"author":"ann","timestamp":"2026-11-29T15:05:30+01:00","body":"an offset"}\n' >"$T/offset.jsonl"
+run_cmd mb import "$T/offset.jsonl"
+expect_eq "a JSON Lines timestamp may carry an offset" "1795961130" "$(sql 'SELECT timestamp FROM post')"
+before=$(dump)
+printf '{"author":"ann","timestamp":"1970-01-01T00:00:00Z","body":"the epoch"}\n' >"$T/epoch.jsonl"
+run_cmd mb import "$T/epoch.jsonl"
+expect_eq "a JSON Lines timestamp at the epoch is refused (it would read as now)" \
+    "1|microblog-tui: $T/epoch.jsonl:1: \"timestamp\": '1970-01-01T00:00:00Z' is before 1970" "$RC|$ERR"
+expect_eq "the epoch imports nothing" "$before" "$(dump)"
