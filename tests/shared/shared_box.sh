@@ -193,11 +193,22 @@ for pair in "$UA $UB ${ID_B:-0}" "$UB $UA ${ID_A:-0}"; do
     refused "$me: MICROBLOG_CONFIG" "$me" "MICROBLOG_CONFIG=$EVIL/evil.conf" -- post del "$other_id" --yes
     refused "$me: --restricted --user $other" "$me" -- --restricted --user "$other"
     refused "$me: --user $other" "$me" -- --user "$other" post "forged"
+    refused "$me: follow as $other" "$me" -- follow "$me" --as "$other"
+    refused "$me: mute as $other" "$me" -- mute "$me" --as "$other"
+    refused "$me: user edit --about as $other" "$me" -- user edit --as "$other" --about forged
+    refused "$me: post edit of $other's post" "$me" -- post edit "$other_id" forged
+    refused "$me: a reply as $other" "$me" -- post --as "$other" --reply-to "$other_id" forged
+    refused "$me: mentions --unread as $other" "$me" -- mentions --as "$other" --unread
     # The per-user XDG configuration (it names them admin) is not read.
     refused "$me: post del of $other's post with an XDG config naming $me admin" "$me" \
         "XDG_CONFIG_HOME=$T/home-$me/.config" -- post del "$other_id" --yes
 done
 expect_eq "nothing was created where the overrides pointed" "evil.conf" "$(ls "$EVIL")"
+# As themselves, the social commands work without --as (issue 11).
+as "$UA" -- follow "$UB" > "$T/.out" 2>&1
+expect_eq "$UA follows $UB as themselves" "$UA followed $UB" "$(cat "$T/.out")"
+as "$UB" -- followers "$UB" > "$T/.out" 2>&1
+expect_eq "$UB sees their follower" "$UA" "$(cat "$T/.out")"
 
 # Revisions of the person's own (db check --migrations) are SQL that could
 # ATTACH the shared database while the group is held: refused, and db
