@@ -135,6 +135,19 @@ static void cache_add(struct author_cache *cache, const char *name, int64_t id)
     cache->count++;
 }
 
+/* As cache_add, or gives a name already there a new id. */
+static void cache_set(struct author_cache *cache, const char *name, int64_t id)
+{
+    if (cache->capacity > 0) {
+        size_t i = cache_slot(cache, name);
+        if (cache->names[i] != NULL) {
+            cache->ids[i] = id;
+            return;
+        }
+    }
+    cache_add(cache, name, id);
+}
+
 static void cache_free(struct author_cache *cache)
 {
     for (size_t i = 0; i < cache->capacity; i++)
@@ -143,17 +156,25 @@ static void cache_free(struct author_cache *cache)
     free(cache->ids);
 }
 
-/* Parses one line into author, body and timestamp (0: now); the strings
- * point into *json (caller decrefs). On failure writes why into what. */
-static bool parse_line(const char *line, size_t length, json_t **json, const char **author,
-                       const char **body, int64_t *timestamp, char *what, size_t size)
+/* One JSON Lines record: the strings point into its JSON value. */
+struct jsonl_post {
+    const char *author;
+    const char *body;
+    int64_t timestamp;  /* 0: now */
+    int64_t id;         /* 0: none (the line's own id in the file it came from) */
+    int64_t reply_to;   /* 0: none (an id of that file) */
+};
+
+/* Parses one line into *post; its strings point into *json (caller
+ * decrefs). On failure writes why into what. */
+static bool parse_line(const char *line, size_t length, json_t **json, struct jsonl_post *post,
+                       char *what, size_t size)
 {
     json_error_t error;
     const char *key;
     json_t *value;
 
-    *timestamp = 0;
-    *author = *body = NULL;
+    *post = (struct jsonl_post){ 0 };
     *json = json_loadb(line, length, JSON_REJECT_DUPLICATES, &error);
     if (*json == NULL) {
         snprintf(what, size, "invalid JSON: %s", error.text);
@@ -165,35 +186,38 @@ static bool parse_line(const char *line, size_t length, json_t **json, const cha
     }
     json_object_foreach(*json, key, value) {
         if (strcmp(key, "author") == 0 && json_is_string(value)) {
-            *author = json_string_value(value);
+            post->author = json_string_value(value);
         } else if (strcmp(key, "body") == 0 && json_is_string(value)) {
-            *body = json_string_value(value);
+            post->body = json_string_value(value);
         } else if (strcmp(key, "timestamp") == 0 && json_is_string(value)) {
             struct mb_error err;
-            if (when_parse_timestamp(json_string_value(value), timestamp, &err) != MB_OK) {
+            if (when_parse_timestamp(json_string_value(value), &post->timestamp, &err)
+                != MB_OK) {
                 snprintf(what, size, "\"timestamp\": %.200s", err.message);
                 return false;
             }
-        } else if (strcmp(key, "id") == 0 && json_is_integer(value)) {
-            /* Ids are given anew; the old one only identified the line. */
-        } else if (strcmp(key, "reply_to") == 0 || strcmp(key, "reply_to_author") == 0
-                   || strcmp(key, "edited_at") == 0) {
-            /* What a reply answered and when a post was edited (posts
-             * --json) are not kept: the ids they name are given anew. */
+        } else if ((strcmp(key, "id") == 0 || strcmp(key, "reply_to") == 0)
+                   && json_is_integer(value) && json_integer_value(value) > 0) {
+            /* Ids are given anew: the old ones only tie a reply to the
+             * post it answers, earlier in the same file. */
+            *(key[0] == 'i' ? &post->id : &post->reply_to) = json_integer_value(value);
+        } else if (strcmp(key, "reply_to_author") == 0 || strcmp(key, "edited_at") == 0) {
+            /* Who a reply answered follows from reply_to; when a post was
+             * edited is not kept. */
         } else if (strcmp(key, "author") == 0 || strcmp(key, "body") == 0
                    || strcmp(key, "timestamp") == 0) {
             snprintf(what, size, "\"%.40s\" must be a string", key);
             return false;
-        } else if (strcmp(key, "id") == 0) {
-            snprintf(what, size, "\"id\" must be an integer");
+        } else if (strcmp(key, "id") == 0 || strcmp(key, "reply_to") == 0) {
+            snprintf(what, size, "\"%s\" must be a post id (a number from 1)", key);
             return false;
         } else {
             snprintf(what, size, "unknown field \"%.40s\"", key);
             return false;
         }
     }
-    if (*author == NULL || *body == NULL) {
-        snprintf(what, size, "missing \"%s\"", *author == NULL ? "author" : "body");
+    if (post->author == NULL || post->body == NULL) {
+        snprintf(what, size, "missing \"%s\"", post->author == NULL ? "author" : "body");
         return false;
     }
     return true;
@@ -247,57 +271,71 @@ bool transfer_lines_next(struct transfer_lines *lines, int *status)
     }
 }
 
-int transfer_import_add(struct transfer_import *import, int64_t user_id, const char *body,
-                        int64_t timestamp, const char *where)
+int transfer_import_add(struct transfer_import *import, int64_t user_id, int64_t reply_to,
+                        const char *body, int64_t timestamp, const char *where, int64_t *id)
 {
     int64_t post_id;
-    if (store_post_add(import->store, user_id, body, timestamp, &post_id) != MB_OK)
+    if (store_post_reply(import->store, user_id, reply_to, body, timestamp, &post_id) != MB_OK)
         return cli_fail("%s: %s", where, store_error(import->store));
     import->imported++;
+    if (id != NULL)
+        *id = post_id;
     return CLI_EXIT_OK;
 }
 
 /* JSON Lines, each with its author (created as needed, remembered in
- * cache). */
-static int import_jsonl(struct transfer_import *import, FILE *in, struct author_cache *cache)
+ * authors). A reply answers the post its reply_to names when that post
+ * came earlier in the file (ids holds what each old id became, by its
+ * decimal text; the latest line of an id wins, so exports put one after
+ * the other still tie right), else it comes in as a plain post. */
+static int import_jsonl(struct transfer_import *import, FILE *in, struct author_cache *authors)
 {
+    struct author_cache ids = { 0 };
     struct transfer_lines lines;
     int status;
 
     transfer_lines_open(&lines, in, import->name);
     while (transfer_lines_next(&lines, &status)) {
         json_t *json = NULL;
-        const char *author, *body;
-        int64_t timestamp, user_id;
-        char what[300];
+        struct jsonl_post post;
+        int64_t user_id, reply_to = 0, new_id;
+        char what[300], key[24];
 
-        if (!parse_line(lines.line, lines.length, &json, &author, &body, &timestamp, what,
-                        sizeof what)) {
+        if (!parse_line(lines.line, lines.length, &json, &post, what, sizeof what)) {
             json_decref(json);
             status = cli_fail("%s: %s", lines.where, what);
             break;
         }
         /* The store validates the author (when it creates one) and the body,
          * with the same messages; the line number is added here. */
-        if (!cache_find(cache, author, &user_id)) {
+        if (!cache_find(authors, post.author, &user_id)) {
             struct user user = { 0 };
             bool created = false;
-            if (store_user_ensure(import->store, author, &user, &created) != MB_OK) {
+            if (store_user_ensure(import->store, post.author, &user, &created) != MB_OK) {
                 json_decref(json);
                 status = cli_fail("%s: %s", lines.where, store_error(import->store));
                 break;
             }
             user_id = user.id;
             import->created_users += created;
-            cache_add(cache, author, user_id);
+            cache_add(authors, post.author, user_id);
             store_user_clear(&user);
         }
-        status = transfer_import_add(import, user_id, body, timestamp, lines.where);
+        snprintf(key, sizeof key, "%lld", (long long)post.reply_to);
+        if (post.reply_to != 0 && !cache_find(&ids, key, &reply_to))
+            reply_to = 0;
+        status = transfer_import_add(import, user_id, reply_to, post.body, post.timestamp,
+                                     lines.where, &new_id);
         json_decref(json);
         if (status != CLI_EXIT_OK)
             break;
+        if (post.id != 0) {
+            snprintf(key, sizeof key, "%lld", (long long)post.id);
+            cache_set(&ids, key, new_id);
+        }
     }
     transfer_lines_close(&lines);
+    cache_free(&ids);
     return status;
 }
 

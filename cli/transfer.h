@@ -48,11 +48,12 @@ struct transfer_import {
     int64_t created_users;
 };
 
-/* Adds body by user_id at timestamp (store_post_add: the store validates
- * the body). On failure prints "WHERE: the store's message" and returns
- * CLI_EXIT_FAILURE; the caller rolls the batch back. */
-int transfer_import_add(struct transfer_import *import, int64_t user_id, const char *body,
-                        int64_t timestamp, const char *where);
+/* Adds body by user_id at timestamp, answering post reply_to (0: none)
+ * (store_post_reply: the store validates the body); *id (may be NULL) is
+ * the new post's. On failure prints "WHERE: the store's message" and
+ * returns CLI_EXIT_FAILURE; the caller rolls the batch back. */
+int transfer_import_add(struct transfer_import *import, int64_t user_id, int64_t reply_to,
+                        const char *body, int64_t timestamp, const char *where, int64_t *id);
 
 /* twtxt.txt: "TIMESTAMP<TAB>TEXT" lines (RFC 3339), '#' comments and
  * blank lines skipped, U+2028 read as a newline (the multiline

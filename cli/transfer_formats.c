@@ -82,7 +82,7 @@ int transfer_import_twtxt(struct transfer_import *import, FILE *in, int64_t user
         if (text_length > 0 && text[text_length - 1] == '\r')
             text[--text_length] = '\0';  /* CRLF: a body never holds '\r' */
         read_line_separators(text);
-        status = transfer_import_add(import, user_id, text, timestamp, lines.where);
+        status = transfer_import_add(import, user_id, 0, text, timestamp, lines.where, NULL);
         if (status != CLI_EXIT_OK)
             break;
     }
@@ -213,7 +213,7 @@ int transfer_import_jrnl(struct transfer_import *import, FILE *in, int64_t user_
             status = cli_fail("%s: %s", where, what);
             break;
         }
-        status = transfer_import_add(import, user_id, text, timestamp, where);
+        status = transfer_import_add(import, user_id, 0, text, timestamp, where, NULL);
         free(text);
         if (status != CLI_EXIT_OK)
             break;

@@ -216,3 +216,37 @@ run_cmd mb import "$T/epoch.jsonl"
 expect_eq "a JSON Lines timestamp at the epoch is refused (it would read as now)" \
     "1|microblog-tui: $T/epoch.jsonl:1: \"timestamp\": '1970-01-01T00:00:00Z' is before 1970" "$RC|$ERR"
 expect_eq "the epoch imports nothing" "$before" "$(dump)"
+
+# ---- JSON Lines: replies come back answering the same posts ----------------
+fresh_db
+mb post first >/dev/null
+mb post gone >/dev/null
+mb post --reply-to 1 a reply >/dev/null
+mb post --reply-to 3 a reply to the reply >/dev/null
+mb post del 2 --yes >/dev/null
+sql "UPDATE post SET timestamp = 1795961130 + id"
+mb export >"$T/thread.jsonl"
+copy=$(new_db thread) || exit 1
+run_cmd "$MB_BIN" --db "$copy" import "$T/thread.jsonl"
+expect_eq "a thread imports" "imported 3 posts (1 new user)" "$OUT"
+expect_eq "replies answer the same posts under their new ids" \
+'{"id":1,"author":"tester","timestamp":"2026-11-29T14:05:31Z","body":"first"}
+{"id":2,"author":"tester","timestamp":"2026-11-29T14:05:33Z","body":"a reply","reply_to":1,"reply_to_author":"tester"}
+{"id":3,"author":"tester","timestamp":"2026-11-29T14:05:34Z","body":"a reply to the reply","reply_to":2,"reply_to_author":"tester"}' \
+    "$("$MB_BIN" --db "$copy" export)"
+copy=$(new_db thread2) || exit 1
+"$MB_BIN" --db "$copy" import "$T/thread.jsonl" >/dev/null
+"$MB_BIN" --db "$copy" export >"$T/thread2.jsonl"
+fresh_db
+mb import "$T/thread2.jsonl" >/dev/null
+expect_eq "JSON Lines -> JSON Lines is exact when the ids run from 1" "$(cat "$T/thread2.jsonl")" "$(mb export)"
+# Two exports one after the other: each reply ties to its own file's post.
+cat "$T/thread2.jsonl" "$T/thread2.jsonl" >"$T/twice.jsonl"
+fresh_db
+mb import "$T/twice.jsonl" >/dev/null
+expect_eq "two exports in one file keep their own threads" "0|1|2|0|4|5" \
+    "$(sql 'SELECT coalesce(reply_to, 0) FROM post ORDER BY id' | paste -sd'|')"
+printf '{"id":9,"author":"ann","reply_to":4,"body":"answers nothing here"}\n' >"$T/orphan.jsonl"
+run_cmd mb import "$T/orphan.jsonl"
+expect_eq "a reply to a post not in the file comes in as a plain post" "0" \
+    "$(sql "SELECT coalesce(reply_to, 0) FROM post WHERE body = 'answers nothing here'")"

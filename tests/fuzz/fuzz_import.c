@@ -25,16 +25,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (lines.length > TRANSFER_LINE_MAX || lines.line[lines.length] != '\0')
             abort();
         json_t *json = NULL;
-        const char *author = NULL, *body = NULL;
-        int64_t timestamp = 0;
+        struct jsonl_post post;
         char what[300];
         struct mb_error err;
-        if (parse_line(lines.line, lines.length, &json, &author, &body, &timestamp, what,
-                       sizeof what)) {
-            if (author == NULL || body == NULL)
+        if (parse_line(lines.line, lines.length, &json, &post, what, sizeof what)) {
+            if (post.author == NULL || post.body == NULL || post.id < 0 || post.reply_to < 0)
                 abort();
-            (void)store_validate_username(author, &err);
-            (void)store_validate_body(body, &err);
+            (void)store_validate_username(post.author, &err);
+            (void)store_validate_body(post.body, &err);
         }
         json_decref(json);
     }
