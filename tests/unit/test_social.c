@@ -425,6 +425,90 @@ static void test_read_marks_never_move_back(void **state)
     store_close(store);
 }
 
+/* ---- the guards in the SQL, against a session that wrote in between ---- */
+
+/* Runs update in another session (sqlite3 or psql) that keeps its write
+ * open for a second; returns once the write is made and not committed.
+ * wait_racer() waits for that commit. */
+static void start_racer(const struct fixture *f, const char *update)
+{
+    char *script = xasprintf("%s/racer.sql", f->dir);
+    char *held = xasprintf("%s/held", f->dir), *done = xasprintf("%s/done", f->dir);
+    char *text;
+    char *command;
+    unlink(held);
+    unlink(done);
+    if (testutil_postgres()) {
+        text = xasprintf("BEGIN;\n%s;\n\\! touch '%s'\nSELECT pg_sleep(1);\nCOMMIT;\n"
+                         "\\! touch '%s'\n", update, held, done);
+        const char *bindir = getenv("PG_BINDIR");
+        command = xasprintf("'%s%spsql' -X -q -At -v ON_ERROR_STOP=1 -d '%s' -f '%s' "
+                            ">/dev/null 2>&1 &", bindir != NULL ? bindir : "",
+                            bindir != NULL ? "/" : "", f->path, script);
+    } else {
+        text = xasprintf("BEGIN IMMEDIATE;\n%s;\n.shell touch '%s'\n.shell sleep 1\nCOMMIT;\n"
+                         ".shell touch '%s'\n", update, held, done);
+        command = xasprintf("sqlite3 -bail '%s' < '%s' >/dev/null 2>&1 &", f->path, script);
+    }
+    testutil_write(script, text);
+    assert_int_equal(system(command), 0);
+    for (int i = 0; i < 1000 && access(held, F_OK) != 0; i++)
+        usleep(10000);
+    if (access(held, F_OK) != 0)
+        fail_msg("the racing session did not start: %s", command);
+    free(script);
+    free(held);
+    free(done);
+    free(text);
+    free(command);
+}
+
+static void wait_racer(const struct fixture *f)
+{
+    char *done = xasprintf("%s/done", f->dir);
+    for (int i = 0; i < 1000 && access(done, F_OK) != 0; i++)
+        usleep(10000);
+    assert_int_equal(access(done, F_OK), 0);
+    free(done);
+}
+
+/* The store read "last seen 2 minutes ago" just before another session's
+ * write made it 5 s ago: the UPDATE's own check writes nothing. */
+static void test_seen_is_checked_in_the_update_too(void **state)
+{
+    struct fixture *f = *state;
+    struct store *store = testutil_open(f->path);
+    long long now = (long long)time(NULL);
+    char *update = xasprintf("UPDATE \"user\" SET last_seen = %lld WHERE username = 'bob'",
+                             now - 120);
+    free(sql(f, update));
+    free(update);
+    update = xasprintf("UPDATE \"user\" SET last_seen = %lld WHERE username = 'bob'", now - 5);
+    start_racer(f, update);
+    assert_int_equal(store_user_seen(store, f->bob), MB_OK);
+    wait_racer(f);
+    free(update);
+    char *expected = xasprintf("%lld\n", now - 5);
+    expect_sql(f, "SELECT last_seen FROM \"user\" WHERE username = 'bob';", expected);
+    free(expected);
+    store_close(store);
+}
+
+/* The same for a read position moved further by another session. */
+static void test_read_mark_is_checked_in_the_upsert_too(void **state)
+{
+    struct fixture *f = *state;
+    struct store *store = testutil_open(f->path);
+    struct post_cursor at = { 1000, 1 };
+    assert_int_equal(store_read_mark_set(store, f->bob, STORE_MARK_TIMELINE, &at), MB_OK);
+    start_racer(f, "UPDATE read_mark SET timestamp = 9000, post_id = 9 WHERE view = 'timeline'");
+    at = (struct post_cursor){ 5000, 5 };
+    assert_int_equal(store_read_mark_set(store, f->bob, STORE_MARK_TIMELINE, &at), MB_OK);
+    wait_racer(f);
+    expect_mark(store, f->bob, STORE_MARK_TIMELINE, 9000, 9);
+    store_close(store);
+}
+
 /* ---- mentions ---- */
 
 /* The names recorded as mentioned by post id, by user id. */
@@ -671,6 +755,8 @@ int main(void)
         TEST(test_follow_and_mute_lists_page_by_name_ignoring_case),
         TEST(test_mute),
         TEST(test_read_marks_never_move_back),
+        TEST(test_seen_is_checked_in_the_update_too),
+        TEST(test_read_mark_is_checked_in_the_upsert_too),
         TEST(test_mentions_are_recorded_once_when_written),
         TEST(test_mentions_are_capped),
         TEST(test_unread_mentions_after_the_mark),
