@@ -250,3 +250,19 @@ printf '{"id":9,"author":"ann","reply_to":4,"body":"answers nothing here"}\n' >"
 run_cmd mb import "$T/orphan.jsonl"
 expect_eq "a reply to a post not in the file comes in as a plain post" "0" \
     "$(sql "SELECT coalesce(reply_to, 0) FROM post WHERE body = 'answers nothing here'")"
+
+# ---- on a terminal, nothing it would obey ---------------------------------
+fresh_db
+printf '{"author":"ann","timestamp":"2026-11-29T10:00:00Z","body":"left \\u202e right"}\n' >"$T/bidi.jsonl"
+mb import "$T/bidi.jsonl" >/dev/null
+expect_eq "twtxt into a file keeps the bytes (a bidi control too)" \
+    "2026-11-29T10:00:00+00:00${TAB}left $(printf '\342\200\256') right" "$(mb export --format twtxt)"
+if command -v script >/dev/null 2>&1; then
+    tty_out=$(script -qec "'$MB_BIN' --db '$DB' export --format twtxt" /dev/null | tr -d '\r')
+    expect_eq "twtxt on a terminal is sanitized" \
+        "2026-11-29T10:00:00+00:00${TAB}left $(printf '\357\277\275') right" "$tty_out"
+else
+    echo "ok - twtxt on a terminal is sanitized # SKIP script(1) is not installed"
+fi
+expect_eq "markdown is sanitized everywhere" \
+    "- 10:00 **ann**: left $(printf '\357\277\275') right" "$(mb export --format markdown | tail -n 1)"
