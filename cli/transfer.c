@@ -298,7 +298,7 @@ static int import_jsonl(struct transfer_import *import, FILE *in, struct author_
     while (transfer_lines_next(&lines, &status)) {
         json_t *json = NULL;
         struct jsonl_post post;
-        int64_t user_id, reply_to = 0, new_id;
+        int64_t user_id, reply_to = 0, new_id = 0;
         char what[300], key[24];
 
         if (!parse_line(lines.line, lines.length, &json, &post, what, sizeof what)) {
