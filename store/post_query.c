@@ -1,10 +1,11 @@
-/* Reading posts, for both engines: the one home of the post_filter rule
- * (which posts a listing shows), of the keyset pages over it, of the
- * following timeline's choice of index, of conversations and of the row
- * reader that fills struct post. SQL is built here once for SQLite and
- * PostgreSQL and run through the backend's query op (store/backend.h);
- * the only thing the engines spell differently is how a page merges the
- * followed authors' own indexes (SQLite has no LATERAL).
+/* Pages of posts, for both engines: the one home of the post_filter rule
+ * (which posts a listing shows), of the keyset pages over it and their
+ * capped counts, and of the following timeline's choice of index (single
+ * posts, conversations and the row reader are store/post_rows.c's). SQL
+ * is built here once for SQLite and PostgreSQL and run through the
+ * backend's query op (store/backend.h); the only things the engines spell
+ * differently are how a page merges the followed authors' own indexes
+ * (SQLite has no LATERAL) and whether that page is sorted once more.
  *
  * Every page walks one index in (timestamp, id) order and stops after
  * `limit` rows that pass: an author's posts (ix_post_user_timestamp), a
@@ -23,100 +24,26 @@
 #include "core/xalloc.h"
 #include "store/queries.h"
 
-/* The columns of a struct post, in the order read_post reads them. The
- * names are correlated subqueries so the planner always walks the post
- * index, never the user table. */
-#define POST_COLUMNS                                                                        \
-    "p.id, p.user_id, (SELECT u.username FROM \"user\" u WHERE u.id = p.user_id), p.body, " \
-    "p.timestamp, p.reply_to, (SELECT u.username FROM post r JOIN \"user\" u "              \
-    "ON u.id = r.user_id WHERE r.id = p.reply_to), p.thread_id, p.edited_at"
-enum { POST_COLUMN_COUNT = 9 };
-
 /* Which index a page walks. */
 enum drive {
     DRIVE_TIME,     /* ix_post_timestamp, every other field a probe */
     DRIVE_AUTHOR,   /* ix_post_user_timestamp */
     DRIVE_MENTION,  /* the mention primary key (user_id, timestamp, post_id) */
-    DRIVE_FOLLOW_SCAN,  /* ix_post_timestamp, keeping the followed authors' */
-    DRIVE_FOLLOW_MERGE, /* each followed author's ix_post_user_timestamp */
+    DRIVE_FOLLOW,   /* the following timeline: the time index or the followed
+                     * authors' indexes merged, chosen inside the statement
+                     * (add_follow_choice) */
     DRIVE_COUNT
 };
 
-/* Kept statements: slots 0..31 of the query op are this file's
- * (store/queries.c takes 32 on). A page's shape is its drive and
- * direction; a filter with more than its drive (author and mentioning
- * together, say) is built for the call. */
+/* Kept statements (store/post_query.h's slots): a page's shape is its
+ * drive and direction; a filter with more than its drive (author and
+ * mentioning together, say) is built for the call. */
 enum {
-    SLOT_POST_GET,
-    SLOT_FOLLOW_FACTS,
-    SLOT_THREAD_ROOT,
-    SLOT_THREAD_PAGE,
-    SLOT_PAGE_FIRST,                                 /* + drive * 2 + newer */
+    SLOT_PAGE_FIRST = STORE_SLOT_PAGES,              /* + drive * 2 + newer */
     SLOT_COUNT_FIRST = SLOT_PAGE_FIRST + DRIVE_COUNT * 2, /* + drive */
     SLOT_END = SLOT_COUNT_FIRST + DRIVE_COUNT,
 };
-_Static_assert(SLOT_END <= 32, "post_query.c has slots 0..31");
-
-/* ---- reading rows ---- */
-
-struct post_rows {
-    struct store *store;
-    struct post_list list;
-    size_t capacity;
-};
-
-static char *column_text(const struct store_value *value, bool null_is_empty)
-{
-    if (value->type == STORE_VALUE_NULL)
-        return null_is_empty ? xstrdup("") : NULL;
-    if (value->type == STORE_VALUE_INT) {
-        char number[24];
-        snprintf(number, sizeof number, "%lld", (long long)value->integer);
-        return xstrdup(number);
-    }
-    return xstrdup(value->text);
-}
-
-static enum mb_status read_post(void *context, const struct store_value *columns, size_t count)
-{
-    struct post_rows *rows = context;
-    if (count != POST_COLUMN_COUNT)
-        return store_fail(rows->store, MB_DB, "reading posts: %zu columns", count);
-    if (rows->list.count == rows->capacity) {
-        rows->capacity = rows->capacity ? rows->capacity * 2 : 16;
-        rows->list.items = xreallocarray(rows->list.items, rows->capacity,
-                                         sizeof *rows->list.items);
-    }
-    struct post *post = &rows->list.items[rows->list.count++];
-    *post = (struct post){
-        .id = store_value_as_int(&columns[0]),
-        .user_id = store_value_as_int(&columns[1]),
-        .author = column_text(&columns[2], true),
-        .body = column_text(&columns[3], true),
-        .timestamp = store_value_as_int(&columns[4]),
-        .reply_to = store_value_as_int(&columns[5]),
-        .reply_to_author = column_text(&columns[6], false),
-        .thread_id = store_value_as_int(&columns[7]),
-        .edited_at = store_value_as_int(&columns[8]),
-    };
-    return MB_OK;
-}
-
-/* Runs a query of POST_COLUMNS rows into *out (on MB_OK; freed on failure). */
-static enum mb_status run_posts(struct store *store, const struct store_query *query,
-                                const struct store_value *params, size_t count,
-                                struct post_list *out)
-{
-    struct post_rows rows = { .store = store };
-    enum mb_status status =
-        store->backend->query(store, query, params, count, read_post, &rows, NULL);
-    if (status != MB_OK) {
-        store_post_list_free(&rows.list);
-        return status;
-    }
-    *out = rows.list;
-    return MB_OK;
-}
+_Static_assert(SLOT_END <= 32, "the post reads have slots 0..31");
 
 /* ---- building a page's SQL ---- */
 
@@ -197,7 +124,94 @@ static bool has_lateral(const struct store *store)
     return strcmp(store->backend->name, "sqlite") != 0;
 }
 
-/* Appends the page's SELECT (columns `columns`) to sql. */
+/* The columns of a post row that the pages pass up (alias a). */
+#define ROW(a) a ".id, " a ".user_id, " a ".body, " a ".timestamp, " a ".reply_to, " \
+    a ".thread_id, " a ".edited_at"
+
+static enum store_following_strategy forced_strategy = STORE_FOLLOWING_CHOOSE;
+
+void store_test_following_strategy(enum store_following_strategy strategy)
+{
+    forced_strategy = strategy;
+}
+
+/* The following timeline: walking the time index, keeping the followed
+ * authors' posts, reads about limit * total / theirs rows (their posts
+ * are that share of everything); merging the followed authors' own
+ * indexes costs a seek each and at most limit rows of each. The choice
+ * is made inside the page's statement (no round trip of its own) from
+ * cheap facts: the follows, a range scan stopped at 128; the post counts,
+ * kept by triggers (O(1) each; the first 16 follows stand for the rest:
+ * the choice needs the order of magnitude, not the count). Appends
+ * "SELECT 1 AS merge" when merging is cheaper, else 0 (?follower, ?limit). */
+static void add_follow_choice(struct sql *sql, int follower, int limit)
+{
+    if (forced_strategy != STORE_FOLLOWING_CHOOSE) {
+        sql_add(sql, "SELECT %d AS merge", forced_strategy == STORE_FOLLOWING_MERGE);
+        return;
+    }
+    sql_add(sql,
+            "SELECT CASE WHEN 2 * (k + 1) + CASE WHEN theirs < (k + 1) * ?%d THEN theirs "
+            "ELSE (k + 1) * ?%d END < ?%d * (total + 1) / (theirs + 1) THEN 1 ELSE 0 END "
+            "AS merge FROM (SELECT k, total, own + CASE WHEN k = 0 THEN 0 "
+            "ELSE sample * k / CASE WHEN k < 16 THEN k ELSE 16 END END AS theirs "
+            "FROM (SELECT (SELECT count(*) FROM (SELECT 1 FROM follow f "
+            "WHERE f.follower_id = ?%d LIMIT 128) l) AS k, "
+            "CAST((SELECT coalesce(sum(c.n), 0) FROM (SELECT f.followed_id FROM follow f "
+            "WHERE f.follower_id = ?%d LIMIT 16) s JOIN post_count c "
+            "ON c.user_id = s.followed_id) AS BIGINT) AS sample, "
+            "CAST((SELECT coalesce(sum(c.n), 0) FROM post_count c WHERE c.user_id = ?%d) "
+            "AS BIGINT) AS own, "
+            "CAST((SELECT coalesce(sum(c.n), 0) FROM post_count c WHERE c.user_id = 0) "
+            "AS BIGINT) AS total LIMIT 1) facts LIMIT 1) estimate",
+            limit, limit, limit, follower, follower, follower);
+}
+
+/* The viewer's mutes: viewer 0 mutes nobody (the probe finds no row). */
+static void add_mute(struct sql *sql, const char *author, int viewer)
+{
+    sql_add(sql, " AND NOT EXISTS (SELECT 1 FROM mute x WHERE x.user_id = ?%d "
+                 "AND x.muted_id = %s)",
+            viewer, author);
+}
+
+/* The following timeline's two ways, each a page of ROW columns; only the
+ * one the choice names runs: the other's LIMIT is 0, which both engines
+ * read before their first row (a WHERE term with a subquery would be
+ * tested on every row by SQLite). */
+#define ARM_LIMIT(merge) "(SELECT CASE WHEN merge = " #merge " THEN ?%d ELSE 0 END FROM choice)"
+static void add_follow_arms(struct sql *sql, struct store *store, const struct page_request *r,
+                            int follower, int viewer, int limit)
+{
+    const char *order = r->newer ? "ASC" : "DESC";
+    sql_add(sql, "SELECT " ROW("p") " FROM post p WHERE 1 = 1");
+    add_bounds(sql, r, "p.timestamp", "p.id");
+    sql_add(sql, " AND (p.user_id = ?%d OR EXISTS (SELECT 1 FROM follow f "
+                 "WHERE f.follower_id = ?%d AND f.followed_id = p.user_id))",
+            follower, follower);
+    add_mute(sql, "p.user_id", viewer);
+    sql_add(sql, " ORDER BY p.timestamp %s, p.id %s LIMIT " ARM_LIMIT(0)
+                 ") s UNION ALL SELECT * FROM (",
+            order, order, limit);
+    /* Each followed author's (and the follower's own) first `limit` from
+     * their index. SQLite has no LATERAL: a correlated IN on the rowid. */
+    sql_add(sql, "SELECT " ROW("p") " FROM (SELECT f.followed_id AS uid FROM follow f "
+                 "WHERE f.follower_id = ?%d UNION ALL SELECT CAST(?%d AS BIGINT)) a ",
+            follower, follower);
+    bool lateral = has_lateral(store);
+    if (lateral)
+        sql_add(sql, "CROSS JOIN LATERAL (SELECT " ROW("q") " FROM post q "
+                     "WHERE q.user_id = a.uid");
+    else
+        sql_add(sql, "JOIN post p ON p.id IN (SELECT q.id FROM post q WHERE q.user_id = a.uid");
+    add_bounds(sql, r, "q.timestamp", "q.id");
+    sql_add(sql, " ORDER BY q.timestamp %s, q.id %s LIMIT ?%d)%s WHERE 1 = 1", order, order,
+            limit, lateral ? " p" : "");
+    add_mute(sql, "p.user_id", viewer);
+    sql_add(sql, " ORDER BY p.timestamp %s, p.id %s LIMIT " ARM_LIMIT(1), order, order, limit);
+}
+
+/* Appends the page's SELECT (columns `columns`, over post p) to sql. */
 static void build_page(struct sql *sql, struct store *store, const struct page_request *r,
                        const char *columns)
 {
@@ -207,35 +221,26 @@ static void build_page(struct sql *sql, struct store *store, const struct page_r
     int viewer = sql_param(sql, f->viewer_id);
     int follower = f->following_of != 0 ? sql_param(sql, f->following_of) : 0;
     const char *ts = "p.timestamp", *id = "p.id";
-    sql_add(sql, "SELECT %s ", columns);
     switch (r->drive) {
+    case DRIVE_FOLLOW:
+        sql_add(sql, "WITH choice AS (");
+        add_follow_choice(sql, follower, limit);
+        sql_add(sql, ") SELECT %s FROM (SELECT * FROM (", columns);
+        add_follow_arms(sql, store, r, follower, viewer, limit);
+        sql_add(sql, ") m) p WHERE 1 = 1");
+        break;
     case DRIVE_MENTION:
         ts = "m.timestamp";
         id = "m.post_id";
-        sql_add(sql, "FROM mention m JOIN post p ON p.id = m.post_id WHERE m.user_id = ?%d",
-                sql_param(sql, f->mentioning));
+        sql_add(sql, "SELECT %s FROM mention m JOIN post p ON p.id = m.post_id "
+                     "WHERE m.user_id = ?%d",
+                columns, sql_param(sql, f->mentioning));
         add_bounds(sql, r, ts, id);
-        break;
-    case DRIVE_FOLLOW_MERGE:
-        /* Each followed author's (and the follower's own) newest `limit`
-         * from their index, merged: a few short range scans. */
-        sql_add(sql, "FROM (SELECT f.followed_id AS uid FROM follow f WHERE f.follower_id = ?%d "
-                     "UNION ALL SELECT CAST(?%d AS BIGINT)) a ",
-                follower, follower);
-        if (has_lateral(store))
-            sql_add(sql, "CROSS JOIN LATERAL (SELECT q.* FROM post q WHERE q.user_id = a.uid");
-        else
-            sql_add(sql, "JOIN post p ON p.id IN (SELECT q.id FROM post q "
-                         "WHERE q.user_id = a.uid");
-        add_bounds(sql, r, "q.timestamp", "q.id");
-        sql_add(sql, " ORDER BY q.timestamp %s, q.id %s LIMIT ?%d)%s WHERE 1 = 1", order, order,
-                limit, has_lateral(store) ? " p" : "");
         break;
     case DRIVE_AUTHOR:
     case DRIVE_TIME:
-    case DRIVE_FOLLOW_SCAN:
     case DRIVE_COUNT:
-        sql_add(sql, "FROM post p WHERE 1 = 1");
+        sql_add(sql, "SELECT %s FROM post p WHERE 1 = 1", columns);
         add_bounds(sql, r, ts, id);
         break;
     }
@@ -245,91 +250,32 @@ static void build_page(struct sql *sql, struct store *store, const struct page_r
         sql_add(sql, " AND EXISTS (SELECT 1 FROM mention x WHERE x.post_id = p.id "
                      "AND x.user_id = ?%d)",
                 sql_param(sql, f->mentioning));
-    if (f->following_of != 0 && r->drive != DRIVE_FOLLOW_MERGE)
+    if (f->following_of != 0 && r->drive != DRIVE_FOLLOW)
         sql_add(sql, " AND (p.user_id = ?%d OR EXISTS (SELECT 1 FROM follow f "
                      "WHERE f.follower_id = ?%d AND f.followed_id = p.user_id))",
                 follower, follower);
-    /* viewer 0 mutes nobody: the probe finds no row. */
-    sql_add(sql, " AND NOT EXISTS (SELECT 1 FROM mute x WHERE x.user_id = ?%d "
-                 "AND x.muted_id = p.user_id)",
-            viewer);
-    if (r->drive == DRIVE_FOLLOW_MERGE) {
-        ts = "p.timestamp";
-        id = "p.id";
-    }
-    sql_add(sql, " ORDER BY %s %s, %s %s LIMIT ?%d", ts, order, id, order, limit);
+    if (r->drive != DRIVE_FOLLOW)
+        add_mute(sql, "p.user_id", viewer);
+    /* The following timeline's arms are exclusive and each in order:
+     * SQLite runs UNION ALL arms one after the other and a LIMITed
+     * subquery's rows come in its order, so only PostgreSQL (whose
+     * planner may run arms in parallel) sorts its at most limit rows. */
+    if (r->drive != DRIVE_FOLLOW || has_lateral(store))
+        sql_add(sql, " ORDER BY %s %s, %s %s LIMIT ?%d", ts, order, id, order, limit);
 }
 
-/* Whether the filter is more than its drive (then not kept prepared). */
-static bool shape_is_plain(const struct page_request *r)
+/* The kept slot of a page's shape (its drive and direction), or -1 for
+ * a filter with more than its drive (author and mentioning together, say)
+ * or a strategy forced by a test: built for the call. */
+static int page_slot(const struct page_request *r, int first, int per_drive)
 {
     const struct post_filter *f = r->filter;
-    switch (r->drive) {
-    case DRIVE_TIME:
-        return true;
-    case DRIVE_AUTHOR:
-        return f->mentioning == 0 && f->following_of == 0;
-    case DRIVE_MENTION:
-        return f->following_of == 0;
-    case DRIVE_FOLLOW_SCAN:
-    case DRIVE_FOLLOW_MERGE:
-    case DRIVE_COUNT:
-        break;
-    }
-    return true;
-}
-
-/* ---- the following timeline: which index to walk ---- */
-
-static enum store_following_strategy forced_strategy = STORE_FOLLOWING_CHOOSE;
-
-void store_test_following_strategy(enum store_following_strategy strategy)
-{
-    forced_strategy = strategy;
-}
-
-/* Walking the time index reads about limit * total / theirs rows (their
- * posts are that share of everything); merging reads each followed
- * author's index (a seek each) and at most limit rows of each. The facts
- * are cheap: the follows are one range scan, the post counts are kept by
- * triggers (O(1) each; the first 64 follows stand for the rest). */
-static enum mb_status choose_following(struct store *store, int64_t follower, int64_t limit,
-                                       enum drive *drive)
-{
-    static const struct store_query facts = {
-        .slot = SLOT_FOLLOW_FACTS,
-        .sql = "SELECT (SELECT count(*) FROM follow f WHERE f.follower_id = ?1), "
-               "(SELECT count(*) FROM (SELECT 1 FROM follow f WHERE f.follower_id = ?1 "
-               "LIMIT 64) s), "
-               "CAST((SELECT coalesce(sum(c.n), 0) FROM (SELECT f.followed_id FROM follow f "
-               "WHERE f.follower_id = ?1 LIMIT 64) s JOIN post_count c "
-               "ON c.user_id = s.followed_id) AS BIGINT), "
-               "CAST((SELECT coalesce(sum(c.n), 0) FROM post_count c WHERE c.user_id = ?1) "
-               "AS BIGINT), "
-               "CAST((SELECT coalesce(sum(c.n), 0) FROM post_count c WHERE c.user_id = 0) "
-               "AS BIGINT)",
-        .what = "reading whom a user follows",
-    };
-    if (forced_strategy != STORE_FOLLOWING_CHOOSE) {
-        *drive = forced_strategy == STORE_FOLLOWING_MERGE ? DRIVE_FOLLOW_MERGE
-                                                          : DRIVE_FOLLOW_SCAN;
-        return MB_OK;
-    }
-    struct store_value param = store_value_int(follower);
-    int64_t v[5] = { 0 };
-    enum mb_status status = store->backend->query(store, &facts, &param, 1, store_row_ints, v,
-                                                  NULL);
-    if (status != MB_OK)
-        return status;
-    double followed = (double)v[0], sampled = (double)v[1];
-    double theirs = (double)v[3] + (sampled > 0 ? (double)v[2] * followed / sampled : 0);
-    double total = (double)v[4];
-    double authors = followed + 1;
-    double scan = (double)limit * (total + 1) / (theirs + 1);
-    double merge = 2 * authors + (theirs < authors * (double)limit ? theirs
-                                                                   : authors * (double)limit);
-    *drive = merge < scan ? DRIVE_FOLLOW_MERGE : DRIVE_FOLLOW_SCAN;
-    return MB_OK;
+    bool plain = forced_strategy == STORE_FOLLOWING_CHOOSE;
+    if (r->drive == DRIVE_AUTHOR)
+        plain = plain && f->mentioning == 0 && f->following_of == 0;
+    if (r->drive == DRIVE_MENTION)
+        plain = plain && f->following_of == 0;
+    return plain ? first + (int)r->drive * per_drive + (per_drive > 1 && r->newer) : -1;
 }
 
 /* Fills *r for filter (NULL: everything). */
@@ -354,7 +300,7 @@ static enum mb_status plan_page(struct store *store, const struct post_filter *f
     else if (r->filter->mentioning != 0)
         r->drive = DRIVE_MENTION;
     else if (r->filter->following_of != 0)
-        return choose_following(store, r->filter->following_of, limit, &r->drive);
+        r->drive = DRIVE_FOLLOW;
     return MB_OK;
 }
 
@@ -379,16 +325,16 @@ enum mb_status store_posts_page(struct store *store, const struct post_filter *f
         return MB_OK;
     }
     struct sql *sql = xcalloc(1, sizeof *sql);
-    build_page(sql, store, &r, POST_COLUMNS);
+    build_page(sql, store, &r, STORE_POST_COLUMNS);
     status = sql_ready(store, sql);
     if (status != MB_OK)
         goto out;
     struct store_query query = {
-        .slot = shape_is_plain(&r) ? SLOT_PAGE_FIRST + (int)r.drive * 2 + newer : -1,
+        .slot = page_slot(&r, SLOT_PAGE_FIRST, 2),
         .sql = sql->text,
         .what = "reading posts",
     };
-    status = run_posts(store, &query, sql->params, sql->count, out);
+    status = store_posts_run(store, &query, sql->params, sql->count, out);
     if (status != MB_OK || !newer)
         goto out;
     /* Newer pages are read oldest first, to stay on the index; they are
@@ -422,7 +368,7 @@ enum mb_status store_posts_count_newer(struct store *store, const struct post_fi
     status = sql_ready(store, sql);
     if (status == MB_OK) {
         struct store_query query = {
-            .slot = shape_is_plain(&r) ? SLOT_COUNT_FIRST + (int)r.drive : -1,
+            .slot = page_slot(&r, SLOT_COUNT_FIRST, 1),
             .sql = sql->text,
             .what = "counting new posts",
         };
@@ -434,71 +380,6 @@ enum mb_status store_posts_count_newer(struct store *store, const struct post_fi
     }
     free(sql);
     return status;
-}
-
-enum mb_status store_post_get(struct store *store, int64_t id, struct post *out)
-{
-    static const struct store_query query = {
-        .slot = SLOT_POST_GET,
-        .sql = "SELECT " POST_COLUMNS " FROM post p WHERE p.id = ?1",
-        .what = "reading a post",
-    };
-    struct store_value param = store_value_int(id);
-    struct post_list list = { 0 };
-    enum mb_status status = run_posts(store, &query, &param, 1, &list);
-    if (status != MB_OK)
-        return status;
-    if (list.count == 0) {
-        status = store_fail(store, MB_NOT_FOUND, "no post with id %lld", (long long)id);
-    } else {
-        *out = list.items[0];
-        list.items[0] = (struct post){ 0 };
-    }
-    store_post_list_free(&list);
-    return status;
-}
-
-enum mb_status store_conversation(struct store *store, int64_t post_id,
-                                  const struct post_cursor *cursor, size_t limit,
-                                  struct post_list *out)
-{
-    static const struct store_query root_query = {
-        .slot = SLOT_THREAD_ROOT,
-        .sql = "SELECT coalesce(p.thread_id, p.id) FROM post p WHERE p.id = ?1",
-        .what = "reading a conversation",
-    };
-    /* The first post (when after the cursor), then the replies on
-     * ix_post_thread (thread_id, timestamp): ?1 the root, ?2 ?3 the
-     * cursor, ?4 the page size. */
-#define AFTER(a) " AND " a ".timestamp >= ?2 AND (" a ".timestamp > ?2 OR " a ".id > ?3)"
-    static const struct store_query page_query = {
-        .slot = SLOT_THREAD_PAGE,
-        .sql = "SELECT " POST_COLUMNS " FROM post p WHERE p.id = ?1" AFTER("p")
-               " UNION ALL SELECT * FROM (SELECT " POST_COLUMNS " FROM post p "
-               "WHERE p.thread_id = ?1" AFTER("p")
-               " ORDER BY p.timestamp ASC, p.id ASC LIMIT ?4) t ORDER BY 5, 1 LIMIT ?4",
-        .what = "reading a conversation",
-    };
-#undef AFTER
-    struct store_value param = store_value_int(post_id);
-    int64_t root = 0;
-    enum mb_status status =
-        store->backend->query(store, &root_query, &param, 1, store_row_ints, &root, NULL);
-    if (status != MB_OK)
-        return status;
-    if (root == 0)
-        return store_fail(store, MB_NOT_FOUND, "no post with id %lld", (long long)post_id);
-    if (limit == 0) {
-        *out = (struct post_list){ 0 };
-        return MB_OK;
-    }
-    struct store_value params[4] = {
-        store_value_int(root),
-        store_value_int(cursor != NULL ? cursor->timestamp : INT64_MIN),
-        store_value_int(cursor != NULL ? cursor->id : INT64_MIN),
-        store_value_int((int64_t)limit),
-    };
-    return run_posts(store, &page_query, params, 4, out);
 }
 
 static enum mb_status append_plan(void *context, const struct store_value *columns,
@@ -522,12 +403,23 @@ enum mb_status store_posts_explain(struct store *store, const struct post_filter
     enum mb_status status = plan_page(store, filter, NULL, direction == PAGE_NEWER, 50, &r);
     if (status != MB_OK)
         return status;
-    *merged = r.drive == DRIVE_FOLLOW_MERGE;
     *plan = NULL;
+    *merged = false;
     struct sql *sql = xcalloc(1, sizeof *sql);
+    if (r.drive == DRIVE_FOLLOW) {
+        int limit = sql_param(sql, r.limit);
+        add_follow_choice(sql, sql_param(sql, r.filter->following_of), limit);
+        struct store_query query = { .slot = -1, .sql = sql->text, .what = "explaining" };
+        int64_t merge = 0;
+        status = store->backend->query(store, &query, sql->params, sql->count, store_row_ints,
+                                       &merge, NULL);
+        *merged = merge != 0;
+        memset(sql, 0, sizeof *sql);
+    }
     sql_add(sql, has_lateral(store) ? "EXPLAIN " : "EXPLAIN QUERY PLAN ");
-    build_page(sql, store, &r, POST_COLUMNS);
-    status = sql_ready(store, sql);
+    build_page(sql, store, &r, STORE_POST_COLUMNS);
+    if (status == MB_OK)
+        status = sql_ready(store, sql);
     if (status == MB_OK) {
         struct store_query query = { .slot = -1, .sql = sql->text, .what = "explaining" };
         status = store->backend->query(store, &query, sql->params, sql->count, append_plan,

@@ -1,12 +1,38 @@
-/* What store/post_query.c offers the tests beyond store.h: the plan of the
- * SQL a filter's first page runs, so that a test can see which index it
- * walks on either engine. Only the store and its tests include this. */
+/* What the two files that read posts share (store/post_query.c: the
+ * filtered pages; store/post_rows.c: the row reader, single posts and
+ * conversations), and what they offer the tests beyond store.h: the plan
+ * of the SQL a filter's first page runs, so that a test can see which
+ * index it walks on either engine. Only the store and its tests include
+ * this. */
 #ifndef STORE_POST_QUERY_H
 #define STORE_POST_QUERY_H
 
 #include <stdbool.h>
 
 #include "store/internal.h"
+
+/* The columns of a struct post over `post p`, in the order
+ * store_posts_run reads them. The names are correlated subqueries so the
+ * planner always walks the post index, never the user table. */
+#define STORE_POST_COLUMNS                                                                  \
+    "p.id, p.user_id, (SELECT u.username FROM \"user\" u WHERE u.id = p.user_id), p.body, " \
+    "p.timestamp, p.reply_to, (SELECT u.username FROM post r JOIN \"user\" u "              \
+    "ON u.id = r.user_id WHERE r.id = p.reply_to), p.thread_id, p.edited_at"
+
+/* The query op's kept slots 0..31 are the post reads' (store/queries.c
+ * takes 32 on): these, then post_query.c's page shapes. */
+enum store_post_slot {
+    STORE_SLOT_POST_GET,
+    STORE_SLOT_THREAD_ROOT,
+    STORE_SLOT_THREAD_PAGE,
+    STORE_SLOT_PAGES,
+};
+
+/* Runs a query of STORE_POST_COLUMNS rows into *out (on MB_OK, free with
+ * store_post_list_free; nothing to free on failure). */
+enum mb_status store_posts_run(struct store *store, const struct store_query *query,
+                               const struct store_value *params, size_t count,
+                               struct post_list *out);
 
 /* The engine's plan (SQLite's EXPLAIN QUERY PLAN details, PostgreSQL's
  * EXPLAIN lines), one line each, newly allocated in *plan (caller frees),

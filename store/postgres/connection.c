@@ -24,13 +24,16 @@ static void ignore_notice(void *context, const char *message)
 }
 
 /* The settings of a new (or reset) session. A lock is waited for as long as
- * SQLite's busy handler would; a statement may run a little longer. */
+ * SQLite's busy handler would; a statement may run a little longer. No JIT:
+ * every statement here reads a page or a row, and compiling (milliseconds)
+ * is what a high estimate of a branch that never runs would buy (the
+ * following timeline's, store/post_query.c). */
 static enum mb_status set_up_session(struct store *store)
 {
     struct postgres_engine *engine = postgres_engine(store);
     int lock_ms = store->busy_timeout_ms > 0 ? store->busy_timeout_ms : 1;
     char *sql = xasprintf("SET lock_timeout = %d; SET statement_timeout = %d; "
-                          "SET default_transaction_read_only = %s",
+                          "SET default_transaction_read_only = %s; SET jit = off",
                           lock_ms, lock_ms * 2 + 10000, engine->read_only ? "on" : "off");
     enum mb_status status = postgres_exec(store, sql, "setting up the session", NULL);
     free(sql);
