@@ -38,6 +38,15 @@ mb user add bob --no-password >/dev/null
 mb user add carol --no-password >/dev/null
 printf 'pw\n' | mb user add dave --password-stdin >/dev/null
 
+for words in "user edit" "post edit" follow unfollow followers following mute unmute muted mentions; do
+    # shellcheck disable=SC2086
+    run_cmd mb $words --help
+    expect_contains "'$words --help' prints its usage" "$OUT" "usage: microblog-tui $words"
+done
+run_cmd mb --help
+expect_contains "--help lists the social commands" "$OUT" "
+  follow "
+
 # ---- profiles ----------------------------------------------------------
 run_cmd mb user show bob
 expect_contains "a new profile has no about" "$OUT" "about:     -"
@@ -146,6 +155,11 @@ expect_eq "--following with --user of someone not followed: nothing" "" "$OUT"
 run_cmd mb posts --following --as alice --limit 1 --json
 expect_eq "--following --limit --json" "['bob two']" \
     "$(printf '%s\n' "$OUT" | json_field '[r["body"] for r in rows]')"
+run_cmd mb posts --following --as alice --user bob --since 2000-01-01 --until 2999-01-01
+expect_eq "--following, --user, --since and --until combine" "bob two
+bob one" "$(bodies "$OUT")"
+run_cmd mb posts --following --as alice --until 2000-01-01
+expect_eq "--following with an --until before every post: nothing" "" "$OUT"
 refused "posts --following without a user" "microblog-tui: no user 'tester'" mb posts --following
 run_cmd mb posts
 expect_eq "posts without --following is everyone's" 4 "$(printf '%s\n' "$OUT" | wc -l)"
