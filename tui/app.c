@@ -1,25 +1,15 @@
-/* The app: sets up the terminal, owns the three panes, the session
- * (tui/session.c: the author, the status line, the connection) and the
- * overlays (tui/overlay.c: help, y/n questions, prompts), and runs the loop
- * that reads keys with a timeout of refresh_ms so that changes committed by
- * other processes (store_data_version, or the server's NOTIFY descriptor)
- * show up without a key press, and a database file deleted or replaced
- * under it is noticed and said in the status line until it is back. Panes
- * return actions for their keys; this file carries them out (tig's
- * view_ops, htop's Panel handlers). Every frame is drawn in full into
- * curses' virtual screen and only the differences reach the terminal. In
- * restricted mode no key runs a program. */
-#include "tui/tui.h"
+/* The app (see app.h): owns the three panes, the session and the
+ * overlays; carries out what the panes' keys ask (tig's view_ops, htop's
+ * Panel handlers), keeps the views one goes back to, and draws each frame
+ * in full into curses' virtual screen (only the differences reach the
+ * terminal). In restricted mode no key runs a program. */
+#include "tui/app.h"
 
 #include <curses.h>
-#include <locale.h>
-#include <poll.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-#include <unistd.h>
 
 #include "core/text.h"
 #include "core/xalloc.h"
@@ -31,44 +21,7 @@
 #include "tui/overlay.h"
 #include "tui/pane.h"
 #include "tui/session.h"
-#include "tui/signals.h"
 #include "tui/view.h"
-
-enum focus { FOCUS_USERS, FOCUS_TIMELINE, FOCUS_COMPOSE, FOCUS_COUNT };
-
-struct app {
-    struct session session;
-    struct overlay overlay;
-    struct pane *panes[FOCUS_COUNT];
-    enum focus focus;
-    enum focus list_focus;       /* the list pane to return to from compose */
-    struct layout layout;
-    bool quit;
-    bool pasting;                /* between the bracketed-paste markers */
-};
-
-/* Bracketed paste (xterm mode 2004): the terminal wraps pasted text in
- * these markers, which curses turns into these key codes; everything in
- * between is text for the draft, never commands (a pasted newline must not
- * post, nor a pasted "dy" delete). */
-enum { KEY_PASTE_BEGIN = KEY_MAX + 1, KEY_PASTE_END = KEY_MAX + 2 };
-
-static void write_terminal(const char *sequence)
-{
-    size_t length = strlen(sequence);
-    while (length > 0) {
-        ssize_t n = write(STDOUT_FILENO, sequence, length);
-        if (n <= 0)
-            return;   /* EINTR included: a signal is ending the program */
-        sequence += n;
-        length -= (size_t)n;
-    }
-}
-
-static void bracketed_paste(bool on)
-{
-    write_terminal(on ? "\033[?2004h" : "\033[?2004l");
-}
 
 static struct edit_buffer *draft_of(struct app *app)
 {
@@ -77,7 +30,7 @@ static struct edit_buffer *draft_of(struct app *app)
 
 /* ---- focus and views ------------------------------------------------------ */
 
-static void relayout(struct app *app)
+void app_relayout(struct app *app)
 {
     int rows, cols;
     getmaxyx(stdscr, rows, cols);
@@ -102,7 +55,7 @@ static void set_focus(struct app *app, enum focus focus)
     bool relayout_needed = !app->layout.side_by_side && app->focus != focus;
     app->focus = focus;
     if (relayout_needed)
-        relayout(app);
+        app_relayout(app);
 }
 
 static void cycle_focus(struct app *app, int direction)
@@ -110,19 +63,68 @@ static void cycle_focus(struct app *app, int direction)
     set_focus(app, (enum focus)((app->focus + FOCUS_COUNT + direction) % FOCUS_COUNT));
 }
 
+/* Shows view in the timeline, bound to the current author (their follows,
+ * their mentions, their mutes). */
+static void show_view(struct app *app, const struct view *view)
+{
+    struct view bound = *view;
+    view_bind(&bound, app->session.author.id);
+    timeline_pane_show(app->panes[FOCUS_TIMELINE], &bound);
+    users_pane_mark(app->panes[FOCUS_USERS], &bound);
+}
+
+/* Opens view, remembering the one shown for b. */
 static void open_view(struct app *app, const struct view *view)
 {
-    timeline_pane_show(app->panes[FOCUS_TIMELINE], view);
-    users_pane_mark(app->panes[FOCUS_USERS], view);
+    if (app->history_count == HISTORY_MAX) {
+        memmove(app->history, app->history + 1, (HISTORY_MAX - 1) * sizeof app->history[0]);
+        app->history_count--;
+    }
+    app->history[app->history_count++] = *timeline_pane_view(app->panes[FOCUS_TIMELINE]);
+    show_view(app, view);
     if (!app->layout.side_by_side)
         set_focus(app, FOCUS_TIMELINE);
+}
+
+static void go_back(struct app *app)
+{
+    if (app->history_count == 0) {
+        session_message(&app->session, STYLE_INFO, "No view to go back to.");
+        return;
+    }
+    show_view(app, &app->history[--app->history_count]);
+    set_focus(app, FOCUS_TIMELINE);
+}
+
+/* The current author changed (switched, or created by the first post):
+ * the view is shown again for them. */
+static void author_changed(struct app *app)
+{
+    const struct view *view = timeline_pane_view(app->panes[FOCUS_TIMELINE]);
+    if (view->author_id != app->session.author.id) {
+        struct view again = *view;
+        show_view(app, &again);
+    }
 }
 
 static void refresh_all(struct app *app)
 {
     app->session.stale = false;
+    session_count_unread(&app->session);
     users_pane_refresh(app->panes[FOCUS_USERS]);
     timeline_pane_refresh(app->panes[FOCUS_TIMELINE]);
+}
+
+/* Home once the author follows anyone, else All. */
+static struct view first_view(struct app *app)
+{
+    int64_t followers = 0, following = 0;
+    int64_t author = app->session.author.id;
+    if (author != 0 &&
+        store_follow_counts(app->session.store, author, &followers, &following) == MB_OK &&
+        following > 0)
+        return view_home();
+    return view_all();
 }
 
 /* ---- what the keys ask -------------------------------------------------- */
@@ -138,11 +140,30 @@ static bool done(struct app *app, enum session_outcome outcome)
 
 static void post_draft(struct app *app)
 {
-    if (!done(app, session_post(&app->session, draft_of(app))))
+    struct pane *compose = app->panes[FOCUS_COMPOSE];
+    struct pane *timeline = app->panes[FOCUS_TIMELINE];
+    if (!done(app, session_post(&app->session, draft_of(app), compose_pane_reply_to(compose))))
         return;
     edit_buffer_clear(draft_of(app));
-    timeline_pane_show_newest(app->panes[FOCUS_TIMELINE]);
+    compose_pane_set_reply(compose, 0, NULL);
+    author_changed(app);
+    if (timeline_pane_view(timeline)->kind == VIEW_CONVERSATION)
+        timeline_pane_refresh(timeline);   /* the reply goes at its end */
+    else
+        timeline_pane_show_newest(timeline);
     users_pane_refresh(app->panes[FOCUS_USERS]);
+}
+
+static void reply_to(struct app *app, const struct pane_post *post)
+{
+    if (post->id == 0) {
+        session_message(&app->session, STYLE_ERROR, "No post to reply to.");
+        return;
+    }
+    compose_pane_set_reply(app->panes[FOCUS_COMPOSE], post->id, post->author);
+    set_focus(app, FOCUS_COMPOSE);
+    session_message(&app->session, STYLE_INFO,
+                    "Replying to %s: Enter posts, Esc keeps the draft.", post->author);
 }
 
 static void edit_externally(struct app *app)
@@ -158,10 +179,10 @@ static void edit_externally(struct app *app)
     struct mb_error err;
     def_prog_mode();
     endwin();
-    bracketed_paste(false);
+    run_bracketed_paste(false);
     enum mb_status status = editor_run(draft->text, draft->length, &text, &length, &err);
     reset_prog_mode();
-    bracketed_paste(true);
+    run_bracketed_paste(true);
     draw_invalidate();
     if (status != MB_OK) {
         session_message(&app->session, STYLE_ERROR, "%s", err.message);
@@ -184,7 +205,6 @@ static void ask_delete(struct app *app, const struct pane_post *post)
         overlay_ask(&app->overlay, QUESTION_DELETE, post->id);
 }
 
-static void draw_frame(struct app *app);
 
 /* Enter in a prompt: the name to switch to, then (when the store says the
  * user has a password) the password. */
@@ -200,14 +220,17 @@ static void accept_prompt(struct app *app)
     }
     if (!asking_name) {
         session_message(&app->session, STYLE_INFO, "Checking the password...");
-        draw_frame(app);
+        app_draw_frame(app);
     }
     char *name = xstrdup(asking_name ? overlay->text.text : overlay->user_name);
     char *password = asking_name ? NULL : xstrdup(overlay->text.text);
     overlay_close(overlay);
     char *asking = NULL;
-    if (session_switch_author(&app->session, name, password, &asking) == SESSION_ASK_PASSWORD)
+    enum session_outcome outcome = session_switch_author(&app->session, name, password, &asking);
+    if (outcome == SESSION_ASK_PASSWORD)
         overlay_prompt_password(overlay, asking);
+    else if (outcome == SESSION_DONE)
+        author_changed(app);
     if (password != NULL) {
         explicit_bzero(password, strlen(password));
         free(password);
@@ -271,6 +294,24 @@ static void global_action(struct app *app, enum key_action action)
     case ACTION_REPAINT:
         draw_invalidate();
         break;
+    case ACTION_HOME: {
+        struct view home = view_home();
+        open_view(app, &home);
+        break;
+    }
+    case ACTION_ALL: {
+        struct view all = view_all();
+        open_view(app, &all);
+        break;
+    }
+    case ACTION_MENTIONS: {
+        struct view mentions = view_mentions();
+        open_view(app, &mentions);
+        break;
+    }
+    case ACTION_BACK:
+        go_back(app);
+        break;
     case ACTION_HELP:
         overlay_open_help(&app->overlay);
         break;
@@ -310,6 +351,9 @@ static void carry_out(struct app *app, const struct pane_action *action,
         break;
     case PANE_DELETE_POST:
         ask_delete(app, &action->post);
+        break;
+    case PANE_REPLY:
+        reply_to(app, &action->post);
         break;
     }
 }
@@ -353,10 +397,10 @@ static void begin_paste(struct app *app)
         set_focus(app, FOCUS_COMPOSE);
 }
 
-static void handle_key(struct app *app, struct key_event *event)
+void app_handle_key(struct app *app, struct key_event *event)
 {
     if (event->function && event->code == KEY_RESIZE) {
-        relayout(app);
+        app_relayout(app);
         return;
     }
     if (event->function && event->code == KEY_PASTE_BEGIN) {
@@ -398,7 +442,7 @@ static void pane_draw_if(struct app *app, enum focus which, bool visible)
     pane->ops->draw(pane, app->focus == which && app->overlay.mode == OVERLAY_NONE);
 }
 
-static void draw_frame(struct app *app)
+void app_draw_frame(struct app *app)
 {
     const struct layout *l = &app->layout;
     draw_begin();
@@ -424,11 +468,9 @@ static void draw_frame(struct app *app)
     draw_end();
 }
 
-/* ---- the loop ------------------------------------------------------------------ */
+/* ---- life ---------------------------------------------------------------- */
 
-/* Looks for changes (session_poll) and reads the views again when other
- * sessions wrote. True when the screen must be drawn again. */
-static bool poll_changes(struct app *app)
+bool app_poll_changes(struct app *app)
 {
     bool redraw = session_poll(&app->session);
     if (app->session.stale)
@@ -436,143 +478,24 @@ static bool poll_changes(struct app *app)
     return redraw;
 }
 
-/* Waits up to timeout_ms for a key or for another session's commit on
- * *change_fd. True when the commit came first (the views are refreshed);
- * false to read keys (there are some, or the time is up). */
-static bool wait_for_key_or_change(struct app *app, int *change_fd, int timeout_ms)
-{
-    struct pollfd fds[2] = {
-        { .fd = STDIN_FILENO, .events = POLLIN },
-        { .fd = *change_fd, .events = POLLIN },
-    };
-    if (poll(fds, 2, timeout_ms) <= 0 || fds[1].revents == 0 || fds[0].revents != 0)
-        return false;
-    store_change_drain(app->session.store);
-    poll_changes(app);
-    /* A lost connection has none (the refresh tick polls, and asks again);
-     * one that came back has a new descriptor. */
-    *change_fd = store_change_fd(app->session.store);
-    /* Without one, read keys with a timeout again: at most a second, so
-     * that the connection is looked for soon, not at the refresh tick. */
-    if (*change_fd < 0)
-        wtimeout(stdscr, timeout_ms < SESSION_RECONNECT_MS ? timeout_ms : SESSION_RECONNECT_MS);
-    return true;
-}
-
-static void restore_terminal(void)
-{
-    if (!isendwin())
-        endwin();
-    bracketed_paste(false);
-}
-
-static void app_init(struct app *app, struct store *store, const struct config *config)
+void app_init(struct app *app, struct store *store, const struct config *config)
 {
     memset(app, 0, sizeof *app);
     session_init(&app->session, store, config);
     overlay_init(&app->overlay);
-    struct view all = view_all();
+    struct view first = first_view(app);
+    view_bind(&first, app->session.author.id);
     app->panes[FOCUS_USERS] = users_pane_new(&app->session);
-    app->panes[FOCUS_TIMELINE] = timeline_pane_new(&app->session, &all);
+    app->panes[FOCUS_TIMELINE] = timeline_pane_new(&app->session, &first);
     app->panes[FOCUS_COMPOSE] = compose_pane_new(&app->session);
-    users_pane_mark(app->panes[FOCUS_USERS], &all);
+    users_pane_mark(app->panes[FOCUS_USERS], &first);
     app->focus = app->list_focus = FOCUS_TIMELINE;
 }
 
-static void app_free(struct app *app)
+void app_free(struct app *app)
 {
     for (int i = 0; i < FOCUS_COUNT; i++)
         pane_free(app->panes[i]);
     overlay_free(&app->overlay);
     session_free(&app->session);
-}
-
-int tui_run(struct store *store, const struct config *config)
-{
-    if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
-        fprintf(stderr, "microblog-tui: the TUI needs a terminal (see --help for commands)\n");
-        return 1;
-    }
-    setlocale(LC_ALL, "");
-    tzset();
-    signals_install();   /* before newterm, so that curses keeps its hands off */
-    SCREEN *screen = newterm(NULL, stdout, stdin);
-    if (screen == NULL) {
-        signals_restore();
-        const char *term = getenv("TERM");
-        /* $TERM is whatever the environment says: no escapes reach the terminal. */
-        char *shown = text_sanitize(term != NULL ? term : "", term != NULL ? strlen(term) : 0, 0);
-        fprintf(stderr, "microblog-tui: cannot use the terminal type \"%s\"\n", shown);
-        free(shown);
-        return 1;
-    }
-    set_term(screen);
-    xalloc_set_fail_hook(restore_terminal);
-    raw();
-    noecho();
-    nonl();
-    keypad(stdscr, TRUE);
-    idlok(stdscr, TRUE);
-    set_escdelay(25);
-    define_key("\033[200~", KEY_PASTE_BEGIN);
-    define_key("\033[201~", KEY_PASTE_END);
-    bracketed_paste(true);
-    draw_init(config);
-
-    int refresh_ms = config->refresh_ms > 0 ? config->refresh_ms : 500;
-    if (refresh_ms < 20)
-        refresh_ms = 20;
-    wtimeout(stdscr, refresh_ms);
-
-    struct app app;
-    app_init(&app, store, config);
-    relayout(&app);
-    poll_changes(&app);
-    /* A server tells of other sessions' commits on a descriptor (LISTEN/
-     * NOTIFY): wait on it beside the keyboard and wake at once, instead of
-     * waiting for the next refresh tick. Keys are then read without
-     * blocking, after poll() said there are some. */
-    int change_fd = store_change_fd(app.session.store);
-    if (change_fd >= 0)
-        wtimeout(stdscr, 0);
-    bool dirty = true, key_just_read = false;
-    int exit_status = 0;
-    while (!app.quit) {
-        if (dirty)
-            draw_frame(&app);
-        dirty = false;
-        /* poll() cannot see bytes ncurses already holds (the rest of an
-         * escape sequence): after a key, read again before waiting. */
-        if (change_fd >= 0 && !key_just_read &&
-            wait_for_key_or_change(&app, &change_fd, refresh_ms)) {
-            dirty = true;
-            continue;
-        }
-        wint_t wch = 0;
-        int rc = wget_wch(stdscr, &wch);
-        key_just_read = rc != ERR;
-        if (signals_pending() != 0)
-            break;
-        if (rc != ERR) {
-            struct key_event event = { .function = rc == KEY_CODE_YES, .code = (int)wch };
-            handle_key(&app, &event);
-            dirty = true;
-            if (signals_pending() != 0)
-                break;
-        }
-        if (rc == ERR || session_elapsed_ms(&app.session.last_poll) >= refresh_ms) {
-            dirty |= poll_changes(&app);
-            if (change_fd < 0 && (change_fd = store_change_fd(app.session.store)) >= 0)
-                wtimeout(stdscr, 0);
-        }
-    }
-    if (signals_pending() != 0)
-        exit_status = 128 + signals_pending();
-    endwin();
-    bracketed_paste(false);
-    delscreen(screen);
-    xalloc_set_fail_hook(NULL);
-    signals_restore();
-    app_free(&app);
-    return exit_status;
 }

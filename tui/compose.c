@@ -17,7 +17,9 @@
 struct compose_pane {
     struct pane pane;
     struct edit_buffer draft;
-    int top_line;   /* first wrapped line shown */
+    int top_line;        /* first wrapped line shown */
+    int64_t reply_to;    /* the post the draft answers (0: a new post) */
+    char *reply_author;  /* its author, sanitized */
 };
 
 static struct compose_pane *compose_of(struct pane *pane)
@@ -30,6 +32,20 @@ struct edit_buffer *compose_pane_draft(struct pane *pane)
     return &compose_of(pane)->draft;
 }
 
+void compose_pane_set_reply(struct pane *pane, int64_t post_id, const char *author)
+{
+    struct compose_pane *cp = compose_of(pane);
+    char *copy = post_id != 0 ? xstrdup(author != NULL ? author : "?") : NULL;
+    free(cp->reply_author);
+    cp->reply_author = copy;
+    cp->reply_to = post_id;
+}
+
+int64_t compose_pane_reply_to(struct pane *pane)
+{
+    return compose_of(pane)->reply_to;
+}
+
 static struct pane_action compose_key(struct pane *pane, const struct key_event *event)
 {
     struct edit_buffer *draft = &compose_of(pane)->draft;
@@ -37,6 +53,8 @@ static struct pane_action compose_key(struct pane *pane, const struct key_event 
     case ACTION_POST:
         return pane_action(PANE_POST_DRAFT);
     case ACTION_LEAVE:
+        if (draft->length == 0)   /* an empty reply is no reply */
+            compose_pane_set_reply(pane, 0, NULL);
         return pane_action(PANE_LEAVE_COMPOSE);
     case ACTION_EDITOR:
         return pane_action(PANE_EDIT_EXTERNALLY);
@@ -108,8 +126,13 @@ static void compose_draw(struct pane *pane, bool focused)
     char counter[48];
     snprintf(counter, sizeof counter, " %zu/%d ", codepoints, STORE_BODY_MAX);
     draw_hline(a->y, a->x, a->cols, STYLE_BORDER);
-    draw_string(a->y, a->x + 1, a->cols - 2, focused ? " New post " : " New post (i) ",
-                focused ? STYLE_TITLE : STYLE_NORMAL);
+    char title[STORE_USERNAME_MAX * 8 + 32];
+    if (cp->reply_to != 0)
+        snprintf(title, sizeof title, " Reply to %s%s ", cp->reply_author,
+                 focused ? "" : " (i)");
+    else
+        snprintf(title, sizeof title, "%s", focused ? " New post " : " New post (i) ");
+    draw_string(a->y, a->x + 1, a->cols - 2, title, focused ? STYLE_TITLE : STYLE_NORMAL);
     enum draw_style counter_style = codepoints > STORE_BODY_MAX ? STYLE_WARNING
                                     : codepoints == 0           ? STYLE_HINT
                                                                 : STYLE_NORMAL;
@@ -165,6 +188,7 @@ static void compose_free(struct pane *pane)
 {
     struct compose_pane *cp = compose_of(pane);
     edit_buffer_free(&cp->draft);
+    free(cp->reply_author);
     free(cp);
 }
 

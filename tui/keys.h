@@ -17,6 +17,10 @@ enum key_action {
     ACTION_SWITCH_AUTHOR,
     ACTION_RELOAD,
     ACTION_REPAINT,
+    ACTION_HOME,
+    ACTION_ALL,
+    ACTION_MENTIONS,
+    ACTION_BACK,
     ACTION_HELP,
     ACTION_QUIT,
     /* lists */
@@ -28,6 +32,8 @@ enum key_action {
     ACTION_LAST,
     ACTION_CHOOSE,
     ACTION_DELETE,
+    ACTION_PROFILE,
+    ACTION_REPLY,
     /* line editing (compose box and prompts) */
     ACTION_POST,
     ACTION_LEAVE,

@@ -26,6 +26,7 @@ enum pane_action_kind {
     PANE_LEAVE_COMPOSE,    /* back to the list pane focused before */
     PANE_EDIT_EXTERNALLY,  /* the draft in $VISUAL / $EDITOR */
     PANE_DELETE_POST,      /* ask to delete action.post */
+    PANE_REPLY,            /* write a reply to action.post */
 };
 
 /* The post an action is about (the timeline's selection). */
@@ -38,7 +39,7 @@ struct pane_post {
 struct pane_action {
     enum pane_action_kind kind;
     struct view view;      /* PANE_OPEN_VIEW */
-    struct pane_post post; /* PANE_DELETE_POST */
+    struct pane_post post; /* PANE_DELETE_POST, PANE_REPLY */
 };
 
 struct pane;
@@ -80,8 +81,12 @@ void timeline_pane_refresh(struct pane *pane);
  * the timeline shows every post). */
 void users_pane_mark(struct pane *pane, const struct view *view);
 
-/* Shows view's posts, newest first, from the newest. */
+/* Shows view's posts, newest first, from the newest (a conversation:
+ * oldest first, from its first post). */
 void timeline_pane_show(struct pane *pane, const struct view *view);
+
+/* The view the timeline shows. */
+const struct view *timeline_pane_view(struct pane *pane);
 
 /* Jumps to the newest post and selects it (after posting). */
 void timeline_pane_show_newest(struct pane *pane);
@@ -89,5 +94,10 @@ void timeline_pane_show_newest(struct pane *pane);
 struct edit_buffer;
 /* The draft being written (owned by the compose pane). */
 struct edit_buffer *compose_pane_draft(struct pane *pane);
+
+/* Makes the draft a reply to post_id by author (sanitized; copied), or
+ * (post_id 0) a new post again; compose_pane_reply_to says which. */
+void compose_pane_set_reply(struct pane *pane, int64_t post_id, const char *author);
+int64_t compose_pane_reply_to(struct pane *pane);
 
 #endif

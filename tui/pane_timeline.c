@@ -1,6 +1,7 @@
-/* The timeline pane: the posts of a view (tui/view.h) newest first, each
- * as a header (author, local time) and its body wrapped to the pane's
- * width. It holds a loaded window (tui/window.c) of a few pages of posts
+/* The timeline pane: the posts of a view (tui/view.h: Home, All, a user,
+ * a profile, a conversation, Mentions), newest first (a conversation
+ * oldest first), each as a header and its body wrapped to the pane's
+ * width (tui/timeline_draw.c). It holds a loaded window (tui/window.c) of a few pages of posts
  * around the selection, fetched with keyset pages on (timestamp, id) as
  * the selection moves, so that start-up, scrolling and memory cost the
  * same on ten posts and on a million.
@@ -12,53 +13,14 @@
  * post, which keeps the bytes sent per step small over SSH. */
 #include "tui/pane.h"
 
-#include <inttypes.h>
-#include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
-#include <time.h>
 
-#include "core/text.h"
 #include "core/xalloc.h"
-#include "tui/draw.h"
-#include "tui/window.h"
-
-#define BODY_INDENT 2
-
-struct timeline_item {
-    int64_t id;
-    int64_t user_id;
-    int64_t timestamp;
-    char *author;             /* sanitized, one line */
-    char *body;               /* sanitized, newlines kept */
-    size_t body_length;
-    char when[32];            /* local time */
-    struct text_line *lines;  /* body wrapped at wrapped_cols */
-    size_t line_count;
-    int wrapped_cols;         /* 0: not wrapped yet */
-};
-
-struct timeline_pane {
-    struct pane pane;
-    struct view view;
-    struct window window;     /* rows are posts, newest first */
-    int top_line;             /* rows of the item at window.top scrolled off */
-    int64_t total;
-};
+#include "tui/timeline.h"
 
 static struct timeline_pane *timeline_of(struct pane *pane)
 {
     return (struct timeline_pane *)pane;
-}
-
-static int view_rows(const struct timeline_pane *tp)
-{
-    return tp->pane.area.rows > 1 ? tp->pane.area.rows - 1 : 0;
-}
-
-static struct timeline_item *item_at(const struct timeline_pane *tp, size_t index)
-{
-    return window_item_at_row(&tp->window, index);
 }
 
 static bool jumps(const struct timeline_pane *tp)
@@ -66,100 +28,58 @@ static bool jumps(const struct timeline_pane *tp)
     return tp->pane.area.x != 0;
 }
 
-/* ---- items ------------------------------------------------------------ */
-
-static void item_clear(void *data)
-{
-    struct timeline_item *item = data;
-    free(item->author);
-    free(item->body);
-    free(item->lines);
-    memset(item, 0, sizeof *item);
-}
-
-static void item_from_post(struct timeline_item *item, const struct post *post)
-{
-    memset(item, 0, sizeof *item);
-    item->id = post->id;
-    item->user_id = post->user_id;
-    item->timestamp = post->timestamp;
-    const char *author = post->author != NULL ? post->author : "?";
-    const char *body = post->body != NULL ? post->body : "";
-    item->author = text_sanitize(author, strlen(author), 0);
-    item->body = text_sanitize(body, strlen(body), TEXT_KEEP_NEWLINES);
-    item->body_length = strlen(item->body);
-    time_t t = (time_t)post->timestamp;
-    struct tm tm;
-    if (localtime_r(&t, &tm) == NULL ||
-        strftime(item->when, sizeof item->when, "%Y-%m-%d %H:%M", &tm) == 0)
-        snprintf(item->when, sizeof item->when, "@%" PRId64, post->timestamp);
-}
-
-static int body_cols(const struct timeline_pane *tp)
-{
-    int cols = tp->pane.area.cols - BODY_INDENT;
-    return cols > 0 ? cols : 1;
-}
-
-static void item_wrap(struct timeline_pane *tp, struct timeline_item *item)
-{
-    int cols = body_cols(tp);
-    if (item->wrapped_cols == cols)
-        return;
-    free(item->lines);
-    item->lines = NULL;
-    item->line_count = text_wrap(item->body, item->body_length, cols, &item->lines);
-    item->wrapped_cols = cols;
-}
-
-/* Rows the item takes: its header and its body lines. */
 static int item_height(struct timeline_pane *tp, size_t index)
 {
-    struct timeline_item *item = item_at(tp, index);
-    item_wrap(tp, item);
-    return 1 + (int)item->line_count;
+    return timeline_item_height(tp, index);
 }
 
-static struct post_cursor cursor_of(const struct timeline_item *item)
+static int view_rows(const struct timeline_pane *tp)
 {
-    return (struct post_cursor){ .timestamp = item->timestamp, .id = item->id };
+    return timeline_view_rows(tp);
 }
 
-/* Posts of the view in keyset pages on (timestamp, id): toward the end
- * are older posts, toward the start newer ones; the store returns both
- * newest first, which is window order. */
-static bool fetch(void *context, const void *from, enum window_direction direction,
-                  size_t limit, struct window_batch *batch)
-{
-    struct timeline_pane *tp = context;
-    struct post_cursor cursor;
-    if (from != NULL)
-        cursor = cursor_of(from);
-    struct post_list list = { 0 };
-    enum mb_status status = store_posts_page(
-        tp->pane.session->store, &tp->view.filter, from != NULL ? &cursor : NULL,
-        direction == WINDOW_TOWARD_END ? PAGE_OLDER : PAGE_NEWER, limit, &list);
-    if (status != MB_OK) {
-        session_store_error(tp->pane.session, "Could not read the timeline", status);
-        return false;
-    }
-    for (size_t i = 0; i < list.count; i++)
-        item_from_post(window_batch_add(batch), &list.items[i]);
-    store_post_list_free(&list);
-    return true;
-}
-
-static const struct window_source posts_source = {
-    .item_size = sizeof(struct timeline_item),
-    .fetch = fetch,
-    .clear = item_clear,
-};
+static bool move_down(struct timeline_pane *tp);
 
 static void count_total(struct timeline_pane *tp)
 {
     int64_t total = 0;
-    if (store_post_count(tp->pane.session->store, tp->view.filter.author_id, &total) == MB_OK)
+    bool counted = tp->view.kind == VIEW_ALL || tp->view.kind == VIEW_USER ||
+                   tp->view.kind == VIEW_PROFILE;
+    if (counted &&
+        store_post_count(tp->pane.session->store, tp->view.filter.author_id, &total) == MB_OK)
         tp->total = total;
+}
+
+/* ---- read marks --------------------------------------------------------- */
+
+/* With the newest post on the screen, everything up to it is read: the
+ * timeline's (Home, All) or the mentions' mark moves there, and nothing
+ * is new any more. Scrolled down, new posts are counted instead of shown
+ * (store_posts_count_newer, at most NEW_POSTS_CAP). */
+static void note_reading(struct timeline_pane *tp)
+{
+    struct window *w = &tp->window;
+    if (tp->view.kind == VIEW_CONVERSATION || view_needs_author(&tp->view))
+        return;
+    struct session *session = tp->pane.session;
+    if (w->count > 0 && w->at_start && w->top == 0 && tp->top_line == 0) {
+        struct post_cursor newest = post_row_cursor(window_item_at_row(w, 0));
+        tp->new_count = 0;
+        if (tp->have_newest_seen && !post_cursor_before(&tp->newest_seen, &newest))
+            return;
+        tp->newest_seen = newest;
+        tp->have_newest_seen = true;
+        if (view_is_timeline(&tp->view))
+            session_mark_read(session, STORE_MARK_TIMELINE, &newest);
+        else if (tp->view.kind == VIEW_MENTIONS)
+            session_mark_read(session, STORE_MARK_MENTIONS, &newest);
+        return;
+    }
+    int64_t count = 0;
+    if (tp->have_newest_seen &&
+        store_posts_count_newer(session->store, &tp->view.filter, &tp->newest_seen,
+                                NEW_POSTS_CAP, &count) == MB_OK)
+        tp->new_count = count;
 }
 
 /* ---- scrolling --------------------------------------------------------- */
@@ -260,8 +180,11 @@ static void keep_margin(struct timeline_pane *tp)
 void timeline_pane_refresh(struct pane *pane)
 {
     struct timeline_pane *tp = timeline_of(pane);
+    if (tp->view.kind == VIEW_PROFILE)
+        profile_card_load(&tp->card, tp->pane.session, tp->view.user_id);
     if (tp->window.count == 0) {
         load_newest(tp);
+        note_reading(tp);
         return;
     }
     int row = row_of(tp, tp->window.selected);
@@ -280,18 +203,44 @@ void timeline_pane_refresh(struct pane *pane)
     } else {
         place_selected_at(tp, row);
     }
+    note_reading(tp);
 }
 
 void timeline_pane_show(struct pane *pane, const struct view *view)
 {
     struct timeline_pane *tp = timeline_of(pane);
+    window_free(&tp->window);
     tp->view = *view;
+    tp->total = 0;
+    tp->new_count = 0;
+    tp->have_newest_seen = false;
+    window_init(&tp->window, post_source_for(&tp->view), &tp->source, 0);
+    window_set_view(&tp->window, view_rows(tp));
+    if (tp->view.kind == VIEW_PROFILE)
+        profile_card_load(&tp->card, tp->pane.session, tp->view.user_id);
     load_newest(tp);
+    if (tp->view.kind == VIEW_CONVERSATION) {
+        /* Select the post the conversation was opened on. */
+        const struct post_row *row = window_selected(&tp->window);
+        while (row != NULL && row->id != tp->view.post_id && move_down(tp)) {
+            keep_margin(tp);
+            row = window_selected(&tp->window);
+        }
+        make_visible(tp);
+    }
+    note_reading(tp);
+}
+
+const struct view *timeline_pane_view(struct pane *pane)
+{
+    return &timeline_of(pane)->view;
 }
 
 void timeline_pane_show_newest(struct pane *pane)
 {
-    load_newest(timeline_of(pane));
+    struct timeline_pane *tp = timeline_of(pane);
+    load_newest(tp);
+    note_reading(tp);
 }
 
 /* ---- keys ----------------------------------------------------------------- */
@@ -329,7 +278,7 @@ static size_t posts_per_page(struct timeline_pane *tp)
     return n > 1 ? n : 1;
 }
 
-static struct pane_action timeline_key(struct pane *pane, const struct key_event *event)
+static struct pane_action move_key(struct pane *pane, const struct key_event *event)
 {
     struct timeline_pane *tp = timeline_of(pane);
     int view = view_rows(tp);
@@ -403,101 +352,56 @@ static struct pane_action timeline_key(struct pane *pane, const struct key_event
                 place_selected_at(tp, view > h ? view - h : 0);
         }
         return pane_action(PANE_REDRAW);
-    case ACTION_DELETE: {
-        const struct timeline_item *item = window_selected(&tp->window);
-        if (item == NULL)
-            return pane_action(PANE_DELETE_POST);   /* post.id 0: none selected */
-        struct pane_action action = pane_action(PANE_DELETE_POST);
-        action.post = (struct pane_post){ .id = item->id, .user_id = item->user_id,
-                                          .author = item->author };
-        return action;
-    }
     default:
         return pane_action(PANE_IGNORED);
     }
 }
 
-/* ---- drawing ----------------------------------------------------------------- */
-
-static void format_count(int64_t n, char *out, size_t size)
+/* An action about the selected post (post.id 0: none is selected). */
+static struct pane_action about_selected(struct timeline_pane *tp, enum pane_action_kind kind)
 {
-    char digits[32];
-    snprintf(digits, sizeof digits, "%" PRId64, n < 0 ? 0 : n);
-    size_t len = strlen(digits), o = 0;
-    for (size_t i = 0; i < len && o + 2 < size; i++) {
-        if (i > 0 && (len - i) % 3 == 0)
-            out[o++] = ',';
-        out[o++] = digits[i];
-    }
-    out[o] = '\0';
+    struct pane_action action = pane_action(kind);
+    const struct post_row *row = window_selected(&tp->window);
+    if (row != NULL)
+        action.post = (struct pane_post){ .id = row->id, .user_id = row->user_id,
+                                          .author = row->author };
+    return action;
 }
 
-static void draw_title(struct timeline_pane *tp, bool focused)
-{
-    const struct rect *a = &tp->pane.area;
-    char count[40], title[400];
-    format_count(tp->total, count, sizeof count);
-    switch (tp->view.kind) {
-    case VIEW_ALL:
-        snprintf(title, sizeof title, "All posts (%s)", count);
-        break;
-    case VIEW_USER:
-        snprintf(title, sizeof title, "%s (%s post%s)", tp->view.name, count,
-                 tp->total == 1 ? "" : "s");
-        break;
-    }
-    draw_string(a->y, a->x + 1, a->cols - 1, title, focused ? STYLE_TITLE : STYLE_NORMAL);
-}
-
-static void draw_header(struct timeline_pane *tp, const struct timeline_item *item, int y,
-                        bool selected, bool focused)
-{
-    const struct rect *a = &tp->pane.area;
-    enum draw_style base = STYLE_NORMAL;
-    if (selected) {
-        base = focused ? STYLE_SELECTED : STYLE_SELECTED_IDLE;
-        draw_fill(y, a->x, a->cols, base);
-    }
-    int x = a->x;
-    int end = a->x + a->cols;
-    x += draw_string(y, x, end - x, selected ? ">" : " ", selected ? base : STYLE_NORMAL);
-    x += draw_string(y, x, end - x, item->author, selected ? base : STYLE_AUTHOR);
-    x += draw_string(y, x, end - x, "  ", base);
-    draw_string(y, x, end - x, item->when, selected ? base : STYLE_TIME);
-}
-
-static void timeline_draw(struct pane *pane, bool focused)
+static struct pane_action timeline_key(struct pane *pane, const struct key_event *event)
 {
     struct timeline_pane *tp = timeline_of(pane);
-    const struct rect *a = &pane->area;
-    if (!layout_rect_visible(*a))
-        return;
-    draw_title(tp, focused);
-    int view = view_rows(tp);
-    if (tp->window.count == 0) {
-        draw_string(a->y + 1, a->x + 1, a->cols - 1,
-                    tp->view.kind == VIEW_ALL ? "No posts yet. Press i to write the first one."
-                                              : "No posts by this user yet.",
-                    STYLE_HINT);
-        return;
+    const struct post_row *row = window_selected(&tp->window);
+    struct pane_action action;
+    switch (event->action) {
+    case ACTION_DELETE:
+        return about_selected(tp, PANE_DELETE_POST);
+    case ACTION_REPLY:
+        return about_selected(tp, PANE_REPLY);
+    case ACTION_CHOOSE:
+        if (row == NULL)
+            return pane_action(PANE_HANDLED);
+        action = pane_action(PANE_OPEN_VIEW);
+        action.view = view_conversation(row->id);
+        return action;
+    case ACTION_PROFILE:
+        if (row == NULL)
+            return pane_action(PANE_HANDLED);
+        action = pane_action(PANE_OPEN_VIEW);
+        action.view = view_profile(row->user_id, row->author);
+        return action;
+    default:
+        action = move_key(pane, event);
+        if (action.kind == PANE_REDRAW)
+            note_reading(tp);
+        return action;
     }
-    clamp_top(tp);
-    int row = 0;
-    for (size_t i = tp->window.top; i < tp->window.count && row < view; i++) {
-        struct timeline_item *item = item_at(tp, i);
-        int h = item_height(tp, i);
-        bool selected = i == tp->window.selected;
-        for (int line = i == tp->window.top ? tp->top_line : 0; line < h && row < view; line++) {
-            int y = a->y + 1 + row++;
-            if (line == 0) {
-                draw_header(tp, item, y, selected, focused);
-                continue;
-            }
-            const struct text_line *l = &item->lines[line - 1];
-            draw_text(y, a->x + BODY_INDENT, a->cols - BODY_INDENT, item->body + l->offset,
-                      l->length, STYLE_NORMAL);
-        }
-    }
+}
+
+static void draw(struct pane *pane, bool focused)
+{
+    clamp_top(timeline_of(pane));
+    timeline_draw(pane, focused);
 }
 
 static void timeline_resize(struct pane *pane, struct rect area)
@@ -513,13 +417,14 @@ static void timeline_free(struct pane *pane)
 {
     struct timeline_pane *tp = timeline_of(pane);
     window_free(&tp->window);
+    profile_card_free(&tp->card);
     free(tp);
 }
 
 static const struct pane_ops timeline_ops = {
     .name = "timeline",
     .key_scopes = KEY_SCOPE_TIMELINE | KEY_SCOPE_LIST | KEY_SCOPE_GLOBAL,
-    .draw = timeline_draw,
+    .draw = draw,
     .key = timeline_key,
     .resize = timeline_resize,
     .free = timeline_free,
@@ -530,8 +435,8 @@ struct pane *timeline_pane_new(struct session *session, const struct view *view)
     struct timeline_pane *tp = xcalloc(1, sizeof *tp);
     tp->pane.ops = &timeline_ops;
     tp->pane.session = session;
-    tp->view = *view;
-    window_init(&tp->window, &posts_source, tp, 0);
-    load_newest(tp);
+    tp->source = (struct post_source){ .session = session, .view = &tp->view };
+    window_init(&tp->window, post_source_for(view), &tp->source, 0);
+    timeline_pane_show(&tp->pane, view);
     return &tp->pane;
 }

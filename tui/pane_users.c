@@ -129,7 +129,7 @@ void users_pane_mark(struct pane *pane, const struct view *view)
 {
     struct users_pane *up = users_of(pane);
     up->mark_all = view->kind == VIEW_ALL;
-    up->mark_user = view->kind == VIEW_USER ? view->user_id : 0;
+    up->mark_user = view->kind == VIEW_USER || view->kind == VIEW_PROFILE ? view->user_id : 0;
 }
 
 static struct pane_action users_key(struct pane *pane, const struct key_event *event)
@@ -170,6 +170,14 @@ static struct pane_action users_key(struct pane *pane, const struct key_event *e
         const struct users_item *user = window_selected(w);
         struct pane_action action = pane_action(PANE_OPEN_VIEW);
         action.view = user != NULL ? view_user(user->id, user->username) : view_all();
+        return action;
+    }
+    case ACTION_PROFILE: {
+        const struct users_item *user = window_selected(w);
+        if (user == NULL)
+            return pane_action(PANE_HANDLED);   /* "All" has no profile */
+        struct pane_action action = pane_action(PANE_OPEN_VIEW);
+        action.view = view_profile(user->id, user->username);
         return action;
     }
     default:

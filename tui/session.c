@@ -4,6 +4,7 @@
  * store_authorize); this file words its answers. */
 #include "tui/session.h"
 
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,6 +38,7 @@ void session_init(struct session *session, struct store *store, const struct con
                         session->author.waiting_for);
     else if (status != MB_OK)
         session_store_error(session, "No author to post as", status);
+    session_read_marks(session);
 }
 
 void session_free(struct session *session)
@@ -169,7 +171,8 @@ static enum session_outcome author_ready(struct session *session)
     return SESSION_REFUSED;
 }
 
-enum session_outcome session_post(struct session *session, const struct edit_buffer *draft)
+enum session_outcome session_post(struct session *session, const struct edit_buffer *draft,
+                                  int64_t reply_to)
 {
     const char *text = draft->text;
     if (edit_buffer_blank(draft)) {
@@ -207,12 +210,19 @@ enum session_outcome session_post(struct session *session, const struct edit_buf
     if (ready != SESSION_DONE)
         return ready;
     int64_t id = 0;
-    enum mb_status status = store_post_add(session->store, session->author.id, text, 0, &id);
+    enum mb_status status =
+        reply_to != 0
+            ? store_post_reply(session->store, session->author.id, reply_to, text, 0, &id)
+            : store_post_add(session->store, session->author.id, text, 0, &id);
     if (connection_failed(session, status)) {
         session_message(session, STYLE_ERROR, "Not posted, draft kept: " CONNECTION_LOST_MESSAGE);
         return SESSION_REFUSED;
     }
-    if (status == MB_NOT_FOUND) {   /* deleted by another process meanwhile */
+    if (status == MB_NOT_FOUND && reply_to != 0) {
+        session_store_error(session, "Not posted (the draft is kept)", status);
+        return SESSION_REFUSED;   /* the post it answers was deleted meanwhile */
+    }
+    if (status == MB_NOT_FOUND) {   /* the author was deleted meanwhile */
         return author_ready(session) == SESSION_ASK_PASSWORD ? SESSION_ASK_PASSWORD
                                                               : SESSION_REFUSED;
     }
@@ -220,8 +230,44 @@ enum session_outcome session_post(struct session *session, const struct edit_buf
         session_store_error(session, "Not posted (the draft is kept)", status);
         return SESSION_REFUSED;
     }
-    session_message(session, STYLE_INFO, "Posted as %s.", session->author.name);
+    session_message(session, STYLE_INFO, reply_to != 0 ? "Replied as %s." : "Posted as %s.",
+                    session->author.name);
     return SESSION_DONE;
+}
+
+void session_count_unread(struct session *session)
+{
+    int64_t count = 0;
+    if (session->author.id == 0 ||
+        store_mentions_unread(session->store, session->author.id, SESSION_UNREAD_CAP, &count) !=
+            MB_OK)
+        count = 0;
+    session->mentions_unread = count;
+}
+
+void session_read_marks(struct session *session)
+{
+    struct post_cursor at = { 0, 0 };
+    if (session->author.id == 0 ||
+        store_read_mark_get(session->store, session->author.id, STORE_MARK_TIMELINE, &at) !=
+            MB_OK)
+        at = (struct post_cursor){ 0, 0 };
+    session->timeline_mark = at;
+    session_count_unread(session);
+}
+
+void session_mark_read(struct session *session, enum store_mark mark,
+                       const struct post_cursor *at)
+{
+    if (session->author.id == 0)
+        return;
+    enum mb_status status = store_read_mark_set(session->store, session->author.id, mark, at);
+    if (status != MB_OK) {
+        session_store_error(session, "Could not keep your read position", status);
+        return;
+    }
+    if (mark == STORE_MARK_MENTIONS)
+        session_count_unread(session);
 }
 
 /* The shared modes ask the store (your own posts; an admin anyone's). In
@@ -281,6 +327,7 @@ enum session_outcome session_switch_author(struct session *session, const char *
                                           asking);
     if (status == MB_OK) {
         session_message(session, STYLE_INFO, "Now posting as %s.", session->author.name);
+        session_read_marks(session);
         return SESSION_DONE;
     }
     if (status == MB_PASSWORD && *asking != NULL && asking_name)
@@ -314,6 +361,14 @@ void session_draw_status(const struct session *session, struct rect line)
     x += draw_string(line.y, x, end - x, session->database_label, STYLE_STATUS);
     x += draw_string(line.y, x, end - x, " as ", STYLE_HINT);
     x += draw_string(line.y, x, end - x, session->author.name, STYLE_AUTHOR);
+    if (session->mentions_unread > 0) {
+        char unread[64];
+        snprintf(unread, sizeof unread, "  %" PRId64 "%s mention%s (m)",
+                 session->mentions_unread,
+                 session->mentions_unread >= SESSION_UNREAD_CAP ? "+" : "",
+                 session->mentions_unread == 1 ? "" : "s");
+        x += draw_string(line.y, x, end - x, unread, STYLE_WARNING);
+    }
     x += draw_string(line.y, x, end - x, "  ?:help  ", STYLE_HINT);
     if (session->message[0] != '\0')
         draw_string(line.y, x, end - x, session->message, session->message_style);

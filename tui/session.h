@@ -46,7 +46,15 @@ struct session {
      * must be read again. The app clears it after refreshing them. */
     bool stale;
     char *database_label;
+    /* The author's mentions after their mentions mark (at most
+     * SESSION_UNREAD_CAP), for the status line. */
+    int64_t mentions_unread;
+    /* Where the author had read the timeline up to when this session
+     * started (or switched author): new posts begin above it. */
+    struct post_cursor timeline_mark;
 };
+
+#define SESSION_UNREAD_CAP 99
 
 /* What a request that may need the author's password came to. */
 enum session_outcome {
@@ -80,9 +88,22 @@ long session_elapsed_ms(const struct timespec *since);
 bool session_poll(struct session *session);
 
 struct edit_buffer;
-/* Posts the draft as the current author (the draft is the caller's to
- * clear on SESSION_DONE). */
-enum session_outcome session_post(struct session *session, const struct edit_buffer *draft);
+/* Posts the draft as the current author, answering reply_to (0: none).
+ * The draft is the caller's to clear on SESSION_DONE. */
+enum session_outcome session_post(struct session *session, const struct edit_buffer *draft,
+                                  int64_t reply_to);
+
+/* Reads the author's timeline mark and unread mentions again (at start,
+ * after switching author); session_count_unread only the latter (after
+ * other sessions wrote). Nobody to post as, or a store that cannot say:
+ * no mark and nothing unread. */
+void session_read_marks(struct session *session);
+void session_count_unread(struct session *session);
+
+/* Moves the author's read mark forward to at (their own: the store
+ * refuses anyone else's); the mentions mark also counts the unread again. */
+void session_mark_read(struct session *session, enum store_mark mark,
+                       const struct post_cursor *at);
 
 /* Whether post_id by user_id (author: their name, sanitized) may be
  * deleted now; then session_delete deletes it (true when it did). */

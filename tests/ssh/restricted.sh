@@ -259,7 +259,7 @@ try_the_way_out() {
     wait_for "No editor here" 5
     no_marker "$who: E starts no editor, even with VISUAL/EDITOR sent"
     expect_screen "$who: E says so in the status line" "No editor here"
-    keys r    # replaces the message, so that Ctrl-X must say it again
+    keys R    # replaces the message, so that Ctrl-X must say it again
     wait_for "Reloaded." 5
     keys i
     type_text "draft of $who"
@@ -312,7 +312,7 @@ if ssh_tui_start bob; then
         "SELECT group_concat(u.username, '|') FROM post p JOIN user u ON u.id = p.user_id WHERE p.body LIKE 'bob%';"
     try_the_way_out bob
     # His own post (the newest) can go; alice's (third from the top) cannot.
-    keys r g
+    keys R g
     expect_selected "bob: his newest post is selected" "bob's spare"
     keys d
     wait_for "Delete this post? (y/n)" 5

@@ -59,8 +59,8 @@ expect_sql "one post left after y" "my first post" "SELECT body FROM post;"
 # Someone else's post cannot be deleted.
 sql_user alice
 sql_post alice "'alice was here'" 2000000000
-keys r
-expect_screen "r reloads" "alice was here"
+keys R
+expect_screen "R reloads" "alice was here"
 keys g d
 expect_screen "another user's post is refused" "only delete your own posts"
 expect_sql "alice's post is still there" "2" "SELECT count(*) FROM post;"

@@ -46,7 +46,7 @@ if [ -e "$DB" ] || [ -e "$DB-wal" ] || [ -e "$DB-shm" ]; then
 else
     ok "no database appears at x.db"
 fi
-keys Escape r
+keys Escape R
 sleep 0.3
 expect_screen "the message stays after other keys" "was deleted or replaced"
 keys i Enter

@@ -1,0 +1,67 @@
+/* The app: the three panes (users, timeline, compose), the session
+ * (tui/session.c: the author, the status line, the connection), the
+ * overlays (tui/overlay.c: help, questions, prompts) and the views one
+ * goes back to. tui/run.c drives it: a key, a change seen, a frame.
+ * Internal to tui/. */
+#ifndef TUI_APP_H
+#define TUI_APP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "core/config.h"
+#include "store/store.h"
+#include "tui/keys.h"
+#include "tui/layout.h"
+#include "tui/overlay.h"
+#include "tui/pane.h"
+#include "tui/session.h"
+#include "tui/view.h"
+
+enum focus { FOCUS_USERS, FOCUS_TIMELINE, FOCUS_COMPOSE, FOCUS_COUNT };
+
+/* Views to go back to (b, Backspace); the oldest is forgotten first. */
+#define HISTORY_MAX 32
+
+struct app {
+    struct session session;
+    struct overlay overlay;
+    struct pane *panes[FOCUS_COUNT];
+    enum focus focus;
+    enum focus list_focus;       /* the list pane to return to from compose */
+    struct layout layout;
+    struct view history[HISTORY_MAX];
+    size_t history_count;
+    bool quit;
+    bool pasting;                /* between the bracketed-paste markers */
+};
+
+/* Bracketed paste (xterm mode 2004): the terminal wraps pasted text in
+ * these markers, which curses turns into these key codes (tui/run.c
+ * defines them); everything in between is text for the draft, never
+ * commands (a pasted newline must not post, nor a pasted "dy" delete). */
+#define KEY_PASTE_BEGIN (KEY_MAX + 1)
+#define KEY_PASTE_END (KEY_MAX + 2)
+
+/* The session, the panes (each loads its first page) and the first view
+ * (Home once the author follows anyone, else All). Free with app_free;
+ * the store stays the caller's. Lays nothing out: call app_relayout. */
+void app_init(struct app *app, struct store *store, const struct config *config);
+void app_free(struct app *app);
+
+/* Gives the panes their areas for the screen's size now. */
+void app_relayout(struct app *app);
+
+/* One key (the screen's size changed: KEY_RESIZE). */
+void app_handle_key(struct app *app, struct key_event *event);
+
+/* Looks for changes (session_poll) and reads the views again when other
+ * sessions wrote. True when the screen must be drawn again. */
+bool app_poll_changes(struct app *app);
+
+void app_draw_frame(struct app *app);
+
+/* Turns the terminal's bracketed paste on or off (tui/run.c). */
+void run_bracketed_paste(bool on);
+
+#endif

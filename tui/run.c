@@ -1,0 +1,160 @@
+/* tui_run: sets up the terminal (raw keys, bracketed paste, colours) and
+ * runs the loop that reads keys with a timeout of refresh_ms, so that
+ * changes committed by other processes (store_data_version, or the
+ * server's NOTIFY descriptor) show up without a key press, and a database
+ * file deleted or replaced under it is noticed; then puts the terminal
+ * back, also on a termination signal. What a key does is the app's
+ * (tui/app.c). */
+#include "tui/tui.h"
+
+#include <curses.h>
+#include <locale.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core/text.h"
+#include "core/xalloc.h"
+#include "tui/app.h"
+#include "tui/draw.h"
+#include "tui/signals.h"
+
+static void write_terminal(const char *sequence)
+{
+    size_t length = strlen(sequence);
+    while (length > 0) {
+        ssize_t n = write(STDOUT_FILENO, sequence, length);
+        if (n <= 0)
+            return;   /* EINTR included: a signal is ending the program */
+        sequence += n;
+        length -= (size_t)n;
+    }
+}
+
+void run_bracketed_paste(bool on)
+{
+    write_terminal(on ? "\033[?2004h" : "\033[?2004l");
+}
+
+/* Waits up to timeout_ms for a key or for another session's commit on
+ * *change_fd. True when the commit came first (the views are refreshed);
+ * false to read keys (there are some, or the time is up). */
+static bool wait_for_key_or_change(struct app *app, int *change_fd, int timeout_ms)
+{
+    struct pollfd fds[2] = {
+        { .fd = STDIN_FILENO, .events = POLLIN },
+        { .fd = *change_fd, .events = POLLIN },
+    };
+    if (poll(fds, 2, timeout_ms) <= 0 || fds[1].revents == 0 || fds[0].revents != 0)
+        return false;
+    store_change_drain(app->session.store);
+    app_poll_changes(app);
+    /* A lost connection has none (the refresh tick polls, and asks again);
+     * one that came back has a new descriptor. */
+    *change_fd = store_change_fd(app->session.store);
+    /* Without one, read keys with a timeout again: at most a second, so
+     * that the connection is looked for soon, not at the refresh tick. */
+    if (*change_fd < 0)
+        wtimeout(stdscr, timeout_ms < SESSION_RECONNECT_MS ? timeout_ms : SESSION_RECONNECT_MS);
+    return true;
+}
+
+static void restore_terminal(void)
+{
+    if (!isendwin())
+        endwin();
+    run_bracketed_paste(false);
+}
+
+int tui_run(struct store *store, const struct config *config)
+{
+    if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+        fprintf(stderr, "microblog-tui: the TUI needs a terminal (see --help for commands)\n");
+        return 1;
+    }
+    setlocale(LC_ALL, "");
+    tzset();
+    signals_install();   /* before newterm, so that curses keeps its hands off */
+    SCREEN *screen = newterm(NULL, stdout, stdin);
+    if (screen == NULL) {
+        signals_restore();
+        const char *term = getenv("TERM");
+        /* $TERM is whatever the environment says: no escapes reach the terminal. */
+        char *shown = text_sanitize(term != NULL ? term : "", term != NULL ? strlen(term) : 0, 0);
+        fprintf(stderr, "microblog-tui: cannot use the terminal type \"%s\"\n", shown);
+        free(shown);
+        return 1;
+    }
+    set_term(screen);
+    xalloc_set_fail_hook(restore_terminal);
+    raw();
+    noecho();
+    nonl();
+    keypad(stdscr, TRUE);
+    idlok(stdscr, TRUE);
+    set_escdelay(25);
+    define_key("\033[200~", KEY_PASTE_BEGIN);
+    define_key("\033[201~", KEY_PASTE_END);
+    run_bracketed_paste(true);
+    draw_init(config);
+
+    int refresh_ms = config->refresh_ms > 0 ? config->refresh_ms : 500;
+    if (refresh_ms < 20)
+        refresh_ms = 20;
+    wtimeout(stdscr, refresh_ms);
+
+    struct app app;
+    app_init(&app, store, config);
+    app_relayout(&app);
+    app_poll_changes(&app);
+    /* A server tells of other sessions' commits on a descriptor (LISTEN/
+     * NOTIFY): wait on it beside the keyboard and wake at once, instead of
+     * waiting for the next refresh tick. Keys are then read without
+     * blocking, after poll() said there are some. */
+    int change_fd = store_change_fd(app.session.store);
+    if (change_fd >= 0)
+        wtimeout(stdscr, 0);
+    bool dirty = true, key_just_read = false;
+    int exit_status = 0;
+    while (!app.quit) {
+        if (dirty)
+            app_draw_frame(&app);
+        dirty = false;
+        /* poll() cannot see bytes ncurses already holds (the rest of an
+         * escape sequence): after a key, read again before waiting. */
+        if (change_fd >= 0 && !key_just_read &&
+            wait_for_key_or_change(&app, &change_fd, refresh_ms)) {
+            dirty = true;
+            continue;
+        }
+        wint_t wch = 0;
+        int rc = wget_wch(stdscr, &wch);
+        key_just_read = rc != ERR;
+        if (signals_pending() != 0)
+            break;
+        if (rc != ERR) {
+            struct key_event event = { .function = rc == KEY_CODE_YES, .code = (int)wch };
+            app_handle_key(&app, &event);
+            dirty = true;
+            if (signals_pending() != 0)
+                break;
+        }
+        if (rc == ERR || session_elapsed_ms(&app.session.last_poll) >= refresh_ms) {
+            dirty |= app_poll_changes(&app);
+            if (change_fd < 0 && (change_fd = store_change_fd(app.session.store)) >= 0)
+                wtimeout(stdscr, 0);
+        }
+    }
+    if (signals_pending() != 0)
+        exit_status = 128 + signals_pending();
+    endwin();
+    run_bracketed_paste(false);
+    delscreen(screen);
+    xalloc_set_fail_hook(NULL);
+    signals_restore();
+    app_free(&app);
+    return exit_status;
+}

@@ -1,0 +1,194 @@
+/* How the timeline looks (see timeline.h): a title naming the view (and
+ * how many new posts wait above, when scrolled down), a profile card on a
+ * profile, then each post as a header — author, local time, whom it
+ * answers ("↳ @alice"), "(edited)" — and its wrapped body. Above the
+ * first post already read on Home and All, a line marks where the new
+ * posts begin. Every string goes through the draw layer. */
+#include "tui/timeline.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tui/draw.h"
+
+int timeline_view_rows(const struct timeline_pane *tp)
+{
+    int rows = tp->pane.area.rows - 1;
+    if (tp->view.kind == VIEW_PROFILE)
+        rows -= PROFILE_CARD_ROWS;
+    return rows > 0 ? rows : 0;
+}
+
+static int body_cols(const struct timeline_pane *tp)
+{
+    int cols = tp->pane.area.cols - TIMELINE_BODY_INDENT;
+    return cols > 0 ? cols : 1;
+}
+
+static struct post_row *row_at(const struct timeline_pane *tp, size_t index)
+{
+    return window_item_at_row(&tp->window, index);
+}
+
+bool timeline_separator_above(const struct timeline_pane *tp, size_t index)
+{
+    const struct post_cursor *mark = &tp->pane.session->timeline_mark;
+    if (index == 0 || !view_is_timeline(&tp->view) || (mark->timestamp == 0 && mark->id == 0))
+        return false;
+    struct post_cursor here = post_row_cursor(row_at(tp, index));
+    struct post_cursor newer = post_row_cursor(row_at(tp, index - 1));
+    return !post_cursor_before(mark, &here) && post_cursor_before(mark, &newer);
+}
+
+int timeline_item_height(struct timeline_pane *tp, size_t index)
+{
+    struct post_row *row = row_at(tp, index);
+    int cols = body_cols(tp);
+    if (row->wrapped_cols != cols) {
+        free(row->lines);
+        row->lines = NULL;
+        row->line_count = text_wrap(row->body, row->body_length, cols, &row->lines);
+        row->wrapped_cols = cols;
+    }
+    return (timeline_separator_above(tp, index) ? 1 : 0) + 1 + (int)row->line_count;
+}
+
+static void format_count(int64_t n, char *out, size_t size)
+{
+    char digits[32];
+    snprintf(digits, sizeof digits, "%" PRId64, n < 0 ? 0 : n);
+    size_t len = strlen(digits), o = 0;
+    for (size_t i = 0; i < len && o + 2 < size; i++) {
+        if (i > 0 && (len - i) % 3 == 0)
+            out[o++] = ',';
+        out[o++] = digits[i];
+    }
+    out[o] = '\0';
+}
+
+static void draw_title(struct timeline_pane *tp, bool focused)
+{
+    const struct rect *a = &tp->pane.area;
+    char count[40], title[400];
+    format_count(tp->total, count, sizeof count);
+    switch (tp->view.kind) {
+    case VIEW_HOME:
+        snprintf(title, sizeof title, "Home");
+        break;
+    case VIEW_ALL:
+        snprintf(title, sizeof title, "All posts (%s)", count);
+        break;
+    case VIEW_USER:
+    case VIEW_PROFILE:
+        snprintf(title, sizeof title, "%s (%s post%s)", tp->view.name, count,
+                 tp->total == 1 ? "" : "s");
+        break;
+    case VIEW_CONVERSATION:
+        snprintf(title, sizeof title, "Conversation");
+        break;
+    case VIEW_MENTIONS:
+        snprintf(title, sizeof title, "Mentions");
+        break;
+    }
+    int x = a->x + 1, end = a->x + a->cols;
+    x += draw_string(a->y, x, end - x, title, focused ? STYLE_TITLE : STYLE_NORMAL);
+    if (tp->new_count > 0) {
+        char more[64];
+        snprintf(more, sizeof more, "  %" PRId64 "%s new post%s (g)", tp->new_count,
+                 tp->new_count >= NEW_POSTS_CAP ? "+" : "", tp->new_count == 1 ? "" : "s");
+        draw_string(a->y, x, end - x, more, STYLE_WARNING);
+    }
+}
+
+static void draw_header(struct timeline_pane *tp, const struct post_row *row, int y,
+                        bool selected, bool focused)
+{
+    const struct rect *a = &tp->pane.area;
+    enum draw_style base = STYLE_NORMAL;
+    if (selected) {
+        base = focused ? STYLE_SELECTED : STYLE_SELECTED_IDLE;
+        draw_fill(y, a->x, a->cols, base);
+    }
+    int x = a->x;
+    int end = a->x + a->cols;
+    x += draw_string(y, x, end - x, selected ? ">" : " ", selected ? base : STYLE_NORMAL);
+    x += draw_string(y, x, end - x, row->author, selected ? base : STYLE_AUTHOR);
+    x += draw_string(y, x, end - x, "  ", base);
+    x += draw_string(y, x, end - x, row->when, selected ? base : STYLE_TIME);
+    if (row->reply_to_author != NULL) {
+        x += draw_string(y, x, end - x, "  \u21b3 @", selected ? base : STYLE_HINT);
+        x += draw_string(y, x, end - x, row->reply_to_author, selected ? base : STYLE_AUTHOR);
+    }
+    if (row->edited)
+        draw_string(y, x, end - x, "  (edited)", selected ? base : STYLE_HINT);
+}
+
+static void draw_separator(const struct timeline_pane *tp, int y)
+{
+    const struct rect *a = &tp->pane.area;
+    draw_hline(y, a->x, a->cols, STYLE_BORDER);
+    draw_string(y, a->x + 2, a->cols - 2, " new posts above ", STYLE_WARNING);
+}
+
+static const char *empty_text(const struct timeline_pane *tp)
+{
+    switch (tp->view.kind) {
+    case VIEW_HOME:
+        return view_needs_author(&tp->view)
+                   ? "Home shows the people you follow: post first, or press u."
+                   : "Nothing here yet: follow people (follow NAME), or press a for All.";
+    case VIEW_ALL:
+        return "No posts yet. Press i to write the first one.";
+    case VIEW_USER:
+    case VIEW_PROFILE:
+        return "No posts by this user yet.";
+    case VIEW_CONVERSATION:
+        return "This conversation is gone.";
+    case VIEW_MENTIONS:
+        return view_needs_author(&tp->view) ? "Nobody to mention yet: post first, or press u."
+                                            : "Nobody has mentioned you yet.";
+    }
+    return "";
+}
+
+void timeline_draw(struct pane *pane, bool focused)
+{
+    struct timeline_pane *tp = (struct timeline_pane *)pane;
+    const struct rect *a = &pane->area;
+    if (!layout_rect_visible(*a))
+        return;
+    draw_title(tp, focused);
+    int first = a->y + 1;
+    if (tp->view.kind == VIEW_PROFILE) {
+        struct rect card = { .y = first, .x = a->x, .rows = a->rows - 1, .cols = a->cols };
+        profile_card_draw(&tp->card, card);
+        first += PROFILE_CARD_ROWS;
+    }
+    int view = timeline_view_rows(tp);
+    struct window *w = &tp->window;
+    if (w->count == 0) {
+        if (view > 0)
+            draw_string(first, a->x + 1, a->cols - 1, empty_text(tp), STYLE_HINT);
+        return;
+    }
+    int y = first;
+    for (size_t i = w->top; i < w->count && y < first + view; i++) {
+        const struct post_row *row = row_at(tp, i);
+        int h = timeline_item_height(tp, i);
+        int separator = timeline_separator_above(tp, i) ? 1 : 0;
+        bool selected = i == w->selected;
+        for (int line = i == w->top ? tp->top_line : 0; line < h && y < first + view; line++) {
+            if (line < separator) {
+                draw_separator(tp, y++);
+            } else if (line == separator) {
+                draw_header(tp, row, y++, selected, focused);
+            } else {
+                const struct text_line *l = &row->lines[line - separator - 1];
+                draw_text(y++, a->x + TIMELINE_BODY_INDENT, a->cols - TIMELINE_BODY_INDENT,
+                          row->body + l->offset, l->length, STYLE_NORMAL);
+            }
+        }
+    }
+}
