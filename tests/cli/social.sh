@@ -132,6 +132,11 @@ refused "unfollowing someone not followed" "microblog-tui: you do not follow 'ca
     mb unfollow carol --as alice
 run_cmd mb following alice
 expect_eq "unfollow takes them off the list" "bob" "$OUT"
+mb user add erin --no-password >/dev/null
+mb follow alice --as erin >/dev/null
+expect_eq "a follow records that the follower was here" "1" \
+    "$(sql "SELECT CAST(last_seen IS NOT NULL AS INTEGER) FROM user WHERE username = 'erin'")"
+mb user del erin --yes >/dev/null
 run_cmd sh -c 'printf "pw\n" | "$0" --db "$1" follow alice --as dave --password-stdin' "$MB_BIN" "$DB"
 expect_eq "follow with the password exits 0" "dave followed alice" "$OUT"
 
