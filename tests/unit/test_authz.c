@@ -51,15 +51,7 @@ static int teardown(void **state)
 static struct store *open_as(const struct fixture *f, enum store_mode mode, const char *person,
                              bool admin)
 {
-    struct store_options options = testutil_options(f->path);
-    options.mode = mode;
-    options.person = person;
-    options.person_is_admin = admin;
-    struct store *store = NULL;
-    struct mb_error err = { { 0 } };
-    if (store_open(&options, &store, &err) != MB_OK)
-        fail_msg("store_open as %s: %s", person, err.message);
-    return store;
+    return testutil_open_as(f->path, mode, person, admin);
 }
 
 /* Everything the database holds, to prove a refusal wrote nothing. */

@@ -46,38 +46,14 @@ static int teardown(void **state)
 static struct store *open_as(const struct fixture *f, enum store_mode mode, const char *person,
                              bool admin)
 {
-    struct store_options options = testutil_options(f->path);
-    options.mode = mode;
-    options.person = person;
-    options.person_is_admin = admin;
-    struct store *store = NULL;
-    struct mb_error err = { { 0 } };
-    if (store_open(&options, &store, &err) != MB_OK)
-        fail_msg("store_open as %s: %s", person, err.message);
-    return store;
+    return testutil_open_as(f->path, mode, person, admin);
 }
 
 /* The output of SQL run by sqlite3 or psql on the test's database (rows
  * one a line, columns separated by '|', NULL empty), newly allocated. */
 static char *sql(const struct fixture *f, const char *text)
 {
-    char *file = xasprintf("%s/query.sql", f->dir);
-    testutil_write(file, text);
-    char *out;
-    if (testutil_postgres()) {
-        const char *bindir = getenv("PG_BINDIR");
-        char *psql = bindir != NULL && *bindir != '\0' ? xasprintf("%s/psql", bindir)
-                                                       : xstrdup("psql");
-        out = testutil_shell("'%s' -X -q -At -v ON_ERROR_STOP=1 -d '%s' -f '%s' 2>&1 "
-                             "|| echo SQL-FAILED", psql, f->path, file);
-        free(psql);
-    } else {
-        out = testutil_shell("sqlite3 -bail '%s' < '%s' 2>&1 || echo SQL-FAILED", f->path, file);
-    }
-    free(file);
-    if (strstr(out, "SQL-FAILED") != NULL)
-        fail_msg("%s: %s", text, out);
-    return out;
+    return testutil_sql(f->path, f->dir, text);
 }
 
 /* Asserts that SQL gives exactly `expected`. */
@@ -441,10 +417,10 @@ static void start_racer(const struct fixture *f, const char *update)
     if (testutil_postgres()) {
         text = xasprintf("BEGIN;\n%s;\n\\! touch '%s'\nSELECT pg_sleep(1);\nCOMMIT;\n"
                          "\\! touch '%s'\n", update, held, done);
-        const char *bindir = getenv("PG_BINDIR");
-        command = xasprintf("'%s%spsql' -X -q -At -v ON_ERROR_STOP=1 -d '%s' -f '%s' "
-                            ">/dev/null 2>&1 &", bindir != NULL ? bindir : "",
-                            bindir != NULL ? "/" : "", f->path, script);
+        char *psql = testutil_psql();
+        command = xasprintf("'%s' -X -q -At -v ON_ERROR_STOP=1 -d '%s' -f '%s' "
+                            ">/dev/null 2>&1 &", psql, f->path, script);
+        free(psql);
     } else {
         text = xasprintf("BEGIN IMMEDIATE;\n%s;\n.shell touch '%s'\n.shell sleep 1\nCOMMIT;\n"
                          ".shell touch '%s'\n", update, held, done);

@@ -81,6 +81,22 @@ static inline struct store *testutil_open(const char *path)
     return store;
 }
 
+/* A store opened for person in mode (shared or restricted), as the faces
+ * open one; fails the test when it cannot be. */
+static inline struct store *testutil_open_as(const char *path, enum store_mode mode,
+                                             const char *person, bool admin)
+{
+    struct store_options options = testutil_options(path);
+    options.mode = mode;
+    options.person = person;
+    options.person_is_admin = admin;
+    struct store *store = NULL;
+    struct mb_error err = { { 0 } };
+    if (store_open(&options, &store, &err) != MB_OK)
+        fail_msg("store_open as %s: %s", person, err.message);
+    return store;
+}
+
 /* Output of a shell command (sqlite3 on the file, say), newly allocated. */
 static inline char *testutil_shell(const char *format, ...)
 {
@@ -117,6 +133,13 @@ static inline bool testutil_postgres(void)
     return backend != NULL && strcmp(backend, "postgresql") == 0;
 }
 
+/* psql of the cluster in use (PG_BINDIR), newly allocated. */
+static inline char *testutil_psql(void)
+{
+    const char *bindir = getenv("PG_BINDIR");
+    return bindir != NULL && *bindir != '\0' ? xasprintf("%s/psql", bindir) : xstrdup("psql");
+}
+
 /* The name of a new, empty database for the backend in use, newly
  * allocated: DIR/NAME (a SQLite file) or, on PostgreSQL, the URL of a
  * fresh database in the cluster at $PG_DIR. */
@@ -146,9 +169,7 @@ static inline char *testutil_dump(const char *db)
     static const char posts[] = "SELECT id, user_id, body, timestamp FROM post ORDER BY id";
     char *out;
     if (testutil_postgres()) {
-        const char *bindir = getenv("PG_BINDIR");
-        char *psql = bindir != NULL && *bindir != '\0' ? xasprintf("%s/psql", bindir)
-                                                       : xstrdup("psql");
+        char *psql = testutil_psql();
         out = testutil_shell("'%s' -X -q -At -v ON_ERROR_STOP=1 -d '%s' -c '%s' -c '%s' 2>&1 "
                              "|| echo DUMP-FAILED",
                              psql, db, users, posts);
@@ -159,6 +180,28 @@ static inline char *testutil_dump(const char *db)
     }
     if (strstr(out, "DUMP-FAILED") != NULL)
         fail_msg("cannot dump the rows of the database: %s", out);
+    return out;
+}
+
+/* The output of the SQL `text` (any quotes; several statements) run by
+ * sqlite3 or psql on database DB, through a file in dir: rows one a line,
+ * columns separated by '|', NULL empty. Fails the test on an error. */
+static inline char *testutil_sql(const char *db, const char *dir, const char *text)
+{
+    char *file = xasprintf("%s/testutil.sql", dir);
+    testutil_write(file, text);
+    char *out;
+    if (testutil_postgres()) {
+        char *psql = testutil_psql();
+        out = testutil_shell("'%s' -X -q -At -v ON_ERROR_STOP=1 -d '%s' -f '%s' 2>&1 "
+                             "|| echo SQL-FAILED", psql, db, file);
+        free(psql);
+    } else {
+        out = testutil_shell("sqlite3 -bail '%s' < '%s' 2>&1 || echo SQL-FAILED", db, file);
+    }
+    free(file);
+    if (strstr(out, "SQL-FAILED") != NULL)
+        fail_msg("%s: %s", text, out);
     return out;
 }
 
