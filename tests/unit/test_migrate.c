@@ -179,10 +179,12 @@ static void assert_no_drift(struct store *store)
 
 /* Revisions 0004 (social) and 0005 (journal) down and up again on a
  * database that uses them: replies, follows, mutes, mentions, read marks,
- * tags, a private entry and the search index. Going down keeps every user
- * and public post (a private entry goes with 0005, by design), leaves no
- * drift and consistent counts; coming back up indexes the kept posts for
- * search again. */
+ * tags, a private entry (mentioning someone, and answered) and the search
+ * index. Going down keeps every user and public post (a private entry goes
+ * with 0005, by design, and what referenced it goes as its foreign keys
+ * say: the answer keeps no reply_to, the mention goes), leaves no drift
+ * and consistent counts; coming back up indexes the kept posts for search
+ * again. */
 static void test_social_and_journal_down_up_with_data(void **state)
 {
     struct fixture *f = *state;
@@ -190,12 +192,19 @@ static void test_social_and_journal_down_up_with_data(void **state)
     struct store *store = open_with(f->path, STORE_MIGRATE_NONE, NULL, MB_OK, &err);
     assert_true(builtin_head() >= 5);
     assert_int_equal(store_upgrade(store, 5, NULL), MB_OK);
-    int64_t john = 0, susan = 0, p1 = 0, p2 = 0, p3 = 0;
+    int64_t john = 0, susan = 0, p1 = 0, p2 = 0, p3 = 0, p5 = 0;
     assert_int_equal(store_user_add(store, "john", NULL, NULL, &john), MB_OK);
     assert_int_equal(store_user_add(store, "susan", NULL, NULL, &susan), MB_OK);
     assert_int_equal(store_post_add(store, john, "hello #World, said John", 100, &p1), MB_OK);
     assert_int_equal(store_post_add(store, susan, "hi @john, nice weather", 200, &p2), MB_OK);
     assert_int_equal(store_post_add(store, john, "private entry", 300, &p3), MB_OK);
+    assert_int_equal(store_post_add(store, susan, "answering a secret", 500, &p5), MB_OK);
+    char *answer = xasprintf("UPDATE post SET reply_to = %lld, thread_id = %lld WHERE id = %lld; "
+                             "INSERT OR IGNORE INTO mention VALUES (%lld, 300, %lld)",
+                             (long long)p3, (long long)p3, (long long)p5, (long long)susan,
+                             (long long)p3);
+    sql(f->path, answer);
+    free(answer);
     char *rows = xasprintf(
         "UPDATE user SET about = 'about john', last_seen = 5 WHERE id = %lld; "
         "UPDATE post SET reply_to = %lld, thread_id = %lld, edited_at = 250 WHERE id = %lld; "
@@ -233,6 +242,13 @@ static void test_social_and_journal_down_up_with_data(void **state)
     char *kept = query(f->path, "SELECT id, body, timestamp, user_id FROM post ORDER BY id");
     assert_string_equal(kept, public_posts);
     free(kept);
+    char *replies = xasprintf("SELECT id, reply_to FROM post WHERE id IN (%lld, %lld) ORDER BY id",
+                              (long long)p2, (long long)p5);
+    char *replies_expected = xasprintf("%lld|%lld\n%lld|\n", (long long)p2, (long long)p1,
+                                       (long long)p5);
+    assert_query(f->path, replies, replies_expected);
+    free(replies_expected);
+    free(replies);
     assert_query(f->path, "SELECT count(*) FROM follow; SELECT count(*) FROM mention",
                  "1\n1\n");
     assert_query(f->path, "SELECT (SELECT n FROM post_count WHERE user_id = 0) = count(*) FROM post",
@@ -264,7 +280,7 @@ static void test_social_and_journal_down_up_with_data(void **state)
                  "ORDER BY rowid",
                  found);
     assert_query(f->path, "INSERT INTO post_search (post_search) VALUES ('integrity-check')", "");
-    assert_query(f->path, "SELECT count(*) FROM post WHERE private = 0", "2\n");
+    assert_query(f->path, "SELECT count(*) FROM post WHERE private = 0", "3\n");
     /* and the search triggers are back: a new post is found, a deleted one
      * is not. */
     int64_t p4 = 0;

@@ -753,10 +753,12 @@ static void expect_psql(const char *url, const char *sql, const char *expected)
 
 /* Revisions 0004 (social) and 0005 (journal) down and up again on a
  * database that uses them, as test_migrate does on SQLite: replies,
- * follows, mutes, mentions, read marks, tags, a private entry and the
- * generated search column. Going down keeps every user and public post (a
- * private entry goes with 0005, by design), leaves no drift and exact
- * counts; coming back up the kept posts are found by search again. */
+ * follows, mutes, mentions, read marks, tags, a private entry (mentioning
+ * someone, and answered) and the generated search column. Going down keeps
+ * every user and public post (a private entry goes with 0005, by design,
+ * and what referenced it as its foreign keys say: the answer keeps no
+ * reply_to, the mention goes), leaves no drift and exact counts; coming
+ * back up the kept posts are found by search again. */
 static void test_social_and_journal_down_up_with_data(void **state)
 {
     (void)state;
@@ -771,6 +773,13 @@ static void test_social_and_journal_down_up_with_data(void **state)
     int64_t p1 = add_post(store, john, "hello #World, said John", 100);
     int64_t p2 = add_post(store, susan, "hi @john, nice weather", 200);
     int64_t p3 = add_post(store, john, "private entry", 300);
+    int64_t p5 = add_post(store, susan, "answering a secret", 500);
+    char *answer = xasprintf("UPDATE post SET reply_to = %lld, thread_id = %lld WHERE id = %lld; "
+                             "INSERT INTO mention VALUES (%lld, 300, %lld) ON CONFLICT DO NOTHING",
+                             (long long)p3, (long long)p3, (long long)p5, (long long)susan,
+                             (long long)p3);
+    free(psql(url, answer));
+    free(answer);
     char *rows = xasprintf(
         "UPDATE \\\"user\\\" SET about = 'about john', last_seen = 5 WHERE id = %lld; "
         "UPDATE post SET reply_to = %lld, thread_id = %lld, edited_at = 250 WHERE id = %lld; "
@@ -822,6 +831,14 @@ static void test_social_and_journal_down_up_with_data(void **state)
                      "AND attname IN ('search', 'private') AND NOT attisdropped",
                 "0");
     expect_psql(url, posts, public_posts);
+    char *replies = xasprintf("SELECT string_agg(id || ':' || coalesce(reply_to::text, '-'), ',' "
+                              "ORDER BY id) FROM post WHERE id IN (%lld, %lld)",
+                              (long long)p2, (long long)p5);
+    char *replies_expected = xasprintf("%lld:%lld,%lld:-", (long long)p2, (long long)p1,
+                                       (long long)p5);
+    expect_psql(url, replies, replies_expected);
+    free(replies_expected);
+    free(replies);
     expect_psql(url, "SELECT (SELECT count(*) FROM follow) || ',' || (SELECT count(*) FROM mention)",
                 "1,1");
     expect_psql(url, counts_exact, "t");
