@@ -1,7 +1,9 @@
 #!/bin/sh
 # migrations/postgres/*.sql on a real server (scripts/pg-cluster.sh), as the
 # migration runner will apply them: each file in one transaction with
-# psql --single-transaction -v ON_ERROR_STOP=1, up 1->3, down 3->0, up again.
+# psql --single-transaction -v ON_ERROR_STOP=1, every revision up to the
+# head, down to base (through 0005 and 0004 holding follows, mentions,
+# replies, tags and a private entry), up again.
 # The schema behaves as SQLite's: ASCII-only case-insensitive unique
 # usernames and emails (checked in a database whose default collation folds
 # more than ASCII, C.UTF-8), lengths in characters, ON DELETE CASCADE, keyset
@@ -39,7 +41,12 @@ else
     DBURL=$PG_URL
 fi
 
-revisions="0001_users_table 0002_posts_table 0003_username_keys"
+# Every revision of migrations/postgres, oldest first, and newest first.
+revisions=$(cd "$migrations" && ls -- *.up.sql | sed 's/\.up\.sql$//')
+revisions_down=$(printf '%s\n' $revisions | sort -r)
+expect_eq "the revisions are 0001 to 0005, numbered alike on both engines" \
+    "0001_users_table 0002_posts_table 0003_username_keys 0004_social 0005_journal" \
+    "$(echo $revisions)"
 apply() { q "$DBURL" --single-transaction -f "$migrations/$1.$2.sql"; }
 # The public schema's objects, as one line per object (to compare).
 catalog() {
@@ -66,7 +73,7 @@ for r in $revisions; do
         test -e "$MB_ROOT/migrations/$r.up.sql" -o -e "$MB_ROOT/migrations/sqlite/$r.up.sql"
 done
 
-# ---- up 1 -> 3 ------------------------------------------------------------
+# ---- up to the head ----------------------------------------------------------
 empty=$(catalog)
 for r in $revisions; do
     run_cmd apply "$r" up
@@ -161,7 +168,8 @@ expect_not_contains "... without a sort" "$p" "Sort"
 p=$(plan "SELECT sum(n) FROM post_count WHERE user_id = 0")
 expect_contains "the total reads the slot rows by key" "$p" "post_count_pkey"
 
-q "$DBURL" -c "TRUNCATE post"
+# CASCADE: mention, tag and private_entry (0004, 0005) reference post.
+q "$DBURL" -c "SET client_min_messages = warning; TRUNCATE post CASCADE"
 expect_eq "TRUNCATE resets the counts" "total 0" "$(counts)"
 
 # ---- concurrent writers ----------------------------------------------
@@ -226,10 +234,48 @@ else
     echo "ok - eight concurrent writers # SKIP no pgbench in $PG_BINDIR"
 fi
 
-# ---- down 3 -> 0, up again ---------------------------------------------------
-for r in 0003_username_keys 0002_posts_table 0001_users_table; do
+# ---- down to base, up again ---------------------------------------------------
+# The rows of 0004 and 0005: a follow and a mute, a mention, a reply, a
+# tag and a private entry that is mentioned and answered (its foreign keys
+# take the mention and the reply_to with it when 0005 goes down).
+ann="(SELECT id FROM \"user\" WHERE username = 'ann')"
+post_id() { echo "(SELECT id FROM post WHERE body = '$1')"; }
+run_cmd q "$DBURL" -c "
+    INSERT INTO post (body, timestamp, user_id) VALUES
+        ('hello #world', 1, $john), ('an answer', 2, $ann),
+        ('dear diary', 3, $john), ('to the diary', 4, $ann);
+    INSERT INTO follow VALUES ($john, $ann, 1);
+    INSERT INTO mute VALUES ($ann, $john, 1);
+    INSERT INTO mention SELECT $ann, timestamp, id FROM post WHERE body = 'hello #world';
+    INSERT INTO tag SELECT 'world', timestamp, id FROM post WHERE body = 'hello #world';
+    UPDATE post SET reply_to = $(post_id 'hello #world'), thread_id = $(post_id 'hello #world')
+     WHERE body = 'an answer';
+    UPDATE post SET private = 1 WHERE body = 'dear diary';
+    INSERT INTO private_entry SELECT id, 'sealed' FROM post WHERE body = 'dear diary';
+    INSERT INTO mention SELECT $ann, timestamp, id FROM post WHERE body = 'dear diary';
+    UPDATE post SET reply_to = $(post_id 'dear diary'), thread_id = $(post_id 'dear diary')
+     WHERE body = 'to the diary';"
+expect_eq "rows of 0004 and 0005 written" "0|" "$RC|$ERR"
+posts_before=$(q "$DBURL" -c "SELECT count(*) FROM post WHERE private = 0")
+for r in $revisions_down; do
     run_cmd apply "$r" down
     expect_eq "down $r" "0|" "$RC|$ERR"
+    case $r in
+    0005_journal)
+        expect_eq "... keeps the public posts and drops the private entry" "$posts_before" \
+            "$(q "$DBURL" -c "SELECT count(*) FROM post")"
+        expect_eq "... and the counts follow" "$(truth)" "$(counts)"
+        expect_eq "... the mention of the private entry went, the other stays" 1 \
+            "$(q "$DBURL" -c "SELECT count(*) FROM mention")"
+        expect_eq "... the answer to the private entry keeps no reply_to, the other its own" \
+            "an answer|hello #world,to the diary|-" \
+            "$(q "$DBURL" -c "SELECT string_agg(p.body || '|' || coalesce(r.body, '-'), ',' ORDER BY p.id)
+                              FROM post p LEFT JOIN post r ON r.id = p.reply_to
+                              WHERE p.body IN ('an answer', 'to the diary')")" ;;
+    0004_social)
+        expect_eq "... keeps the posts" "$posts_before" \
+            "$(q "$DBURL" -c "SELECT count(*) FROM post")" ;;
+    esac
 done
 expect_eq "down to base leaves the schema empty" "$empty" "$(catalog)"
 for r in $revisions; do
