@@ -144,7 +144,7 @@ static enum mb_status resolve_person(struct store *store, const char *name, stru
     if (status != MB_OK)
         return status;
     if (name != NULL && strcmp(name, store->person) != 0)
-        return store_fail(store, MB_DENIED, "you can only post as yourself (%s), not as '%.64s'",
+        return store_fail(store, MB_DENIED, "you can only act as yourself (%s), not as '%.64s'",
                           store->person, name);
     return store_user_get_by_id(store, store->person_id, out);
 }
