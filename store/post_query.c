@@ -39,9 +39,9 @@ enum drive {
  * drive and direction; a filter with more than its drive (author and
  * mentioning together, say) is built for the call. */
 enum {
-    SLOT_PAGE_FIRST = STORE_SLOT_PAGES,              /* + drive * 2 + newer */
-    SLOT_COUNT_FIRST = SLOT_PAGE_FIRST + DRIVE_COUNT * 2, /* + drive */
-    SLOT_END = SLOT_COUNT_FIRST + DRIVE_COUNT,
+    SLOT_PAGE_FIRST = STORE_SLOT_PAGES, /* + (drive * 2 + viewer) * 2 + newer */
+    SLOT_COUNT_FIRST = SLOT_PAGE_FIRST + DRIVE_COUNT * 4, /* + drive * 2 + viewer */
+    SLOT_END = SLOT_COUNT_FIRST + DRIVE_COUNT * 2,
 };
 _Static_assert(SLOT_END <= 32, "the post reads have slots 0..31");
 
@@ -167,9 +167,11 @@ static void add_follow_choice(struct sql *sql, int follower, int limit)
             limit, limit, limit, follower, follower, follower);
 }
 
-/* The viewer's mutes: viewer 0 mutes nobody (the probe finds no row). */
+/* The viewer's mutes (none without a viewer: no probe per row). */
 static void add_mute(struct sql *sql, const char *author, int viewer)
 {
+    if (viewer == 0)
+        return;
     sql_add(sql, " AND NOT EXISTS (SELECT 1 FROM mute x WHERE x.user_id = ?%d "
                  "AND x.muted_id = %s)",
             viewer, author);
@@ -218,7 +220,7 @@ static void build_page(struct sql *sql, struct store *store, const struct page_r
     const struct post_filter *f = r->filter;
     const char *order = r->newer ? "ASC" : "DESC";
     int limit = sql_param(sql, r->limit);
-    int viewer = sql_param(sql, f->viewer_id);
+    int viewer = f->viewer_id != 0 ? sql_param(sql, f->viewer_id) : 0;
     int follower = f->following_of != 0 ? sql_param(sql, f->following_of) : 0;
     const char *ts = "p.timestamp", *id = "p.id";
     switch (r->drive) {
@@ -264,7 +266,8 @@ static void build_page(struct sql *sql, struct store *store, const struct page_r
         sql_add(sql, " ORDER BY %s %s, %s %s LIMIT ?%d", ts, order, id, order, limit);
 }
 
-/* The kept slot of a page's shape (its drive and direction), or -1 for
+/* The kept slot of a page's shape (its drive, direction and whether a
+ * viewer's mutes are left out), or -1 for
  * a filter with more than its drive (author and mentioning together, say)
  * or a strategy forced by a test: built for the call. */
 static int page_slot(const struct page_request *r, int first, int per_drive)
@@ -275,7 +278,10 @@ static int page_slot(const struct page_request *r, int first, int per_drive)
         plain = plain && f->mentioning == 0 && f->following_of == 0;
     if (r->drive == DRIVE_MENTION)
         plain = plain && f->following_of == 0;
-    return plain ? first + (int)r->drive * per_drive + (per_drive > 1 && r->newer) : -1;
+    int shape = ((int)r->drive * 2 + (f->viewer_id != 0)) * per_drive;
+    if (per_drive > 1 && r->newer)
+        shape++;
+    return plain ? first + shape : -1;
 }
 
 /* Fills *r for filter (NULL: everything). */

@@ -13,11 +13,13 @@
 
 /* The columns of a struct post over `post p`, in the order
  * store_posts_run reads them. The names are correlated subqueries so the
- * planner always walks the post index, never the user table. */
+ * planner always walks the post index, never the user table (the
+ * answered post's author only when there is one). */
 #define STORE_POST_COLUMNS                                                                  \
     "p.id, p.user_id, (SELECT u.username FROM \"user\" u WHERE u.id = p.user_id), p.body, " \
-    "p.timestamp, p.reply_to, (SELECT u.username FROM post r JOIN \"user\" u "              \
-    "ON u.id = r.user_id WHERE r.id = p.reply_to), p.thread_id, p.edited_at"
+    "p.timestamp, p.reply_to, CASE WHEN p.reply_to IS NOT NULL THEN (SELECT u.username "     \
+    "FROM post r JOIN \"user\" u ON u.id = r.user_id WHERE r.id = p.reply_to) END, "        \
+    "p.thread_id, p.edited_at"
 
 /* The query op's kept slots 0..31 are the post reads' (store/queries.c
  * takes 32 on): these, then post_query.c's page shapes. */
