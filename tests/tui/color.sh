@@ -14,7 +14,7 @@ ESC=$(printf '\033')
 run_capture() {
     name=$1; shift
     rm -f "$TUI_EXIT_FILE"
-    tm kill-server >/dev/null 2>&1
+    tm_kill_server >/dev/null 2>&1
     tui_start 80 24 "$@"
     tm pipe-pane -t t -o "cat >> '$T/$name.bin'"
     keys C-l

@@ -49,7 +49,7 @@ expect_clean_exit "quits cleanly after the editor"
 
 # A failing editor leaves the draft alone.
 rm -f "$TUI_EXIT_FILE"
-tm kill-server
+tm_kill_server
 tui_start 80 24 "EDITOR=$T/failing-editor"
 keys i
 type_text "keep me"
@@ -66,7 +66,7 @@ expect_clean_exit "quits cleanly after a failing editor"
 # editor is ended, the temporary directory removed, the database intact.
 for sig in HUP TERM; do
     rm -f "$TUI_EXIT_FILE" "$T/hang.path"
-    tm kill-server
+    tm_kill_server
     tui_start 80 24 "EDITOR=$T/hanging-editor"
     keys i
     type_text "draft at the time of SIG$sig"
@@ -96,7 +96,7 @@ done
 
 # SIGTERM in the main loop: the terminal is restored and the status says so.
 rm -f "$TUI_EXIT_FILE"
-tm kill-server
+tm_kill_server
 tui_start 80 24
 kill -TERM "$(tui_pid)"
 wait_exit 10

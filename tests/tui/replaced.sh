@@ -67,7 +67,7 @@ expect_not_contains "the next command does not see the post" "$OUT" "into the vo
 # (b) mv other.db x.db while the TUI is open: refused, and x.db holds
 # exactly other.db's posts, none lost and none added.
 rm -f "$TUI_EXIT_FILE" "$DB" "$DB-wal" "$DB-shm"
-tm kill-server
+tm_kill_server
 mb post "x's own post" >/dev/null 2>&1
 tui_start 80 24
 expect_screen "the TUI shows x.db's post" "x's own post"

@@ -104,7 +104,7 @@ no_program_ran "nothing ran by the end"
 # The configuration (the admin's, on the forced command) names alice an
 # admin: she may delete bob's post.
 rm -f "$TUI_EXIT_FILE"
-tm kill-server
+tm_kill_server
 printf 'password_strength = minimum\nadmins = alice\n' > "$T/admin.conf"
 TUI_ARGS="--restricted --user alice --config $T/admin.conf"
 # shellcheck disable=SC2086

@@ -7,15 +7,6 @@
 . "$MB_ROOT/tests/lib.sh"
 . "$MB_ROOT/tests/tui/helpers.inc"
 
-# Ends the tmux server of the last session and waits until it is gone (a
-# new one started on its socket while it goes down may go down with it).
-end_tmux() {
-    rm -f "$TUI_EXIT_FILE"
-    tm kill-server
-    n=0
-    while tm ls >/dev/null 2>&1 && [ "$n" -lt 100 ]; do sleep 0.05; n=$((n + 1)); done
-}
-
 for u in tester alice bob carol; do mb user add "$u" --no-password >/dev/null; done
 mb post --as tester "tester's first" >/dev/null
 first=$(sql "SELECT id FROM post WHERE body = 'tester''s first';")
@@ -118,7 +109,8 @@ keys q
 expect_clean_exit "quits cleanly"
 
 # Next time, the posts since are marked; a new user's TUI opens on All.
-end_tmux
+rm -f "$TUI_EXIT_FILE"
+tm_kill_server
 mb post --as alice "written while tester was away" >/dev/null
 tui_start 100 30
 expect_screen "the next session opens on Home again" "│ Home"
@@ -131,7 +123,8 @@ fi
 keys q
 expect_clean_exit "quits cleanly again"
 
-end_tmux
+rm -f "$TUI_EXIT_FILE"
+tm_kill_server
 TUI_ARGS="--config $T/bob.conf"
 printf 'password_strength = minimum\nuser = bob\n' > "$T/bob.conf"
 tui_start 100 30
