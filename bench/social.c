@@ -9,8 +9,9 @@
  * times on 1M (user9003) and one mentioned 5 times (user9004);
  * store_posts_count_newer (cap 99, the TUI's) on the global, busy and
  * quiet timelines; and store_post_count, the O(1) reference. Everything
- * goes through the public store API, as the TUI and the CLI call it (the
- * Home and Mentions views set viewer_id, so the mute probe is paid too).
+ * goes through the public store API, as the TUI calls it: its 256 KiB
+ * page cache, and viewer_id set as the Home and Mentions views set it (the
+ * mute probe is paid too).
  *
  * Cases are measured in groups (the timelines, the conversation's first
  * page, the whole conversation, mentions with the post count, the counts
@@ -263,6 +264,7 @@ int main(int argc, char **argv)
     struct store_options options = {
         .path = argv[1], .busy_timeout_ms = 5000, .migrate = STORE_MIGRATE_REFUSE,
         .password_strength = CRYPTO_STRENGTH_MINIMUM, .read_only = true,
+        .cache_kib = 256, /* the TUI's (cli/open.c) */
     };
     struct context c = { .root = strtoll(argv[2], NULL, 10) };
     if (store_open(&options, &c.store, &err) != MB_OK) {
