@@ -34,7 +34,8 @@ TUI_NAV_1K="^D*40 j*20"
 USERS=1000
 
 for program in "$BIN" "$BB/gen_posts" "$BB/import_floor" "$BB/timeit" "$BB/tui_harness" \
-               "$BB/pages" "$BB/writers"; do
+               "$BB/pages" "$BB/writers" \
+               "$BB/social"; do
     [ -x "$program" ] || { echo "bench: $program is missing: run make bench" >&2; exit 1; }
 done
 command -v sqlite3 >/dev/null || { echo "bench: the sqlite3 shell is missing" >&2; exit 1; }
@@ -304,6 +305,148 @@ for n in 1 8 32; do
     row "7 post commits/s, $n writer process(es), ${WRITER_SECONDS} s (ours: PostgreSQL; floor: SQLite; errors $server_err / $lite_err)" "$server" "$lite" "$(div "$server" "$lite")" "-" "-"
 done
 
+# ---- 8. the social store (issue 11): bench/gen_social.sql, bench/social.c ----------
+# The social sets: a copy of posts-N.db changed by bench/gen_social.sql in one
+# transaction (10,000 users, follows, conversations, mentions), cached beside
+# it under a checksum of that script. Measured in process (bench/social.c)
+# on 1M and on 100k (the floor of the rows that must not grow with the
+# database); on PostgreSQL, `db copy` of both sets into fresh databases of
+# the cluster of item 6.
+SOCIAL_KEY=$(cksum < bench/gen_social.sql | cut -d' ' -f1)
+SOCIAL_ROUNDS=${BENCH_SOCIAL_ROUNDS:-201}
+for n in 100000 1000000; do
+    db=$DATA/social-$n-$SOCIAL_KEY.db
+    [ ! -s "$db" ] || continue
+    echo "bench: 8 making the social set of $n posts with bench/gen_social.sql (once; cached in $DATA)"
+    rm -f "$DATA/social-$n-"*
+    start=$(now_ms)
+    cp "$DATA/posts-$n.db" "$db.tmp"
+    sqlite3 "$db.tmp" < bench/gen_social.sql > /dev/null
+    rm -f "$db.tmp-wal" "$db.tmp-shm"
+    mv "$db.tmp" "$db"
+    echo "$(( $(now_ms) - start ))" > "$DATA/social-$n-$SOCIAL_KEY.ms"
+    echo "bench:   took $(cat "$DATA/social-$n-$SOCIAL_KEY.ms") ms"
+done
+SOCIAL_DB1M=$DATA/social-1000000-$SOCIAL_KEY.db
+SOCIAL_DB100K=$DATA/social-100000-$SOCIAL_KEY.db
+# The conversation of 1,000 replies: the thread with the most posts.
+social_root() {
+    sqlite3 "$1" "SELECT thread_id FROM post WHERE thread_id IS NOT NULL GROUP BY thread_id ORDER BY count(*) DESC LIMIT 1"
+}
+SOCIAL_ROOT1M=$(social_root "$SOCIAL_DB1M")
+SOCIAL_ROOT100K=$(social_root "$SOCIAL_DB100K")
+
+social_big() { field "$1" "$SOCIAL_BIG"; }
+social_small() { field "$1" "$SOCIAL_SMALL"; }
+social_ratio_row() { # NAME OURS FLOOR TARGET_RATIO
+    r=$(div "$2" "$3")
+    row "$1" "$2" "$3" "$r" "<= ${4}x" "$(verdict "$r" "<=" "$4")"
+}
+social_flat_row() { # NAME CASE: 1M beside 100k, must not grow with the database
+    social_ratio_row "$1, 1M (us; floor: same on 100k)" "$(social_big "$2")" "$(social_small "$2")" 1.5
+}
+# social_rows ENGINE BIG SMALL: the rows of item 8 from bench/social.c's
+# output on 1M (BIG) and on 100k (SMALL).
+social_rows() {
+    e=$1; SOCIAL_BIG=$2; SOCIAL_SMALL=$3
+    social_ratio_row "8 $e: Home of a user following 500 busy users (40% of posts), first 50, 1M, 10k users (us; floor: all posts' first 50)" \
+        "$(social_big busy_first)" "$(social_big global_first)" 2
+    social_ratio_row "8 $e: Home of a user following 3 quiet users ($(social_big quiet_first_rows) of ~90 posts), first page, 1M (us; floor: all posts' first 50)" \
+        "$(social_big quiet_first)" "$(social_big global_first)" 2
+    social_ratio_row "8 $e: Home, 500 busy, next 50 (keyset), 1M (us; floor: all posts' next 50)" \
+        "$(social_big busy_next)" "$(social_big global_next)" 2
+    social_ratio_row "8 $e: Home, 3 quiet, next page (keyset, the last $(social_big quiet_next_rows)), 1M (us; floor: all posts' next 50)" \
+        "$(social_big quiet_next)" "$(social_big global_next)" 2
+    a=$(social_big conversation_first)
+    row "8 $e: conversation of 1,000 replies, first 50 (store_conversation), 1M (us; floor: same on 100k)" \
+        "$a" "$(social_small conversation_first)" "$(div "$a" "$(social_small conversation_first)")" "< 10 ms" "$(verdict "$a" "<=" 10000)"
+    a=$(social_big conversation_whole)
+    row "8 $e: conversation of 1,000 replies, all $(social_big conversation_whole_rows) posts in pages of 500 (as post show), 1M (us; floor: same on 100k)" \
+        "$a" "$(social_small conversation_whole)" "$(div "$a" "$(social_small conversation_whole)")" "< 10 ms" "$(verdict "$a" "<=" 10000)"
+    social_flat_row "8 $e: Mentions, first 50 of user9003's 10,000 (1,000 on 100k)" mentions_many
+    social_flat_row "8 $e: Mentions of user9004 (all $(social_big mentions_few_rows))" mentions_few
+    social_flat_row "8 $e: store_mentions_unread, cap 99, user9003 (counts $(social_big unread_many_rows))" unread_many
+    social_flat_row "8 $e: store_mentions_unread, cap 99, user9004 (counts $(social_big unread_few_rows))" unread_few
+    social_flat_row "8 $e: store_post_count, all posts (the O(1) reference)" post_count
+    social_flat_row "8 $e: store_posts_count_newer, cap 99, all posts (counts $(social_big newer_global_rows))" newer_global
+    social_flat_row "8 $e: store_posts_count_newer, cap 99, Home of 500 busy (counts $(social_big newer_busy_rows))" newer_busy
+    a=$(social_big newer_quiet)
+    row "8 $e: store_posts_count_newer, cap 99, Home of 3 quiet (counts $(social_big newer_quiet_rows) on 1M, $(social_small newer_quiet_rows) on 100k: all they have), 1M (us; floor: same on 100k)" \
+        "$a" "$(social_small newer_quiet)" "$(div "$a" "$(social_small newer_quiet)")" "-" "-"
+}
+
+echo "bench: 8 the social store on SQLite (in process)"
+"$BB/social" "$SOCIAL_DB1M" "$SOCIAL_ROOT1M" "$SOCIAL_ROUNDS" > "$WORK/social-s1m"
+"$BB/social" "$SOCIAL_DB100K" "$SOCIAL_ROOT100K" "$SOCIAL_ROUNDS" > "$WORK/social-s100k"
+social_rows SQLite "$WORK/social-s1m" "$WORK/social-s100k"
+
+SOCIAL_PG_COPY_MS=
+if [ "$pg_ok" = yes ]; then
+    for n in 100000 1000000; do
+        echo "bench: 8 copying the social set of $n posts into PostgreSQL with microblog-tui db copy"
+        url=$(sh scripts/pg-cluster.sh createdb "$PG_DIR")
+        start=$(now_ms)
+        "$BIN" --db "$DATA/social-$n-$SOCIAL_KEY.db" db copy "$url" > /dev/null
+        "$PG_BINDIR/psql" -X -q "$url" -c "VACUUM ANALYZE" > /dev/null 2>&1
+        SOCIAL_PG_COPY_MS="$SOCIAL_PG_COPY_MS${SOCIAL_PG_COPY_MS:+, }$(( $(now_ms) - start )) ms for $n"
+        root=$SOCIAL_ROOT100K
+        [ "$n" = 100000 ] || root=$SOCIAL_ROOT1M
+        echo "bench: 8 the social store on PostgreSQL, $n posts (in process)"
+        "$BB/social" "$url" "$root" "$SOCIAL_ROUNDS" > "$WORK/social-p$n"
+    done
+    social_rows PostgreSQL "$WORK/social-p1000000" "$WORK/social-p100000"
+else
+    row "8 PostgreSQL rows of the social store" "skipped: no PostgreSQL server (item 6)" "-" "-" "-" "-"
+fi
+
+cat > "$WORK/method-social.md" <<EOF
+
+## The social store (item 8)
+
+- **Data.** \`bench/gen_social.sql\` turns a copy of posts-1000000.db and of
+  posts-100000.db into a set of 10,000 users, in one transaction of SQL
+  ($(cat "$DATA/social-1000000-$SOCIAL_KEY.ms") ms for 1M, $(cat "$DATA/social-100000-$SOCIAL_KEY.ms") ms for 100k, once: the sets are kept in
+  bench/data/KEY/ under a checksum of the script). The 1,000
+  users of the posts set are the busy ones and keep 80% of the posts (about
+  800 each on 1M); user1001..user10000 are added and get every fifth post in
+  turn (about 22 each on 1M, spread over the whole time range). Every user
+  follows 30 others (20 busy, 10 not); user9001 follows 500 busy users
+  instead (their posts are 40% of all) and user9002 follows 3 quiet ones
+  (with their own, about 90 posts of 1M: walking the time index to filter
+  them would read everything). Three posts in 20 answer the one before them;
+  the middle of the set holds a conversation of 1,000 replies spread over
+  20,000 posts. One post in 10 mentions one of 9,000 users, one in 100
+  mentions user9003 (10,000 mentions on 1M, 1,000 on 100k), and user9004 is
+  mentioned 5 times. The rows are the store's own (the mention table as
+  posting records it, thread_id as a reply sets it), written by SQL because
+  through the program they would take minutes. Nobody has a read mark: every
+  mention is unread.
+- **Measure.** \`bench/social.c\` opens the store as the TUI does (256 KiB page
+  cache, read-only here) and calls the public API: store_posts_page with the
+  Home filter (following_of and viewer_id, as tui/view.c sets them) and with
+  the Mentions filter, store_conversation (a page of 50, and the whole
+  conversation in the pages of 500 that \`post show\` reads),
+  store_mentions_unread and store_posts_count_newer with the TUI's cap of 99
+  (counting from the 150th newest post, or the oldest of a shorter
+  timeline), store_post_count. Cases run in groups (the timelines beside the
+  global pages; the conversation's first page; the whole conversation; the
+  mentions with the post count; the counts), each group $SOCIAL_ROUNDS
+  interleaved rounds after an untimed one, medians in microseconds. A group
+  does not share rounds with another so that the 1,000 rows of one view do
+  not evict the pages of the next from the small cache between two rounds,
+  which a person staying in one view would not see either.
+- **Floors.** The Home pages: the global page (no filter) of the same size
+  and position, in the same rounds; target at most 2x. The conversation:
+  an absolute target (under 10 ms), beside the same on 100k. Mentions,
+  unread counts, the post count and the counts of newer posts: the same
+  case on the 100k set (the same users, 10 times fewer posts), which must
+  not be more than 1.5x: they are range scans or O(1), never a scan that
+  grows with the database.
+- **PostgreSQL.** Both sets are copied into fresh databases of the item-6
+  server with \`microblog-tui db copy\` and VACUUM ANALYZEd
+  (${SOCIAL_PG_COPY_MS:-not run}), then measured the same way over TCP.
+EOF
+
 # ---- the table -----------------------------------------------------------------------
 table() {
     printf '| %s | %s | %s | %s | %s | %s |\n' "item" "ours" "floor" "ratio" "target" "met"
@@ -437,6 +580,7 @@ keeps start-up and memory flat from 1k to 1M posts.
   The "ratio" there is PostgreSQL / SQLite. errors: store calls that
   returned an error (busy or serialization failures that reached a caller).
 EOF
+    cat "$WORK"/method-*.md 2>/dev/null || true
 } > bench/RESULTS.md
 echo
 echo "bench: wrote bench/RESULTS.md"
