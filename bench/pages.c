@@ -18,8 +18,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
+#include "bench/measure.h"
 #include "store/store.h"
 
 #define LIMIT 50
@@ -34,25 +34,6 @@ static const char *const floor_sql[3] = {
     POST_COLUMNS "WHERE p.timestamp <= ?1 AND (p.timestamp < ?1 OR p.id < ?2) "
                  "ORDER BY p.timestamp DESC, p.id DESC LIMIT ?3",
 };
-
-static double now_us(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1e6 + (double)ts.tv_nsec / 1e3;
-}
-
-static int compare_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-static double median(double *values, int count)
-{
-    qsort(values, (size_t)count, sizeof *values, compare_double);
-    return count % 2 ? values[count / 2] : (values[count / 2 - 1] + values[count / 2]) / 2;
-}
 
 static size_t ours(struct store *store, int64_t user_id, const struct post_cursor *cursor)
 {
@@ -138,9 +119,9 @@ int main(int argc, char **argv)
             int kind = i / 2;
             int64_t uid = kind == 1 ? user_id : 0;
             const struct post_cursor *c = kind == 2 ? &cursor : NULL;
-            double start = now_us();
+            double start = measure_now_us();
             size_t got = i % 2 == 0 ? ours(store, uid, c) : bare(stmt[kind], uid, c);
-            double elapsed = now_us() - start;
+            double elapsed = measure_now_us() - start;
             if (got != LIMIT) {
                 fprintf(stderr, "pages: %s returned %zu rows\n", names[i], got);
                 return 1;
@@ -150,7 +131,7 @@ int main(int argc, char **argv)
         }
     }
     for (int i = 0; i < 6; i++)
-        printf("%s %.1f\n", names[i], median(times[i], rounds));
+        printf("%s %.1f\n", names[i], measure_median(times[i], rounds));
     for (int i = 0; i < 3; i++)
         sqlite3_finalize(stmt[i]);
     sqlite3_close(db);

@@ -26,19 +26,23 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
+#include "bench/measure.h"
 #include "store/store.h"
 
 #define PAGE 50
 #define THREAD_PAGE 500 /* cli/thread.c's */
 #define CAP 99          /* NEW_POSTS_CAP and SESSION_UNREAD_CAP */
 
+/* The timelines measured: every post, and the Home of the two followers. */
+enum timeline { GLOBAL, BUSY, QUIET, TIMELINES };
+
 struct context {
     struct store *store;
-    int64_t busy, quiet, many, few, root;
-    struct post_cursor global_next, busy_next, quiet_next;
-    struct post_cursor global_back, busy_back, quiet_back;
+    int64_t many, few, root;
+    struct post_filter filter[TIMELINES];
+    struct post_cursor next[TIMELINES]; /* after each first page */
+    struct post_cursor back[TIMELINES]; /* the 150th newest, or the oldest */
 };
 
 static void fail(struct store *store, const char *what)
@@ -47,27 +51,8 @@ static void fail(struct store *store, const char *what)
     exit(1);
 }
 
-static double now_us(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1e6 + (double)ts.tv_nsec / 1e3;
-}
-
-static int compare_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-static double median(double *values, int count)
-{
-    qsort(values, (size_t)count, sizeof *values, compare_double);
-    return count % 2 ? values[count / 2] : (values[count / 2 - 1] + values[count / 2]) / 2;
-}
-
-/* A page of the timeline of filter; *last (when not NULL) gets the cursor
- * of its item `at` (or of its last, when shorter). Returns the rows. */
+/* A page of filter (NULL: every post); *last (when not NULL) gets the
+ * cursor of its item `at` (or of its last, when shorter). Returns the rows. */
 static int64_t page(struct store *store, const struct post_filter *filter,
                     const struct post_cursor *cursor, size_t limit, size_t at,
                     struct post_cursor *last)
@@ -84,62 +69,56 @@ static int64_t page(struct store *store, const struct post_filter *filter,
     return rows;
 }
 
-static struct post_filter home(int64_t user)
+/* arg: a timeline; or it plus TIMELINES for its next page. */
+static int64_t timeline_page(struct context *c, int arg)
 {
-    return (struct post_filter){ .following_of = user, .viewer_id = user };
+    int which = arg % TIMELINES;
+    return page(c->store, &c->filter[which], arg >= TIMELINES ? &c->next[which] : NULL, PAGE,
+                0, NULL);
 }
 
-static struct post_filter mentions(int64_t user)
+static int64_t newer(struct context *c, int which)
 {
-    return (struct post_filter){ .mentioning = user, .viewer_id = user };
+    int64_t count = 0;
+    if (store_posts_count_newer(c->store, &c->filter[which], &c->back[which], CAP, &count) !=
+        MB_OK)
+        fail(c->store, "store_posts_count_newer");
+    return count;
 }
 
-static int64_t global_first(struct context *c)
+/* arg 1: the user mentioned 10,000 times; 0: 5 times. */
+static int64_t mentions_page(struct context *c, int arg)
 {
-    return page(c->store, NULL, NULL, PAGE, 0, NULL);
-}
-static int64_t global_next(struct context *c)
-{
-    return page(c->store, NULL, &c->global_next, PAGE, 0, NULL);
-}
-static int64_t busy_first(struct context *c)
-{
-    struct post_filter filter = home(c->busy);
-    return page(c->store, &filter, NULL, PAGE, 0, NULL);
-}
-static int64_t busy_next(struct context *c)
-{
-    struct post_filter filter = home(c->busy);
-    return page(c->store, &filter, &c->busy_next, PAGE, 0, NULL);
-}
-static int64_t quiet_first(struct context *c)
-{
-    struct post_filter filter = home(c->quiet);
-    return page(c->store, &filter, NULL, PAGE, 0, NULL);
-}
-static int64_t quiet_next(struct context *c)
-{
-    struct post_filter filter = home(c->quiet);
-    return page(c->store, &filter, &c->quiet_next, PAGE, 0, NULL);
-}
-static int64_t mentions_many(struct context *c)
-{
-    struct post_filter filter = mentions(c->many);
-    return page(c->store, &filter, NULL, PAGE, 0, NULL);
-}
-static int64_t mentions_few(struct context *c)
-{
-    struct post_filter filter = mentions(c->few);
+    int64_t user = arg ? c->many : c->few;
+    struct post_filter filter = { .mentioning = user, .viewer_id = user };
     return page(c->store, &filter, NULL, PAGE, 0, NULL);
 }
 
-/* The conversation from its start, in pages of limit, at most pages of
- * them (as cli/thread.c reads it: the cursor is the last post read). */
-static int64_t conversation(struct context *c, size_t limit, int pages)
+static int64_t unread(struct context *c, int arg)
 {
+    int64_t count = 0;
+    if (store_mentions_unread(c->store, arg ? c->many : c->few, CAP, &count) != MB_OK)
+        fail(c->store, "store_mentions_unread");
+    return count;
+}
+
+static int64_t post_count(struct context *c, int arg)
+{
+    int64_t count = 0;
+    if (store_post_count(c->store, 0, &count) != MB_OK)
+        fail(c->store, "store_post_count");
+    return count;
+}
+
+/* The conversation from its start in pages of limit (arg), to its end
+ * when arg is THREAD_PAGE, as cli/thread.c reads it (the cursor is the
+ * last post read); one page otherwise. */
+static int64_t conversation(struct context *c, int arg)
+{
+    size_t limit = (size_t)arg;
     struct post_cursor cursor;
     int64_t rows = 0;
-    for (int i = 0; i < pages; i++) {
+    for (int i = 0; i == 0 || limit == THREAD_PAGE; i++) {
         struct post_list list = { 0 };
         if (store_conversation(c->store, c->root, i == 0 ? NULL : &cursor, limit, &list) != MB_OK)
             fail(c->store, "store_conversation");
@@ -154,88 +133,34 @@ static int64_t conversation(struct context *c, size_t limit, int pages)
     }
     return rows;
 }
-static int64_t conversation_first(struct context *c)
-{
-    return conversation(c, PAGE, 1);
-}
-static int64_t conversation_whole(struct context *c)
-{
-    return conversation(c, THREAD_PAGE, 1000);
-}
-
-static int64_t unread(struct context *c, int64_t user)
-{
-    int64_t count = 0;
-    if (store_mentions_unread(c->store, user, CAP, &count) != MB_OK)
-        fail(c->store, "store_mentions_unread");
-    return count;
-}
-static int64_t unread_many(struct context *c)
-{
-    return unread(c, c->many);
-}
-static int64_t unread_few(struct context *c)
-{
-    return unread(c, c->few);
-}
-
-static int64_t post_count(struct context *c)
-{
-    int64_t count = 0;
-    if (store_post_count(c->store, 0, &count) != MB_OK)
-        fail(c->store, "store_post_count");
-    return count;
-}
-
-static int64_t newer(struct context *c, const struct post_filter *filter,
-                     const struct post_cursor *after)
-{
-    int64_t count = 0;
-    if (store_posts_count_newer(c->store, filter, after, CAP, &count) != MB_OK)
-        fail(c->store, "store_posts_count_newer");
-    return count;
-}
-static int64_t newer_global(struct context *c)
-{
-    return newer(c, NULL, &c->global_back);
-}
-static int64_t newer_busy(struct context *c)
-{
-    struct post_filter filter = home(c->busy);
-    return newer(c, &filter, &c->busy_back);
-}
-static int64_t newer_quiet(struct context *c)
-{
-    struct post_filter filter = home(c->quiet);
-    return newer(c, &filter, &c->quiet_back);
-}
 
 /* Cases of one group are interleaved round by round (a page beside its
  * floor, under the same load); the groups run one after the other, so
  * that one view's rows (the conversation's 1,000, say) do not push
- * another's out of SQLite's page cache between two of its rounds, which a
+ * another's out of the page cache between two of its rounds, which a
  * person going back to the same view would not see either. */
 static const struct {
     const char *name;
     int group;
-    int64_t (*run)(struct context *);
+    int64_t (*run)(struct context *, int);
+    int arg;
 } cases[] = {
-    { "global_first", 0, global_first },
-    { "global_next", 0, global_next },
-    { "busy_first", 0, busy_first },
-    { "busy_next", 0, busy_next },
-    { "quiet_first", 0, quiet_first },
-    { "quiet_next", 0, quiet_next },
-    { "conversation_first", 1, conversation_first },
-    { "conversation_whole", 2, conversation_whole },
-    { "mentions_many", 3, mentions_many },
-    { "mentions_few", 3, mentions_few },
-    { "unread_many", 3, unread_many },
-    { "unread_few", 3, unread_few },
-    { "post_count", 3, post_count },
-    { "newer_global", 4, newer_global },
-    { "newer_busy", 4, newer_busy },
-    { "newer_quiet", 4, newer_quiet },
+    { "global_first", 0, timeline_page, GLOBAL },
+    { "global_next", 0, timeline_page, TIMELINES + GLOBAL },
+    { "busy_first", 0, timeline_page, BUSY },
+    { "busy_next", 0, timeline_page, TIMELINES + BUSY },
+    { "quiet_first", 0, timeline_page, QUIET },
+    { "quiet_next", 0, timeline_page, TIMELINES + QUIET },
+    { "conversation_first", 1, conversation, PAGE },
+    { "conversation_whole", 2, conversation, THREAD_PAGE },
+    { "mentions_many", 3, mentions_page, 1 },
+    { "mentions_few", 3, mentions_page, 0 },
+    { "unread_many", 3, unread, 1 },
+    { "unread_few", 3, unread, 0 },
+    { "post_count", 3, post_count, 0 },
+    { "newer_global", 4, newer, GLOBAL },
+    { "newer_busy", 4, newer, BUSY },
+    { "newer_quiet", 4, newer, QUIET },
 };
 enum { CASES = sizeof cases / sizeof cases[0] };
 
@@ -271,20 +196,18 @@ int main(int argc, char **argv)
         fprintf(stderr, "social: %s\n", err.message);
         return 1;
     }
-    c.busy = user_id(c.store, "user9001");
-    c.quiet = user_id(c.store, "user9002");
+    int64_t busy = user_id(c.store, "user9001"), quiet = user_id(c.store, "user9002");
+    c.filter[BUSY] = (struct post_filter){ .following_of = busy, .viewer_id = busy };
+    c.filter[QUIET] = (struct post_filter){ .following_of = quiet, .viewer_id = quiet };
     c.many = user_id(c.store, "user9003");
     c.few = user_id(c.store, "user9004");
     /* The next pages start after each first page; the counts of newer
      * posts start from the 150th newest (or the oldest, on a shorter
      * timeline), so that the cap is reached where there are enough. */
-    struct post_filter busy = home(c.busy), quiet = home(c.quiet);
-    page(c.store, NULL, NULL, PAGE, PAGE - 1, &c.global_next);
-    page(c.store, &busy, NULL, PAGE, PAGE - 1, &c.busy_next);
-    page(c.store, &quiet, NULL, PAGE, PAGE - 1, &c.quiet_next);
-    page(c.store, NULL, NULL, 150, 149, &c.global_back);
-    page(c.store, &busy, NULL, 150, 149, &c.busy_back);
-    page(c.store, &quiet, NULL, 150, 149, &c.quiet_back);
+    for (int i = 0; i < TIMELINES; i++) {
+        page(c.store, &c.filter[i], NULL, PAGE, PAGE - 1, &c.next[i]);
+        page(c.store, &c.filter[i], NULL, 150, 149, &c.back[i]);
+    }
 
     double *times = calloc((size_t)rounds * CASES, sizeof *times);
     int64_t rows[CASES] = { 0 };
@@ -293,9 +216,9 @@ int main(int argc, char **argv)
             for (int i = 0; i < CASES; i++) {
                 if (cases[i].group != group)
                     continue;
-                double start = now_us();
-                int64_t got = cases[i].run(&c);
-                double elapsed = now_us() - start;
+                double start = measure_now_us();
+                int64_t got = cases[i].run(&c, cases[i].arg);
+                double elapsed = measure_now_us() - start;
                 if (round < 0)
                     rows[i] = got;
                 else if (got != rows[i]) {
@@ -306,7 +229,8 @@ int main(int argc, char **argv)
                     times[(size_t)i * (size_t)rounds + (size_t)round] = elapsed;
             }
     for (int i = 0; i < CASES; i++)
-        printf("%s %.1f\n", cases[i].name, median(times + (size_t)i * (size_t)rounds, rounds));
+        printf("%s %.1f\n", cases[i].name,
+               measure_median(times + (size_t)i * (size_t)rounds, rounds));
     for (int i = 0; i < CASES; i++)
         printf("%s_rows %lld\n", cases[i].name, (long long)rows[i]);
     free(times);
