@@ -21,6 +21,7 @@
 #include "tui/overlay.h"
 #include "tui/pane.h"
 #include "tui/session.h"
+#include "tui/signals.h"
 #include "tui/view.h"
 
 static struct edit_buffer *draft_of(struct app *app)
@@ -177,13 +178,9 @@ static void edit_externally(struct app *app)
     char *text = NULL;
     size_t length = 0;
     struct mb_error err;
-    def_prog_mode();
-    endwin();
-    run_bracketed_paste(false);
+    run_leave_terminal();
     enum mb_status status = editor_run(draft->text, draft->length, &text, &length, &err);
-    reset_prog_mode();
-    run_bracketed_paste(true);
-    draw_invalidate();
+    run_return_terminal();
     if (status != MB_OK) {
         session_message(&app->session, STYLE_ERROR, "%s", err.message);
         return;
@@ -193,6 +190,18 @@ static void edit_externally(struct app *app)
     set_focus(app, FOCUS_COMPOSE);
     session_message(&app->session, STYLE_INFO,
                     "Draft from %s: Enter posts it, Esc keeps it for later.", editor_command());
+}
+
+void app_suspend(struct app *app)
+{
+    if (!session_editor_allowed(&app->session)) {
+        session_message(&app->session, STYLE_WARNING, "No shell to suspend to here.");
+        return;
+    }
+    run_leave_terminal();
+    signals_suspend();
+    run_return_terminal();
+    app_relayout(app);   /* the terminal may have changed size meanwhile */
 }
 
 static void ask_delete(struct app *app, const struct pane_post *post)
@@ -314,6 +323,9 @@ static void global_action(struct app *app, enum key_action action)
         break;
     case ACTION_HELP:
         overlay_open_help(&app->overlay);
+        break;
+    case ACTION_SUSPEND:
+        app_suspend(app);
         break;
     case ACTION_QUIT:
         if (draft_of(app)->length > 0)

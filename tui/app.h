@@ -64,4 +64,15 @@ void app_draw_frame(struct app *app);
 /* Turns the terminal's bracketed paste on or off (tui/run.c). */
 void run_bracketed_paste(bool on);
 
+/* Gives the terminal back as it was before the TUI (for the external
+ * editor, for a suspend), and takes it again for the TUI, repainting
+ * everything at the next frame (tui/run.c). */
+void run_leave_terminal(void);
+void run_return_terminal(void);
+
+/* Ctrl-Z or a SIGTSTP: the terminal back to the shell, the job stopped
+ * until fg, then the screen drawn again (the restricted mode has no shell
+ * to go back to: it says so instead). */
+void app_suspend(struct app *app);
+
 #endif

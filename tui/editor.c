@@ -111,6 +111,11 @@ static int wait_editor(pid_t pid)
             kill(pid, SIGTERM);
             kill(pid, SIGHUP);
         }
+        /* Ctrl-Z in the editor stops it and signals the whole job: the
+         * TUI waiting for it stops too, so that the shell gets the
+         * terminal back; fg continues both. */
+        if (signals_take_suspend())
+            signals_suspend();
         if (signalled) {
             if (waited_ms >= 2000)
                 kill(pid, SIGKILL);

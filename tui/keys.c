@@ -44,6 +44,8 @@ const struct key_binding keys_table[] = {
     { .scope = KEY_SCOPE_GLOBAL, .code = 'q', .action = ACTION_QUIT, .name = "q",
       .help = "quit (asks first when there is a draft)" },
     { .scope = KEY_SCOPE_GLOBAL, .code = CTRL('C'), .action = ACTION_QUIT, .name = "Ctrl-C" },
+    { .scope = KEY_SCOPE_GLOBAL, .code = CTRL('Z'), .action = ACTION_SUSPEND, .name = "Ctrl-Z",
+      .help = "suspend to the shell (fg comes back)" },
 
     { .scope = KEY_SCOPE_LIST, .code = 'j', .action = ACTION_DOWN, .name = "j",
       .help = "next (older post, next user)" },
@@ -99,6 +101,8 @@ const struct key_binding keys_table[] = {
       .help = "next pane, keeping the draft" },
     { .scope = KEY_SCOPE_COMPOSE, .function = true, .code = KEY_BTAB,
       .action = ACTION_PREVIOUS_PANE, .name = "Shift-Tab", .help = "previous pane" },
+    { .scope = KEY_SCOPE_COMPOSE, .code = CTRL('Z'), .action = ACTION_SUSPEND,
+      .name = "Ctrl-Z", .help = "suspend to the shell, keeping the draft" },
     { .scope = KEY_SCOPE_COMPOSE, .code = CTRL('X'), .action = ACTION_EDITOR,
       .name = "Ctrl-X", .help = "continue the draft in $VISUAL / $EDITOR" },
     { .scope = KEY_SCOPE_COMPOSE, .code = '\n', .action = ACTION_NEWLINE, .name = "Ctrl-J",

@@ -23,6 +23,7 @@ enum key_action {
     ACTION_BACK,
     ACTION_HELP,
     ACTION_QUIT,
+    ACTION_SUSPEND,
     /* lists */
     ACTION_UP,
     ACTION_DOWN,

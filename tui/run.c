@@ -39,6 +39,20 @@ void run_bracketed_paste(bool on)
     write_terminal(on ? "\033[?2004h" : "\033[?2004l");
 }
 
+void run_leave_terminal(void)
+{
+    def_prog_mode();
+    endwin();
+    run_bracketed_paste(false);
+}
+
+void run_return_terminal(void)
+{
+    reset_prog_mode();
+    run_bracketed_paste(true);
+    draw_invalidate();
+}
+
 /* Waits up to timeout_ms for a key or for another session's commit on
  * *change_fd. True when the commit came first (the views are refreshed);
  * false to read keys (there are some, or the time is up). */
@@ -135,6 +149,14 @@ int tui_run(struct store *store, const struct config *config)
         key_just_read = rc != ERR;
         if (signals_pending() != 0)
             break;
+        if (signals_take_suspend()) {   /* kill -TSTP from outside */
+            app_suspend(&app);
+            dirty = true;
+        }
+        if (signals_take_continued()) {   /* after a stop we did not ask for */
+            draw_invalidate();
+            dirty = true;
+        }
         if (rc != ERR) {
             struct key_event event = { .function = rc == KEY_CODE_YES, .code = (int)wch };
             app_handle_key(&app, &event);

@@ -11,10 +11,13 @@ static const int handled[] = { SIGTERM, SIGHUP, SIGINT, SIGQUIT };
 #define HANDLED_COUNT (sizeof handled / sizeof handled[0])
 
 static volatile sig_atomic_t pending;
+static volatile sig_atomic_t suspend_requested;
+static volatile sig_atomic_t continued;
 static volatile sig_atomic_t tracking;
 static char temp_directory[4096];
 static char temp_file[4096];
 static struct sigaction saved[HANDLED_COUNT];
+static struct sigaction saved_tstp, saved_cont;
 
 static void on_signal(int signo)
 {
@@ -28,6 +31,14 @@ static void on_signal(int signo)
     errno = saved_errno;
 }
 
+static void on_job_control(int signo)
+{
+    if (signo == SIGTSTP)
+        suspend_requested = 1;
+    else
+        continued = 1;
+}
+
 void signals_install(void)
 {
     struct sigaction action;
@@ -37,12 +48,48 @@ void signals_install(void)
     action.sa_flags = 0;   /* no SA_RESTART: a blocked read or wait returns */
     for (size_t i = 0; i < HANDLED_COUNT; i++)
         sigaction(handled[i], &action, &saved[i]);
+    /* Ours rather than curses' SIGTSTP handler, which knows nothing of
+     * bracketed paste and draws from inside the handler. */
+    action.sa_handler = on_job_control;
+    sigaction(SIGTSTP, &action, &saved_tstp);
+    sigaction(SIGCONT, &action, &saved_cont);
 }
 
 void signals_restore(void)
 {
     for (size_t i = 0; i < HANDLED_COUNT; i++)
         sigaction(handled[i], &saved[i], NULL);
+    sigaction(SIGTSTP, &saved_tstp, NULL);
+    sigaction(SIGCONT, &saved_cont, NULL);
+}
+
+void signals_suspend(void)
+{
+    struct sigaction stop, ours;
+    memset(&stop, 0, sizeof stop);
+    stop.sa_handler = SIG_DFL;
+    sigemptyset(&stop.sa_mask);
+    sigaction(SIGTSTP, &stop, &ours);
+    suspend_requested = 0;
+    /* The whole job, as the terminal driver would: a wrapper shell or a
+     * pipeline stops with us. Delivered before kill returns. */
+    kill(0, SIGTSTP);
+    sigaction(SIGTSTP, &ours, NULL);
+    continued = 0;   /* this stop's own SIGCONT: the caller repaints */
+}
+
+bool signals_take_suspend(void)
+{
+    bool taken = suspend_requested != 0;
+    suspend_requested = 0;
+    return taken;
+}
+
+bool signals_take_continued(void)
+{
+    bool taken = continued != 0;
+    continued = 0;
+    return taken;
 }
 
 int signals_pending(void)
