@@ -31,6 +31,15 @@ static struct edit_buffer *draft_of(struct app *app)
 
 /* ---- focus and views ------------------------------------------------------ */
 
+/* The compose box grows while one writes in it (0: not writing). */
+static int compose_rows_wanted(struct app *app)
+{
+    if (app->focus != FOCUS_COMPOSE)
+        return 0;
+    int cols = COLS - 2;
+    return compose_pane_text_rows(app->panes[FOCUS_COMPOSE], cols);
+}
+
 void app_relayout(struct app *app)
 {
     int rows, cols;
@@ -38,6 +47,8 @@ void app_relayout(struct app *app)
     bool users_shown = app->focus == FOCUS_USERS ||
                        (app->focus == FOCUS_COMPOSE && app->list_focus == FOCUS_USERS);
     layout_compute(rows, cols, users_shown, &app->layout);
+    app->compose_rows = compose_rows_wanted(app);
+    layout_grow_compose(&app->layout, app->compose_rows);
     const struct layout *l = &app->layout;
     struct rect none = { 0, 0, 0, 0 };
     app->panes[FOCUS_USERS]->ops->resize(app->panes[FOCUS_USERS],
@@ -456,6 +467,8 @@ static void pane_draw_if(struct app *app, enum focus which, bool visible)
 
 void app_draw_frame(struct app *app)
 {
+    if (compose_rows_wanted(app) != app->compose_rows)
+        app_relayout(app);
     const struct layout *l = &app->layout;
     draw_begin();
     if (l->too_small) {

@@ -34,6 +34,7 @@ struct app {
     size_t history_count;
     bool quit;
     bool pasting;                /* between the bracketed-paste markers */
+    int compose_rows;            /* the draft's rows the layout was made for */
 };
 
 /* Bracketed paste (xterm mode 2004): the terminal wraps pasted text in

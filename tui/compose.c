@@ -1,7 +1,10 @@
 /* The compose box: a wrapped, multi-line editor for the draft with a live
  * counter that counts code points exactly as the store validates them,
- * shown in the warning style past the limit. The draft lives here for the
- * whole session, through resizes, focus changes and the external editor. */
+ * shown in the warning style past the limit. Up and Down move between the
+ * lines as they are shown (wrapped), keeping the column; the box asks for
+ * as many rows as the draft has lines (the app grows it up to a limit,
+ * then it scrolls). The draft lives here for the whole session, through
+ * resizes, focus changes and the external editor. */
 #include "tui/pane.h"
 
 #include <stdio.h>
@@ -46,6 +49,108 @@ int64_t compose_pane_reply_to(struct pane *pane)
     return compose_of(pane)->reply_to;
 }
 
+/* The draft as shown: sanitized (what the draw layer prints), wrapped to
+ * width, with the cursor's byte offset in the sanitized text. */
+struct shown_draft {
+    char *clean;
+    struct text_line *lines;
+    size_t count;
+    size_t cursor;
+};
+
+static void shown_draft_make(const struct edit_buffer *draft, int width, struct shown_draft *out)
+{
+    out->clean = text_sanitize(draft->text, draft->length, TEXT_KEEP_NEWLINES);
+    char *prefix = text_sanitize(draft->text, draft->cursor, TEXT_KEEP_NEWLINES);
+    out->cursor = strlen(prefix);
+    free(prefix);
+    out->count = text_wrap(out->clean, strlen(out->clean), width > 0 ? width : 1, &out->lines);
+}
+
+static void shown_draft_free(struct shown_draft *shown)
+{
+    free(shown->lines);
+    free(shown->clean);
+}
+
+/* The wrapped line and column where the cursor goes. */
+static void locate_cursor(const struct shown_draft *shown, int width, size_t *line, int *col)
+{
+    size_t i = 0;
+    for (size_t j = 0; j < shown->count; j++)
+        if (shown->lines[j].offset <= shown->cursor)
+            i = j;
+    const struct text_line *l = &shown->lines[i];
+    size_t end = l->offset + l->length;
+    size_t upto = shown->cursor < end ? shown->cursor : end;
+    *line = i;
+    *col = text_width(shown->clean + l->offset, upto - l->offset);
+    if (*col >= width) {   /* just after a full line: the start of the next */
+        *line = i + 1;
+        *col = 0;
+    }
+}
+
+static int text_width_of(const struct pane *pane)
+{
+    return pane->area.cols - 2;
+}
+
+int compose_pane_text_rows(struct pane *pane, int width)
+{
+    struct compose_pane *cp = compose_of(pane);
+    if (cp->draft.length == 0 || width <= 0)
+        return 1;
+    struct shown_draft shown;
+    shown_draft_make(&cp->draft, width, &shown);
+    size_t line;
+    int col;
+    locate_cursor(&shown, width, &line, &col);
+    size_t rows = shown.count > line + 1 ? shown.count : line + 1;
+    shown_draft_free(&shown);
+    return rows > 1000 ? 1000 : (int)rows;
+}
+
+/* The byte offset in the draft of the sanitized text's offset `clean`:
+ * sanitizing works code point by code point, so whole clusters map. */
+static size_t draft_offset(const struct edit_buffer *draft, size_t clean)
+{
+    size_t raw = 0, shown = 0;
+    while (raw < draft->length && shown < clean) {
+        size_t n = text_next_grapheme(draft->text + raw, draft->length - raw, NULL);
+        char *piece = text_sanitize(draft->text + raw, n, TEXT_KEEP_NEWLINES);
+        shown += strlen(piece);
+        free(piece);
+        raw += n;
+    }
+    return raw;
+}
+
+/* Up (-1) or Down (+1) a shown line, to the same column or the end of a
+ * shorter line; past the first or the last line, to the start or the end. */
+static void move_line(struct compose_pane *cp, int direction)
+{
+    int width = text_width_of(&cp->pane);
+    struct edit_buffer *draft = &cp->draft;
+    if (width <= 0 || draft->length == 0)
+        return;
+    struct shown_draft shown;
+    shown_draft_make(draft, width, &shown);
+    size_t line;
+    int col;
+    locate_cursor(&shown, width, &line, &col);
+    if (direction < 0 && line == 0) {
+        draft->cursor = 0;
+    } else if (direction > 0 && line + 1 >= shown.count) {
+        draft->cursor = draft->length;
+    } else {
+        const struct text_line *l = &shown.lines[direction < 0 ? line - 1 : line + 1];
+        size_t fit = text_fit(shown.clean + l->offset, l->length, col, NULL);
+        draft->cursor = draft_offset(draft, l->offset + fit);
+    }
+    shown_draft_free(&shown);
+}
+
 static struct pane_action compose_key(struct pane *pane, const struct key_event *event)
 {
     struct edit_buffer *draft = &compose_of(pane)->draft;
@@ -63,6 +168,10 @@ static struct pane_action compose_key(struct pane *pane, const struct key_event 
         return pane_action(PANE_REDRAW);
     case ACTION_RIGHT:
         edit_buffer_right(draft);
+        return pane_action(PANE_REDRAW);
+    case ACTION_LINE_UP:
+    case ACTION_LINE_DOWN:
+        move_line(compose_of(pane), event->action == ACTION_LINE_UP ? -1 : +1);
         return pane_action(PANE_REDRAW);
     case ACTION_LINE_START:
         edit_buffer_line_start(draft);
@@ -95,24 +204,6 @@ static struct pane_action compose_key(struct pane *pane, const struct key_event 
         return pane_action(PANE_HANDLED);   /* swallow other keys while typing */
     default:
         return pane_action(PANE_IGNORED);
-    }
-}
-
-/* The wrapped line and column where the cursor goes. */
-static void locate_cursor(const char *clean, const struct text_line *lines, size_t count,
-                          size_t cursor, int width, size_t *line, int *col)
-{
-    size_t i = 0;
-    for (size_t j = 0; j < count; j++)
-        if (lines[j].offset <= cursor)
-            i = j;
-    size_t end = lines[i].offset + lines[i].length;
-    size_t upto = cursor < end ? cursor : end;
-    *line = i;
-    *col = text_width(clean + lines[i].offset, upto - lines[i].offset);
-    if (*col >= width) {   /* just after a full line: the start of the next */
-        *line = i + 1;
-        *col = 0;
     }
 }
 
@@ -154,29 +245,24 @@ static void compose_draw(struct pane *pane, bool focused)
             draw_cursor_at(a->y + 1, x);
         return;
     }
-    char *clean = text_sanitize(cp->draft.text, cp->draft.length, TEXT_KEEP_NEWLINES);
-    char *clean_prefix = text_sanitize(cp->draft.text, cp->draft.cursor, TEXT_KEEP_NEWLINES);
-    size_t cursor = strlen(clean_prefix);
-    struct text_line *lines = NULL;
-    size_t count = text_wrap(clean, strlen(clean), width, &lines);
+    struct shown_draft shown;
+    shown_draft_make(&cp->draft, width, &shown);
     size_t cursor_line;
     int cursor_col;
-    locate_cursor(clean, lines, count, cursor, width, &cursor_line, &cursor_col);
+    locate_cursor(&shown, width, &cursor_line, &cursor_col);
     if (cp->top_line > (int)cursor_line)
         cp->top_line = (int)cursor_line;
     if ((int)cursor_line >= cp->top_line + rows)
         cp->top_line = (int)cursor_line - rows + 1;
     if (!focused)
         cp->top_line = 0;
-    for (int r = 0; r < rows && (size_t)(cp->top_line + r) < count; r++) {
-        const struct text_line *l = &lines[cp->top_line + r];
-        draw_text(a->y + 1 + r, x, width, clean + l->offset, l->length, STYLE_NORMAL);
+    for (int r = 0; r < rows && (size_t)(cp->top_line + r) < shown.count; r++) {
+        const struct text_line *l = &shown.lines[cp->top_line + r];
+        draw_text(a->y + 1 + r, x, width, shown.clean + l->offset, l->length, STYLE_NORMAL);
     }
     if (focused)
         draw_cursor_at(a->y + 1 + (int)cursor_line - cp->top_line, x + cursor_col);
-    free(lines);
-    free(clean_prefix);
-    free(clean);
+    shown_draft_free(&shown);
 }
 
 static void compose_resize(struct pane *pane, struct rect area)

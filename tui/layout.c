@@ -69,3 +69,21 @@ void layout_compute(int rows, int cols, bool users_focused, struct layout *out)
         out->timeline = whole;
     }
 }
+
+void layout_grow_compose(struct layout *layout, int text_rows)
+{
+    if (layout->too_small)
+        return;
+    int now = layout->compose.rows - 1;
+    int limit = (layout->screen_rows - 1) / 3;
+    int wanted = clamp(text_rows, now, limit > now ? limit : now);
+    int more = wanted - now;
+    if (more <= 0 || layout->compose.y - more < 2)
+        return;
+    layout->compose.y -= more;
+    layout->compose.rows += more;
+    struct rect *lists[] = { &layout->users, &layout->separator, &layout->timeline };
+    for (size_t i = 0; i < sizeof lists / sizeof lists[0]; i++)
+        if (lists[i]->rows > 0)
+            lists[i]->rows -= more;
+}

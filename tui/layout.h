@@ -39,6 +39,12 @@ struct layout {
  * visible rect has rows >= 1 and cols >= 1 and lies inside the screen. */
 void layout_compute(int rows, int cols, bool users_focused, struct layout *out);
 
+/* While one writes, the compose box grows to show text_rows rows of the
+ * draft, from the rows layout_compute gave it up to a third of the screen
+ * (the lists above keep the rest); beyond that the box scrolls. The lists
+ * shrink by what it takes. Nothing changes on a screen too small. */
+void layout_grow_compose(struct layout *layout, int text_rows);
+
 /* True when r has at least one cell. */
 bool layout_rect_visible(struct rect r);
 

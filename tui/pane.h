@@ -97,6 +97,10 @@ struct edit_buffer *compose_pane_draft(struct pane *pane);
 
 /* Makes the draft a reply to post_id by author (sanitized; copied), or
  * (post_id 0) a new post again; compose_pane_reply_to says which. */
+/* Rows the draft takes wrapped to width (at least 1; the cursor's line
+ * after a full last line counts): what the app grows the box to. */
+int compose_pane_text_rows(struct pane *pane, int width);
+
 void compose_pane_set_reply(struct pane *pane, int64_t post_id, const char *author);
 int64_t compose_pane_reply_to(struct pane *pane);
 

@@ -97,6 +97,39 @@ static void test_smallest_usable_size(void **state)
     assert_true(l.too_small);
 }
 
+/* The compose box grows up to a third of the screen, never over the
+ * status line or off the screen, and the lists give up what it takes. */
+static void test_compose_grows_to_a_limit(void **state)
+{
+    (void)state;
+    for (int rows = 1; rows <= 80; rows++) {
+        for (int cols = 1; cols <= 120; cols += 7) {
+            for (int want = 0; want <= 40; want += 3) {
+                struct layout before, l;
+                layout_compute(rows, cols, false, &before);
+                l = before;
+                layout_grow_compose(&l, want);
+                assert_true(inside(l.compose, rows, cols) || l.too_small);
+                assert_false(overlap(l.compose, l.status));
+                assert_false(overlap(l.compose, l.timeline));
+                assert_false(overlap(l.compose, l.users));
+                assert_true(l.compose.rows >= before.compose.rows);
+                if (!l.too_small && l.compose.rows > before.compose.rows)
+                    assert_true(l.compose.rows - 1 <= (rows - 1) / 3 && l.compose.rows - 1 <= want);
+                if (!l.too_small)
+                    assert_int_equal(l.compose.y + l.compose.rows, rows - 1);
+            }
+        }
+    }
+    struct layout l;
+    layout_compute(24, 80, false, &l);
+    layout_grow_compose(&l, 6);
+    assert_int_equal(l.compose.rows, 7);
+    assert_int_equal(l.timeline.rows, 23 - 7);
+    layout_grow_compose(&l, 50);
+    assert_int_equal(l.compose.rows, 1 + 23 / 3);
+}
+
 static void test_keys_lookup_by_scope(void **state)
 {
     (void)state;
@@ -143,6 +176,7 @@ int main(void)
         cmocka_unit_test(test_every_size_is_consistent),
         cmocka_unit_test(test_side_by_side_from_80_columns),
         cmocka_unit_test(test_smallest_usable_size),
+        cmocka_unit_test(test_compose_grows_to_a_limit),
         cmocka_unit_test(test_keys_lookup_by_scope),
         cmocka_unit_test(test_help_comes_from_the_table),
     };
