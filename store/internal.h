@@ -34,6 +34,10 @@ struct store {
     bool person_is_admin;
     bool importing;        /* inside store_import_begin: any author, any time */
     int64_t verified_user_id; /* password checked on this handle (0: none) */
+    /* The private entries' key of private_user_id, unlocked on this handle
+     * (store/private.c; freed at close). */
+    struct crypto_private_key *private_key;
+    int64_t private_user_id;
     void (*notice)(void *context, const char *message);
     void *notice_context;
 };

@@ -8,10 +8,14 @@
  * (SQLite has no LATERAL) and whether that page is sorted once more.
  *
  * Every page walks one index in (timestamp, id) order and stops after
- * `limit` rows that pass: an author's posts (ix_post_user_timestamp), a
- * person's mentions (the mention primary key), everyone's
- * (ix_post_timestamp), or the followed authors' indexes merged. The other
- * fields of the filter are per-row probes of a primary key. Absent bounds
+ * `limit` rows that pass: a tag's posts (the tag primary key), an author's
+ * (ix_post_user_timestamp), a person's mentions (the mention primary key),
+ * everyone's (ix_post_timestamp), or the followed authors' indexes merged.
+ * The other fields of the filter are per-row probes of a primary key. A
+ * search is the exception: the engine's full-text index gives its matches
+ * (SQLite: FTS5 MATCH on post_search, the query made safe by
+ * store_search_expression; PostgreSQL: post.search @@ plainto_tsquery),
+ * which are then sorted, so its cost grows with the number of matches. Absent bounds
  * are written as the widest ones, so that one statement per shape is kept
  * prepared whatever the filter's values. */
 #include "store/post_query.h"
@@ -23,6 +27,7 @@
 
 #include "core/xalloc.h"
 #include "store/queries.h"
+#include "store/words.h"
 
 /* Which index a page walks. */
 enum drive {
@@ -32,7 +37,10 @@ enum drive {
     DRIVE_FOLLOW,   /* the following timeline: the time index or the followed
                      * authors' indexes merged, chosen inside the statement
                      * (add_follow_choice) */
-    DRIVE_COUNT
+    DRIVE_KEPT,     /* the drives above have kept statements; these are built
+                     * for each call (and, like the shell, prepared each time) */
+    DRIVE_TAG = DRIVE_KEPT, /* the tag primary key (tag, timestamp, post_id) */
+    DRIVE_SEARCH,   /* the full-text index's matches, sorted */
 };
 
 /* Kept statements (store/post_query.h's slots): a page's shape is its
@@ -40,8 +48,8 @@ enum drive {
  * mentioning together, say) is built for the call. */
 enum {
     SLOT_PAGE_FIRST = STORE_SLOT_PAGES, /* + (drive * 2 + viewer) * 2 + newer */
-    SLOT_COUNT_FIRST = SLOT_PAGE_FIRST + DRIVE_COUNT * 4, /* + drive * 2 + viewer */
-    SLOT_END = SLOT_COUNT_FIRST + DRIVE_COUNT * 2,
+    SLOT_COUNT_FIRST = SLOT_PAGE_FIRST + DRIVE_KEPT * 4, /* + drive * 2 + viewer */
+    SLOT_END = SLOT_COUNT_FIRST + DRIVE_KEPT * 2,
 };
 _Static_assert(SLOT_END <= 32, "the post reads have slots 0..31");
 
@@ -69,19 +77,27 @@ __attribute__((format(printf, 2, 3))) static void sql_add(struct sql *sql, const
 }
 
 /* The placeholder number of a new integer parameter. */
-static int sql_param(struct sql *sql, int64_t value)
+static int sql_param_value(struct sql *sql, struct store_value value)
 {
     if (sql->count == sizeof sql->params / sizeof sql->params[0]) {
         sql->overflow = true;
         return 1;
     }
-    sql->params[sql->count++] = store_value_int(value);
+    sql->params[sql->count++] = value;
     return (int)sql->count;
+}
+
+static int sql_param(struct sql *sql, int64_t value)
+{
+    return sql_param_value(sql, store_value_int(value));
 }
 
 /* What a page is asked for, bounds widened where absent. */
 struct page_request {
     const struct post_filter *filter;
+    const char *tag;      /* the filter's tag folded (store_tag_fold), or NULL */
+    const char *search;   /* SQLite: the FTS5 expression; PostgreSQL: the query */
+    char *tag_owned, *search_owned; /* freed by request_clear */
     enum drive drive;
     bool newer;           /* read oldest first, after the cursor */
     int64_t after_timestamp, after_id; /* the cursor (the widest when none) */
@@ -126,7 +142,7 @@ static bool has_lateral(const struct store *store)
 
 /* The columns of a post row that the pages pass up (alias a). */
 #define ROW(a) a ".id, " a ".user_id, " a ".body, " a ".timestamp, " a ".reply_to, " \
-    a ".thread_id, " a ".edited_at"
+    a ".thread_id, " a ".edited_at, " a ".private"
 
 static enum store_following_strategy forced_strategy = STORE_FOLLOWING_CHOOSE;
 
@@ -239,9 +255,26 @@ static void build_page(struct sql *sql, struct store *store, const struct page_r
                 columns, sql_param(sql, f->mentioning));
         add_bounds(sql, r, ts, id);
         break;
+    case DRIVE_TAG:
+        ts = "t.timestamp";
+        id = "t.post_id";
+        sql_add(sql, "SELECT %s FROM tag t JOIN post p ON p.id = t.post_id WHERE t.tag = ?%d",
+                columns, sql_param_value(sql, store_value_text(r->tag)));
+        add_bounds(sql, r, ts, id);
+        break;
+    case DRIVE_SEARCH:
+        if (has_lateral(store))
+            sql_add(sql, "SELECT %s FROM post p WHERE p.search @@ plainto_tsquery('simple', "
+                         "?%d)",
+                    columns, sql_param_value(sql, store_value_text(r->search)));
+        else
+            sql_add(sql, "SELECT %s FROM post_search s JOIN post p ON p.id = s.rowid "
+                         "WHERE post_search MATCH ?%d",
+                    columns, sql_param_value(sql, store_value_text(r->search)));
+        add_bounds(sql, r, ts, id);
+        break;
     case DRIVE_AUTHOR:
     case DRIVE_TIME:
-    case DRIVE_COUNT:
         sql_add(sql, "SELECT %s FROM post p WHERE 1 = 1", columns);
         add_bounds(sql, r, ts, id);
         break;
@@ -258,6 +291,14 @@ static void build_page(struct sql *sql, struct store *store, const struct page_r
                 follower, follower);
     if (r->drive != DRIVE_FOLLOW)
         add_mute(sql, "p.user_id", viewer);
+    if (r->search != NULL && r->drive != DRIVE_SEARCH) {
+        int query = sql_param_value(sql, store_value_text(r->search));
+        if (has_lateral(store))
+            sql_add(sql, " AND p.search @@ plainto_tsquery('simple', ?%d)", query);
+        else
+            sql_add(sql, " AND p.id IN (SELECT s.rowid FROM post_search s "
+                         "WHERE post_search MATCH ?%d)", query);
+    }
     /* The following timeline's arms are exclusive and each in order:
      * SQLite runs UNION ALL arms one after the other and a LIMITed
      * subquery's rows come in its order, so only PostgreSQL (whose
@@ -273,7 +314,8 @@ static void build_page(struct sql *sql, struct store *store, const struct page_r
 static int page_slot(const struct page_request *r, int first, int per_drive)
 {
     const struct post_filter *f = r->filter;
-    bool plain = forced_strategy == STORE_FOLLOWING_CHOOSE;
+    bool plain = forced_strategy == STORE_FOLLOWING_CHOOSE && r->drive < DRIVE_KEPT &&
+                 r->tag == NULL && r->search == NULL;
     if (r->drive == DRIVE_AUTHOR)
         plain = plain && f->mentioning == 0 && f->following_of == 0;
     if (r->drive == DRIVE_MENTION)
@@ -298,16 +340,38 @@ static enum mb_status plan_page(struct store *store, const struct post_filter *f
         .limit = limit,
         .drive = DRIVE_TIME,
     };
-    if (r->filter->search != NULL || r->filter->tag != NULL)
-        return store_fail(store, MB_UNSUPPORTED,
-                          "searching posts and tags are not supported yet");
-    if (r->filter->author_id != 0)
+    struct mb_error err;
+    enum mb_status status = MB_OK;
+    if (r->filter->tag != NULL && (status = store_tag_fold(r->filter->tag, &r->tag_owned,
+                                                           &err)) != MB_OK)
+        return store_fail(store, status, "%s", err.message);
+    /* PostgreSQL reads the query itself, but refuses what SQLite does. */
+    if (r->filter->search != NULL &&
+        (status = store_search_expression(r->filter->search, &r->search_owned, &err)) != MB_OK) {
+        free(r->tag_owned);
+        return store_fail(store, status, "%s", err.message);
+    }
+    r->tag = r->tag_owned;
+    r->search = r->search_owned == NULL ? NULL
+                : has_lateral(store)    ? r->filter->search
+                                        : r->search_owned;
+    if (r->tag != NULL)
+        r->drive = DRIVE_TAG;
+    else if (r->search != NULL)
+        r->drive = DRIVE_SEARCH;
+    else if (r->filter->author_id != 0)
         r->drive = DRIVE_AUTHOR;
     else if (r->filter->mentioning != 0)
         r->drive = DRIVE_MENTION;
     else if (r->filter->following_of != 0)
         r->drive = DRIVE_FOLLOW;
     return MB_OK;
+}
+
+static void request_clear(struct page_request *r)
+{
+    free(r->tag_owned);
+    free(r->search_owned);
 }
 
 static enum mb_status sql_ready(struct store *store, const struct sql *sql)
@@ -326,11 +390,11 @@ enum mb_status store_posts_page(struct store *store, const struct post_filter *f
     enum mb_status status = plan_page(store, filter, cursor, newer, (int64_t)limit, &r);
     if (status != MB_OK)
         return status;
+    struct sql *sql = xcalloc(1, sizeof *sql);
     if (limit == 0) {
         *out = (struct post_list){ 0 };
-        return MB_OK;
+        goto out;
     }
-    struct sql *sql = xcalloc(1, sizeof *sql);
     build_page(sql, store, &r, STORE_POST_COLUMNS);
     status = sql_ready(store, sql);
     if (status != MB_OK)
@@ -351,6 +415,7 @@ enum mb_status store_posts_page(struct store *store, const struct post_filter *f
         out->items[out->count - 1 - i] = swap;
     }
 out:
+    request_clear(&r);
     free(sql);
     return status;
 }
@@ -364,6 +429,7 @@ enum mb_status store_posts_count_newer(struct store *store, const struct post_fi
     if (status != MB_OK)
         return status;
     if (cap <= 0) {
+        request_clear(&r);
         *count = 0;
         return MB_OK;
     }
@@ -384,6 +450,7 @@ enum mb_status store_posts_count_newer(struct store *store, const struct post_fi
         if (status == MB_OK)
             *count = n;
     }
+    request_clear(&r);
     free(sql);
     return status;
 }
@@ -431,6 +498,7 @@ enum mb_status store_posts_explain(struct store *store, const struct post_filter
         status = store->backend->query(store, &query, sql->params, sql->count, append_plan,
                                        plan, NULL);
     }
+    request_clear(&r);
     free(sql);
     return status;
 }

@@ -19,7 +19,7 @@
     "p.id, p.user_id, (SELECT u.username FROM \"user\" u WHERE u.id = p.user_id), p.body, " \
     "p.timestamp, p.reply_to, CASE WHEN p.reply_to IS NOT NULL THEN (SELECT u.username "     \
     "FROM post r JOIN \"user\" u ON u.id = r.user_id WHERE r.id = p.reply_to) END, "        \
-    "p.thread_id, p.edited_at"
+    "p.thread_id, p.edited_at, p.private"
 
 /* The query op's kept slots 0..31 are the post reads' (store/queries.c
  * takes 32 on): these, then post_query.c's page shapes. */

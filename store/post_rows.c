@@ -1,6 +1,7 @@
 /* Posts read one at a time or by conversation, and the one row reader
  * that turns STORE_POST_COLUMNS into struct post for every read of posts
- * (store/post_query.c's pages too). A conversation is its first post and
+ * (store/post_query.c's pages too), opening the private entries of the
+ * author unlocked on the handle (store/private.c) once the rows are in. A conversation is its first post and
  * every reply in it, read as id = root OR thread_id = root on the
  * thread's own index (revision 0004), oldest first in keyset pages. */
 #include "store/post_query.h"
@@ -10,9 +11,10 @@
 #include <string.h>
 
 #include "core/xalloc.h"
+#include "store/private.h"
 #include "store/queries.h"
 
-enum { POST_COLUMN_COUNT = 9 };
+enum { POST_COLUMN_COUNT = 10 };
 
 struct post_rows {
     struct store *store;
@@ -53,6 +55,7 @@ static enum mb_status read_post(void *context, const struct store_value *columns
         .reply_to_author = column_text(&columns[6], false),
         .thread_id = store_value_as_int(&columns[7]),
         .edited_at = store_value_as_int(&columns[8]),
+        .is_private = store_value_as_int(&columns[9]) != 0,
     };
     return MB_OK;
 }
@@ -64,6 +67,8 @@ enum mb_status store_posts_run(struct store *store, const struct store_query *qu
     struct post_rows rows = { .store = store };
     enum mb_status status =
         store->backend->query(store, query, params, count, read_post, &rows, NULL);
+    if (status == MB_OK)
+        status = store_private_open_posts(store, &rows.list);
     if (status != MB_OK) {
         store_post_list_free(&rows.list);
         return status;

@@ -2,8 +2,9 @@
  * whom and when (store_authorize), the body's validation, who may delete
  * a post (asked inside the delete's write, since whose post it is decides
  * it), replies (the conversation a reply joins), edits (the author's
- * own, in every mode), the mentions every write records
- * (store/mentions.c), and the one write transaction around each change.
+ * own, in every mode; never a private entry's), the mentions and tags
+ * every write records (store/words.c), and the one write transaction
+ * around each change. Private entries are written by store/private.c.
  * Reading, counting and keyset pages are the backend's (store/backend.h). */
 #include "store/store.h"
 
@@ -11,14 +12,17 @@
 #include <string.h>
 
 #include "store/internal.h"
-#include "store/mentions.h"
 #include "store/queries.h"
+#include "store/words.h"
 
 void store_post_clear(struct post *post)
 {
     if (post == NULL)
         return;
     free(post->author);
+    /* An unlocked private entry's text is wiped, not only freed. */
+    if (post->is_private && post->body != NULL)
+        crypto_wipe(post->body, strlen(post->body));
     free(post->body);
     free(post->reply_to_author);
     memset(post, 0, sizeof *post);
@@ -45,7 +49,7 @@ enum mb_status store_post_add(struct store *store, int64_t user_id, const char *
  * the parent itself when it starts one. Inside the write. */
 static enum mb_status thread_of(struct store *store, int64_t reply_to, int64_t *thread_id)
 {
-    int64_t row[4] = { 0 };
+    int64_t row[5] = { 0 };
     struct store_value params[] = { store_value_int(reply_to) };
     enum mb_status status = store_run(store, QUERY_POST_THREAD, params, 1, store_row_ints, row,
                                       NULL);
@@ -80,7 +84,7 @@ enum mb_status store_post_reply(struct store *store, int64_t user_id, int64_t re
         status = store->backend->post_insert(store, user_id, body, timestamp, reply_to,
                                              thread_id, &written);
     if (status == MB_OK)
-        status = store_mentions_record(store, written, timestamp, body, false);
+        status = store_words_record(store, written, user_id, timestamp, body, false);
     status = store_write_end(store, status);
     if (status == MB_OK && id != NULL)
         *id = written;
@@ -101,7 +105,7 @@ enum mb_status store_post_edit(struct store *store, int64_t id, int64_t editor_i
     if (status != MB_OK)
         return status;
     /* Whose post it is decides, so it is read inside the write. */
-    int64_t row[4] = { 0 };
+    int64_t row[5] = { 0 };
     struct store_value params[] = { store_value_int(id), store_value_text(body),
                                     store_value_int(store_now()) };
     status = store_run(store, QUERY_POST_THREAD, params, 1, store_row_ints, row, NULL);
@@ -110,10 +114,13 @@ enum mb_status store_post_edit(struct store *store, int64_t id, int64_t editor_i
     /* An edit speaks for the author: nobody else's, not even an admin's. */
     if (status == MB_OK && row[2] != editor_id)
         status = store_fail(store, MB_DENIED, "you can only edit your own posts");
+    /* Its text is sealed: an edit would put the new one in the clear. */
+    if (status == MB_OK && row[4] != 0)
+        status = store_fail(store, MB_UNSUPPORTED, "private entries cannot be edited yet");
     if (status == MB_OK)
         status = store_run(store, QUERY_POST_EDIT, params, 3, NULL, NULL, NULL);
     if (status == MB_OK)
-        status = store_mentions_record(store, id, row[3], body, true);
+        status = store_words_record(store, id, editor_id, row[3], body, true);
     return store_write_end(store, status);
 }
 

@@ -87,11 +87,33 @@ static const struct {
     [QUERY_MENTIONS_FORGET] = { "DELETE FROM mention WHERE post_id = ?1",
                                 "forgetting a post's mentions" },
     /* What a reply or an edit needs to know of a post. */
-    [QUERY_POST_THREAD] = { "SELECT p.id, coalesce(p.thread_id, 0), p.user_id, p.timestamp "
-                            "FROM post p WHERE p.id = ?1",
+    [QUERY_POST_THREAD] = { "SELECT p.id, coalesce(p.thread_id, 0), p.user_id, p.timestamp, "
+                            "p.private FROM post p WHERE p.id = ?1",
                             "reading a post" },
     [QUERY_POST_EDIT] = { "UPDATE post SET body = ?2, edited_at = ?3 WHERE id = ?1",
                           "editing a post" },
+    [QUERY_TAG_INSERT] = { "INSERT INTO tag (tag, timestamp, post_id) VALUES (?1, ?2, ?3) "
+                           "ON CONFLICT DO NOTHING",
+                           "recording a tag" },
+    /* ix_tag_post. */
+    [QUERY_TAGS_FORGET] = { "DELETE FROM tag WHERE post_id = ?1", "forgetting a post's tags" },
+    /* A range of tag_count's primary key after ?1 (byte order on both
+     * engines: SQLite's BINARY, PostgreSQL's "C"). */
+    [QUERY_TAG_PAGE] = { "SELECT t.tag, t.n FROM tag_count t WHERE t.tag > ?1 "
+                         "ORDER BY t.tag LIMIT ?2",
+                         "reading tags" },
+    /* The author's newest sealed entry: their posts newest first on
+     * ix_post_user_timestamp, up to the first private one. */
+    [QUERY_PRIVATE_NEWEST] = { "SELECT e.post_id, e.sealed FROM post p JOIN private_entry e "
+                               "ON e.post_id = p.id WHERE p.user_id = ?1 AND p.private = 1 "
+                               "ORDER BY p.timestamp DESC, p.id DESC LIMIT 1",
+                               "reading the newest private entry" },
+    [QUERY_PRIVATE_MARK] = { "UPDATE post SET private = 1 WHERE id = ?1",
+                             "marking a post private" },
+    [QUERY_PRIVATE_INSERT] = { "INSERT INTO private_entry (post_id, sealed) VALUES (?1, ?2)",
+                               "writing a private entry" },
+    [QUERY_PRIVATE_SEALED] = { "SELECT e.sealed FROM private_entry e WHERE e.post_id = ?1",
+                               "reading a private entry" },
 };
 
 enum mb_status store_run(struct store *store, enum store_query_id which,

@@ -2,8 +2,8 @@
  * backend's query op, store/backend.h): one enum and one table of SQL in
  * store/queries.c, so that no two files ever take the same slot, and the
  * small helpers that build parameters and read single values. The social
- * writes and reads (store/social.c, store/mentions.c, store/posts.c) run
- * through it. Only the store's own .c files include this. */
+ * writes and reads (store/social.c, store/words.c, store/posts.c) and the
+ * journal's (tags, private entries: store/private.c) run through it. Only the store's own .c files include this. */
 #ifndef STORE_QUERIES_H
 #define STORE_QUERIES_H
 
@@ -37,6 +37,15 @@ enum store_query_id {
     /* replies and edits */
     QUERY_POST_THREAD,
     QUERY_POST_EDIT,
+    /* tags (store/words.c) */
+    QUERY_TAG_INSERT,
+    QUERY_TAGS_FORGET,
+    QUERY_TAG_PAGE,
+    /* private entries (store/private.c) */
+    QUERY_PRIVATE_NEWEST,
+    QUERY_PRIVATE_MARK,
+    QUERY_PRIVATE_INSERT,
+    QUERY_PRIVATE_SEALED,
     QUERY_COUNT
 };
 

@@ -15,6 +15,7 @@
 #include "core/config.h"
 #include "core/xalloc.h"
 #include "store/internal.h"
+#include "store/private.h"
 
 enum mb_status store_fail(struct store *store, enum mb_status status, const char *format, ...)
 {
@@ -89,6 +90,7 @@ void store_close(struct store *store)
     if (store == NULL)
         return;
     store->backend->close(store);
+    store_private_forget(store);
     free(store->path);
     free(store->person);
     free(store);

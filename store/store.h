@@ -322,6 +322,9 @@ struct post {
     int64_t thread_id;       /* the conversation's first post; 0: this post starts
                               * one (or stands alone) */
     int64_t edited_at;       /* 0: never edited */
+    bool is_private;         /* a private entry: body is STORE_PRIVATE_PLACEHOLDER,
+                              * or its text when its author unlocked this handle
+                              * (store_private_unlock) */
 };
 
 struct post_list {
@@ -348,14 +351,17 @@ enum mb_status store_post_add(struct store *store, int64_t user_id, const char *
 /* As store_post_add, answering post reply_to (0: none; MB_NOT_FOUND "no
  * post with id N" when it does not exist). Every post records the users
  * its body mentions (@name, an existing user's name ignoring case; not an
- * e-mail address's @), once, when written: mentions are never parsed
+ * e-mail address's @; never its author) and its tags (#word, case-folded:
+ * store/words.c has the rule), once, when written: they are never parsed
  * again on reading. */
 enum mb_status store_post_reply(struct store *store, int64_t user_id, int64_t reply_to,
                                 const char *body, int64_t timestamp, int64_t *id);
 
 /* Replaces the body of post id, written by editor_id (who must be its
  * author, in every mode: an edit speaks for the author; MB_DENIED
- * otherwise), sets edited_at to now and records its mentions again. */
+ * otherwise), sets edited_at to now and records its mentions and tags
+ * again. A private entry is MB_UNSUPPORTED ("private entries cannot be
+ * edited yet"). */
 enum mb_status store_post_edit(struct store *store, int64_t id, int64_t editor_id,
                                const char *body);
 
@@ -409,6 +415,60 @@ enum mb_status store_post_count(struct store *store, int64_t user_id, int64_t *c
 
 void store_post_clear(struct post *post);
 void store_post_list_free(struct post_list *list);
+
+/* ---- the journal: tags and private entries (issue 12) ------------------ */
+
+/* A tag (#word, store/words.c) and the number of posts that carry it. */
+struct tag_count {
+    char *tag;          /* case-folded, without its '#' */
+    int64_t posts;
+};
+
+struct tag_list {
+    struct tag_count *items;
+    size_t count;
+};
+
+/* A page of at most limit tags in byte order of their folded form, after
+ * `after` (NULL or "": from the first), each with its count (kept by
+ * triggers: a range of tag_count, no scan of posts). Free with
+ * store_tag_list_free. */
+enum mb_status store_tag_list(struct store *store, const char *after, size_t limit,
+                              struct tag_list *out);
+void store_tag_list_free(struct tag_list *list);
+
+/* The body every reader sees of a private entry, and the one its author
+ * sees when the key unlocked on the handle does not open it (a damaged row,
+ * or one sealed under another passphrase). */
+#define STORE_PRIVATE_PLACEHOLDER "(private entry)"
+#define STORE_PRIVATE_UNOPENED "(private entry: it does not open with your passphrase)"
+
+/* *exists: whether user_id has written a private entry (so that a face
+ * asks a new passphrase twice only for the first). */
+enum mb_status store_private_exists(struct store *store, int64_t user_id, bool *exists);
+
+/* Unlocks user_id's private entries on this handle: derives their key from
+ * passphrase and the newest of their entries, which must open with it
+ * (MB_AUTH "wrong passphrase" otherwise), or, when they have none yet,
+ * makes a new key (a random salt) for their first. The key stays in locked
+ * memory until the handle closes or another user unlocks; then the pages
+ * read on this handle show their entries opened, and store_post_private
+ * seals with it. An empty passphrase is MB_INVALID. Only the author, in
+ * every mode (MB_DENIED). */
+enum mb_status store_private_unlock(struct store *store, int64_t user_id,
+                                    const char *passphrase);
+
+/* Whether user_id's key is unlocked on this handle. */
+bool store_private_unlocked(const struct store *store, int64_t user_id);
+
+/* Writes a private entry of user_id now: the text (validated as a body)
+ * sealed under the unlocked key (MB_PASSWORD when user_id has not
+ * unlocked), the post row holding STORE_PRIVATE_PLACEHOLDER; no mentions
+ * or tags are recorded and nothing of the text reaches the search index,
+ * all in one write. *id (may be NULL) is the new post's. Only the author,
+ * in every mode. */
+enum mb_status store_post_private(struct store *store, int64_t user_id, const char *plaintext,
+                                  int64_t *id);
 
 /* ---- profiles, follows, mutes, read positions (store/social.c) -------- */
 

@@ -76,7 +76,7 @@ done
 # (tests/lib.sh) or unit test (tests/unit/testutil.h), MB_BACKEND=postgresql.
 # A script or test about SQLite files says so with a TAP skip line. Named
 # cli-pg/..., tui-pg/..., unit-pg/..., so that TESTS=cli-pg/ runs just those.
-pg_units="test_authz test_social test_post_query"
+pg_units="test_authz test_social test_post_query test_journal"
 pg_wanted=""
 for t in "$root"/tests/cli/*.sh "$root"/tests/tui/*.sh; do
     name="$(basename "$(dirname "$t")")-pg/$(basename "$t")"

@@ -230,12 +230,7 @@ static void test_filters_alone_and_combined(void **state)
                                                        .until = 170 },
                       IDS(p[10], p[8], p[4], p[3], p[1]), "ann's home in [110, 170)");
     }
-    /* Search and tags are issue 12's. */
-    struct post_list page = { 0 };
-    assert_int_equal(store_posts_page(f->store, &(struct post_filter){ .search = "x" }, NULL,
-                                      PAGE_OLDER, 5, &page),
-                     MB_UNSUPPORTED);
-    assert_non_null(strstr(store_error(f->store), "not supported yet"));
+    /* Search and tags (issue 12) are tests/unit/test_journal.c's. */
 }
 
 /* A page starting at a cursor inside a run of equal timestamps. */

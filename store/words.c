@@ -1,0 +1,361 @@
+/* The words of a post that are recorded in its own write transaction
+ * (migrations 0004 and 0005): its @mentions (the mention table) and its
+ * #tags (the tag table; tag_count follows by triggers). Both are found in
+ * one pass over the body.
+ *
+ * A mention is an '@' that does not follow a letter, a digit, '.' or '_'
+ * (so alice@example.com mentions nobody), then a name: the longest run of
+ * the characters a username may hold (store_name_char) that is an existing
+ * user's name ignoring case, found as store_user_get finds one. Since a
+ * name may hold punctuation ("jean-luc", "a.b"), "@alice," and "@alice's"
+ * first try the whole run, then the run cut before each character that is
+ * not a letter, a digit or '_', longest first ("@carol_" is not carol).
+ * Unknown names are ignored, a user mentioned twice is recorded once, the
+ * author mentioning themself is not recorded (it would count as unread),
+ * and both the mentions recorded and the names looked up per post are
+ * capped, so that a body of 140 '@'s costs what any other does.
+ *
+ * A tag is a '#' that does not follow a letter, a digit, '_' or '&' (so
+ * "C#", "a#b" and "&#38;" carry none), then a word: letters, digits and
+ * '_', with the combining marks that follow them (a decomposed "café"),
+ * holding at least one letter ("#12" is an issue number, not a tag). It is
+ * stored as NFKC_Casefold of the word (utf8proc: "#Café", "#CAFÉ" and
+ * "#ｃａｆｅ" are one tag), once per post, at most STORE_TAGS_MAX per post.
+ * store_tag_fold applies the same rule to a tag someone asks for. */
+#include "store/words.h"
+
+#include <utf8proc.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/text.h"
+#include "core/xalloc.h"
+#include "store/queries.h"
+
+/* Names looked up for one post, at most. */
+#define MENTION_LOOKUPS_MAX 64
+
+static bool letter_or_digit(int32_t c)
+{
+    switch (utf8proc_category(c)) {
+    case UTF8PROC_CATEGORY_LU:
+    case UTF8PROC_CATEGORY_LL:
+    case UTF8PROC_CATEGORY_LT:
+    case UTF8PROC_CATEGORY_LM:
+    case UTF8PROC_CATEGORY_LO:
+    case UTF8PROC_CATEGORY_ND:
+    case UTF8PROC_CATEGORY_NL:
+    case UTF8PROC_CATEGORY_NO:
+        return true;
+    default:
+        return false;
+    }
+}
+
+/* A character that goes on a word: a name is never cut before one. */
+static bool word_char(int32_t c)
+{
+    return letter_or_digit(c) || c == '_';
+}
+
+/* What an '@' may follow for it to start a mention (0: the body's start). */
+static bool may_precede_mention(int32_t c)
+{
+    return c == 0 || !(word_char(c) || c == '.');
+}
+
+struct mentions {
+    int64_t author;        /* never recorded as mentioned */
+    int64_t users[STORE_MENTIONS_MAX];
+    size_t count;
+    int lookups;
+};
+
+/* The user named by the text [name, end) when there is one: added to
+ * found (once) and *matched set. */
+static enum mb_status look_up(struct store *store, const char *name, const char *end,
+                              struct mentions *found, bool *matched)
+{
+    struct user user = { 0 };
+    char *candidate = xstrndup(name, (size_t)(end - name));
+    enum mb_status status = store_user_get(store, candidate, &user);
+    free(candidate);
+    found->lookups++;
+    *matched = status == MB_OK;
+    if (status == MB_NOT_FOUND)
+        return MB_OK;
+    if (status != MB_OK)
+        return status;
+    bool seen = user.id == found->author;
+    for (size_t i = 0; i < found->count; i++)
+        seen = seen || found->users[i] == user.id;
+    if (!seen)
+        found->users[found->count++] = user.id;
+    store_user_clear(&user);
+    return MB_OK;
+}
+
+/* The mention whose name starts at name (just after its '@'). */
+static enum mb_status mention_at(struct store *store, const char *name, const char *end,
+                                 struct mentions *found)
+{
+    /* Where a candidate may end: before each character that is not a
+     * letter, a digit or '_', and at the end of the run. */
+    const char *ends[STORE_USERNAME_MAX + 1];
+    size_t count = 0, codepoints = 0;
+    const char *p = name;
+    while (p < end && codepoints < STORE_USERNAME_MAX) {
+        int32_t c;
+        size_t length = text_decode(p, (size_t)(end - p), &c);
+        if (!store_name_char(c))
+            break;
+        if (codepoints > 0 && !word_char(c))
+            ends[count++] = p;
+        p += length;
+        codepoints++;
+    }
+    if (p > name)
+        ends[count++] = p;
+    enum mb_status status = MB_OK;
+    bool matched = false;
+    while (count > 0 && !matched && status == MB_OK && found->lookups < MENTION_LOOKUPS_MAX)
+        status = look_up(store, name, ends[--count], found, &matched);
+    return status;
+}
+
+/* Where an '#' may follow for it to start a tag (0: the body's start). */
+static bool may_precede_tag(int32_t c)
+{
+    return c == 0 || !(word_char(c) || c == '&');
+}
+
+static bool combining_mark(int32_t c)
+{
+    utf8proc_category_t category = utf8proc_category(c);
+    return category == UTF8PROC_CATEGORY_MN || category == UTF8PROC_CATEGORY_MC ||
+           category == UTF8PROC_CATEGORY_ME;
+}
+
+static bool letter(int32_t c)
+{
+    return letter_or_digit(c) && utf8proc_category(c) <= UTF8PROC_CATEGORY_LO;
+}
+
+/* The length in bytes of the tag word that starts at word (just after its
+ * '#'), 0 when there is none. */
+static size_t tag_length(const char *word, const char *end)
+{
+    const char *p = word;
+    bool any_letter = false;
+    while (p < end) {
+        int32_t c;
+        size_t length = text_decode(p, (size_t)(end - p), &c);
+        if (!(word_char(c) || (p > word && combining_mark(c))))
+            break;
+        any_letter = any_letter || letter(c);
+        p += length;
+    }
+    return any_letter ? (size_t)(p - word) : 0;
+}
+
+/* NFKC_Casefold of the word [word, word + length) (valid UTF-8), newly
+ * allocated; NULL only when utf8proc runs out of memory. */
+static char *tag_folded(const char *word, size_t length)
+{
+    char *raw = xstrndup(word, length);
+    utf8proc_uint8_t *folded = utf8proc_NFKC_Casefold((const utf8proc_uint8_t *)raw);
+    free(raw);
+    return (char *)folded;
+}
+
+enum mb_status store_tag_fold(const char *text, char **out, struct mb_error *err)
+{
+    size_t codepoints = 0;
+    *out = NULL;
+    if (text == NULL || !text_codepoints(text, strlen(text), &codepoints))
+        return mb_fail(err, MB_INVALID, "a tag must be valid UTF-8");
+    const char *word = text[0] == '#' ? text + 1 : text;
+    const char *end = word + strlen(word);
+    size_t length = tag_length(word, end);
+    if (length == 0 || word + length != end || codepoints > STORE_BODY_MAX)
+        return mb_fail(err, MB_INVALID, "not a tag: a tag is one word of letters, digits "
+                                        "and _, with a letter");
+    *out = tag_folded(word, length);
+    return *out != NULL ? MB_OK : mb_fail(err, MB_NOMEM, "out of memory folding a tag");
+}
+
+struct tags {
+    char *words[STORE_TAGS_MAX];
+    size_t count;
+};
+
+/* The tag at word (just after its '#'), added to found once; *next is
+ * where the scan goes on. */
+static enum mb_status tag_at(struct store *store, const char *word, const char *end,
+                             struct tags *found, const char **next)
+{
+    size_t length = tag_length(word, end);
+    *next = word + length;
+    if (length == 0)
+        return MB_OK;
+    char *tag = tag_folded(word, length);
+    if (tag == NULL)
+        return store_fail(store, MB_NOMEM, "out of memory folding a tag");
+    bool seen = false;
+    for (size_t i = 0; i < found->count; i++)
+        seen = seen || strcmp(found->words[i], tag) == 0;
+    if (seen)
+        free(tag);
+    else
+        found->words[found->count++] = tag;
+    return MB_OK;
+}
+
+static void tags_clear(struct tags *tags)
+{
+    for (size_t i = 0; i < tags->count; i++)
+        free(tags->words[i]);
+    tags->count = 0;
+}
+
+static enum mb_status forget(struct store *store, int64_t post_id)
+{
+    struct store_value params[] = { store_value_int(post_id) };
+    enum mb_status status = store_run(store, QUERY_MENTIONS_FORGET, params, 1, NULL, NULL, NULL);
+    if (status == MB_OK)
+        status = store_run(store, QUERY_TAGS_FORGET, params, 1, NULL, NULL, NULL);
+    return status;
+}
+
+enum mb_status store_words_record(struct store *store, int64_t post_id, int64_t author_id,
+                                  int64_t timestamp, const char *body, bool replace)
+{
+    struct mentions found = { .author = author_id, .count = 0 };
+    struct tags tags = { .count = 0 };
+    enum mb_status status = replace ? forget(store, post_id) : MB_OK;
+    const char *p = body, *end = body + strlen(body);
+    int32_t previous = 0;
+    while (status == MB_OK && p < end) {
+        int32_t c;
+        p += text_decode(p, (size_t)(end - p), &c);
+        if (c == '@' && may_precede_mention(previous) && found.count < STORE_MENTIONS_MAX &&
+            found.lookups < MENTION_LOOKUPS_MAX)
+            status = mention_at(store, p, end, &found);
+        if (status == MB_OK && c == '#' && may_precede_tag(previous) &&
+            tags.count < STORE_TAGS_MAX) {
+            const char *after = p;
+            status = tag_at(store, p, end, &tags, &after);
+            if (after > p) {
+                p = after;
+                c = 'a'; /* what precedes the next character: a word's */
+            }
+        }
+        previous = c;
+    }
+    for (size_t i = 0; status == MB_OK && i < found.count; i++) {
+        struct store_value params[] = { store_value_int(found.users[i]),
+                                        store_value_int(timestamp), store_value_int(post_id) };
+        status = store_run(store, QUERY_MENTION_INSERT, params, 3, NULL, NULL, NULL);
+    }
+    for (size_t i = 0; status == MB_OK && i < tags.count; i++) {
+        struct store_value params[] = { store_value_text(tags.words[i]),
+                                        store_value_int(timestamp), store_value_int(post_id) };
+        status = store_run(store, QUERY_TAG_INSERT, params, 3, NULL, NULL, NULL);
+    }
+    tags_clear(&tags);
+    return status;
+}
+
+static enum mb_status read_tag(void *context, const struct store_value *columns, size_t count)
+{
+    struct tag_list *list = context;
+    if (count != 2 || columns[0].type != STORE_VALUE_TEXT)
+        return MB_DB;
+    list->items = xreallocarray(list->items, list->count + 1, sizeof *list->items);
+    list->items[list->count++] = (struct tag_count){
+        .tag = xstrdup(columns[0].text),
+        .posts = store_value_as_int(&columns[1]),
+    };
+    return MB_OK;
+}
+
+enum mb_status store_tag_list(struct store *store, const char *after, size_t limit,
+                              struct tag_list *out)
+{
+    struct tag_list list = { 0 };
+    struct store_value params[] = { store_value_text(after != NULL ? after : ""),
+                                    store_value_int((int64_t)limit) };
+    enum mb_status status = store_run(store, QUERY_TAG_PAGE, params, 2, read_tag, &list, NULL);
+    if (status == MB_DB && store->error[0] == '\0')
+        status = store_fail(store, MB_DB, "reading tags: not a tag row");
+    if (status != MB_OK) {
+        store_tag_list_free(&list);
+        return status;
+    }
+    *out = list;
+    return MB_OK;
+}
+
+void store_tag_list_free(struct tag_list *list)
+{
+    if (list == NULL)
+        return;
+    for (size_t i = 0; i < list->count; i++)
+        free(list->items[i].tag);
+    free(list->items);
+    list->items = NULL;
+    list->count = 0;
+}
+
+static bool space(int32_t c)
+{
+    utf8proc_category_t category = utf8proc_category(c);
+    return c == '\t' || c == '\n' || c == '\r' || category == UTF8PROC_CATEGORY_ZS ||
+           category == UTF8PROC_CATEGORY_ZL || category == UTF8PROC_CATEGORY_ZP;
+}
+
+enum mb_status store_search_expression(const char *query, char **out, struct mb_error *err)
+{
+    size_t length = query != NULL ? strlen(query) : 0, used = 0;
+    *out = NULL;
+    if (query == NULL || !text_utf8_valid(query, length))
+        return mb_fail(err, MB_INVALID, "the search must be valid UTF-8");
+    /* At worst every byte a doubled quote, and a quote pair per byte. */
+    char *expression = xmalloc(4 * length + 1);
+    const char *p = query, *end = query + length;
+    while (p < end) {
+        int32_t c;
+        size_t n = text_decode(p, (size_t)(end - p), &c);
+        if (space(c)) {
+            p += n;
+            continue;
+        }
+        const char *word = p;
+        bool any = false;
+        while (p < end && !space(c)) {
+            any = any || letter_or_digit(c);
+            p += n;
+            if (p < end)
+                n = text_decode(p, (size_t)(end - p), &c);
+        }
+        if (!any)
+            continue;
+        if (used > 0)
+            expression[used++] = ' ';
+        expression[used++] = '"';
+        for (const char *q = word; q < p; q++) {
+            if (*q == '"')
+                expression[used++] = '"';
+            expression[used++] = *q;
+        }
+        expression[used++] = '"';
+    }
+    expression[used] = '\0';
+    if (used == 0) {
+        free(expression);
+        return mb_fail(err, MB_INVALID, "the search has no words (letters or digits)");
+    }
+    *out = expression;
+    return MB_OK;
+}

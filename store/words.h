@@ -1,0 +1,43 @@
+/* The words of a post that are recorded (store/words.c): the users its
+ * body mentions as @name and the tags it carries as #word, written in the
+ * post's own write so that they are never parsed again on reading, and the
+ * one rule that turns a word into a tag (the folded form stored and
+ * searched). Only the store's own .c files include this. */
+#ifndef STORE_WORDS_H
+#define STORE_WORDS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "store/internal.h"
+
+/* At most this many users and this many tags are recorded for one post. */
+#define STORE_MENTIONS_MAX 16
+#define STORE_TAGS_MAX 16
+
+/* Inside the write of post post_id by author_id (at timestamp): records,
+ * once each, the existing users its body mentions (never the author: a
+ * note to yourself is no mention) and its tags; with replace (an edit),
+ * first forgets those recorded before. A name that is no user is ignored.
+ * Never called for a private entry (nothing of its text is recorded). */
+enum mb_status store_words_record(struct store *store, int64_t post_id, int64_t author_id,
+                                  int64_t timestamp, const char *body, bool replace);
+
+/* The tag a person asks for (`posts --tag WORD`, with or without its '#')
+ * in the form it is stored: MB_OK with *out newly allocated (caller
+ * frees), or MB_INVALID with the reason in err when text is not one tag. */
+enum mb_status store_tag_fold(const char *text, char **out, struct mb_error *err);
+
+/* A person's search query (`posts --search`) as an FTS5 expression that
+ * can never be a syntax error: each run of characters between spaces that
+ * holds a letter or a digit becomes a quoted string ("don't" stays one, its
+ * quotes doubled), the strings joined by spaces, which FTS5 reads as AND;
+ * its tokenizer splits each string into the words of a phrase, as it split
+ * the bodies. No operators, no prefixes: every word must be there. MB_OK
+ * with *out newly allocated (caller frees), or MB_INVALID ("the search has
+ * no words") with the reason in err. PostgreSQL reads the query itself
+ * (plainto_tsquery: the same AND of words, never an error) but is refused
+ * the same queries, through this. */
+enum mb_status store_search_expression(const char *query, char **out, struct mb_error *err);
+
+#endif

@@ -1,0 +1,522 @@
+/* The journal's store (issue 12) as a specification: #tags recorded with
+ * a post (folded, capped, re-recorded on edit, counted, listed in keyset
+ * pages, and a tag's posts as a filter), no mention of an author by
+ * themself, full-text search as a filter that no query can turn into an
+ * error, and private entries: sealed under the author's passphrase, shown
+ * to everyone as a placeholder and to their unlocked author as written,
+ * one salt per author, only the author may unlock or write them, never
+ * edited, and their text nowhere in the database (the SQLite file, its
+ * -wal and the search index; every row on PostgreSQL), where a public
+ * post's text is found. Rows are read back with sqlite3 or psql.
+ * On both backends: tests/run.sh runs it on SQLite files (unit/test_journal)
+ * and on its private PostgreSQL cluster (unit-pg/test_journal). */
+#include "tests/unit/testutil.h"
+
+#include <stdio.h>
+#include <time.h>
+
+#include "store/private.h"
+#include "store/words.h"
+
+struct fixture {
+    char *dir;
+    char *path;         /* a SQLite file in dir, or a PostgreSQL URL */
+    int64_t alice, bob;
+};
+
+static int setup(void **state)
+{
+    struct fixture *f = xcalloc(1, sizeof *f);
+    f->dir = testutil_tempdir();
+    f->path = testutil_new_db(f->dir, "journal.db");
+    struct store *store = testutil_open(f->path);
+    assert_int_equal(store_user_add(store, "alice", NULL, NULL, &f->alice), MB_OK);
+    assert_int_equal(store_user_add(store, "bob", NULL, NULL, &f->bob), MB_OK);
+    store_close(store);
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    struct fixture *f = *state;
+    testutil_rmtree(f->dir);
+    free(f->path);
+    free(f->dir);
+    free(f);
+    return 0;
+}
+
+static void expect_sql(const struct fixture *f, const char *text, const char *expected)
+{
+    char *out = testutil_sql(f->path, f->dir, text);
+    if (strcmp(out, expected) != 0)
+        fail_msg("%s\n  gave: [%s]\n  want: [%s]", text, out, expected);
+    free(out);
+}
+
+static void expect_error(struct store *store, const char *text)
+{
+    if (strstr(store_error(store), text) == NULL)
+        fail_msg("error '%s' does not say '%s'", store_error(store), text);
+}
+
+static int64_t post_at(struct store *store, int64_t user, const char *body, int64_t timestamp)
+{
+    int64_t id = 0;
+    if (store_post_add(store, user, body, timestamp, &id) != MB_OK)
+        fail_msg("posting '%s': %s", body, store_error(store));
+    return id;
+}
+
+/* The ids of a page, "3 2 1". */
+static char *page_ids(struct store *store, const struct post_filter *filter,
+                      const struct post_cursor *cursor, size_t limit)
+{
+    struct post_list list = { 0 };
+    if (store_posts_page(store, filter, cursor, PAGE_OLDER, limit, &list) != MB_OK)
+        fail_msg("page: %s", store_error(store));
+    char *out = xstrdup("");
+    for (size_t i = 0; i < list.count; i++) {
+        char *next = xasprintf("%s%s%lld", out, i ? " " : "", (long long)list.items[i].id);
+        free(out);
+        out = next;
+    }
+    store_post_list_free(&list);
+    return out;
+}
+
+static void expect_page(struct store *store, const struct post_filter *filter,
+                        const char *expected)
+{
+    char *ids = page_ids(store, filter, NULL, 50);
+    if (strcmp(ids, expected) != 0)
+        fail_msg("page gave [%s], want [%s]", ids, expected);
+    free(ids);
+}
+
+/* ---- tags ---- */
+
+static void test_tags_recorded(void **state)
+{
+    struct fixture *f = *state;
+    struct store *store = testutil_open(f->path);
+    post_at(store, f->alice,
+            "Hello #World and #world, #Caf\xc3\xa9 #12 C#x a#b &#38; #snake_case "
+            "#\xef\xbd\x83\xef\xbd\x81\xef\xbd\x86\xef\xbd\x85 @alice @bob",
+            1000);
+    /* Decomposed é (e, U+0301) is the same tag as precomposed. */
+    post_at(store, f->bob, "#cafe\xcc\x81 #Caf\xc3\x89!", 1001);
+    expect_sql(f, "SELECT tag, post_id FROM tag ORDER BY tag, post_id;",
+               "cafe|1\ncaf\xc3\xa9|1\ncaf\xc3\xa9|2\nsnake_case|1\nworld|1\n");
+    expect_sql(f, "SELECT tag, n FROM tag_count ORDER BY tag;",
+               "cafe|1\ncaf\xc3\xa9|2\nsnake_case|1\nworld|1\n");
+    /* alice mentioning herself is no mention; bob is. */
+    expect_sql(f, "SELECT user_id, post_id FROM mention ORDER BY 1;", "2|1\n");
+    int64_t unread = -1;
+    assert_int_equal(store_mentions_unread(store, f->alice, 10, &unread), MB_OK);
+    assert_int_equal(unread, 0);
+    store_close(store);
+}
+
+static void test_tags_capped_and_edited(void **state)
+{
+    struct fixture *f = *state;
+    struct store *store = testutil_open(f->path);
+    char body[STORE_BODY_MAX + 1] = "";
+    for (int i = 0; i < 20; i++) {
+        char word[8];
+        snprintf(word, sizeof word, "#t%c%c ", 'a' + i / 10, 'a' + i % 10);
+        strcat(body, word);
+    }
+    int64_t id = post_at(store, f->alice, body, 1000);
+    expect_sql(f, "SELECT count(*) FROM tag;", "16\n");
+    int64_t other = post_at(store, f->bob, "#keep #gone", 1001);
+    assert_int_equal(store_post_edit(store, id, f->alice, "now #keep and #new"), MB_OK);
+    expect_sql(f, "SELECT tag, timestamp, post_id FROM tag ORDER BY tag, post_id;",
+               "gone|1001|2\nkeep|1000|1\nkeep|1001|2\nnew|1000|1\n");
+    expect_sql(f, "SELECT tag, n FROM tag_count ORDER BY tag;", "gone|1\nkeep|2\nnew|1\n");
+    assert_int_equal(store_post_delete(store, other), MB_OK);
+    expect_sql(f, "SELECT tag, n FROM tag_count ORDER BY tag;", "keep|1\nnew|1\n");
+    store_close(store);
+}
+
+static void test_tag_list_and_pages(void **state)
+{
+    struct fixture *f = *state;
+    struct store *store = testutil_open(f->path);
+    post_at(store, f->alice, "#b first", 1000);       /* 1 */
+    post_at(store, f->bob, "#a #b second", 1001);     /* 2 */
+    post_at(store, f->alice, "#c #b third", 1002);    /* 3 */
+    post_at(store, f->alice, "untagged", 1003);       /* 4 */
+    post_at(store, f->bob, "#B fourth", 1002);        /* 5: ties with 3 */
+
+    struct tag_list list = { 0 };
+    assert_int_equal(store_tag_list(store, NULL, 2, &list), MB_OK);
+    assert_int_equal(list.count, 2);
+    assert_string_equal(list.items[0].tag, "a");
+    assert_int_equal(list.items[0].posts, 1);
+    assert_string_equal(list.items[1].tag, "b");
+    assert_int_equal(list.items[1].posts, 4);
+    store_tag_list_free(&list);
+    assert_int_equal(store_tag_list(store, "b", 2, &list), MB_OK);
+    assert_int_equal(list.count, 1);
+    assert_string_equal(list.items[0].tag, "c");
+    store_tag_list_free(&list);
+
+    /* A tag's posts newest first, asked for in any case, with or without '#'. */
+    struct post_filter filter = { .tag = "#B" };
+    expect_page(store, &filter, "5 3 2 1");
+    char *ids = page_ids(store, &filter, &(struct post_cursor){ 1002, 5 }, 2);
+    assert_string_equal(ids, "3 2");
+    free(ids);
+    filter = (struct post_filter){ .tag = "b", .author_id = f->alice };
+    expect_page(store, &filter, "3 1");
+    filter = (struct post_filter){ .tag = "b", .since = 1001, .until = 1002 };
+    expect_page(store, &filter, "2");
+    filter = (struct post_filter){ .tag = "nothing" };
+    expect_page(store, &filter, "");
+    int64_t count = 0;
+    filter = (struct post_filter){ .tag = "b" };
+    assert_int_equal(store_posts_count_newer(store, &filter, &(struct post_cursor){ 1000, 1 },
+                                             10, &count),
+                     MB_OK);
+    assert_int_equal(count, 3);
+
+    /* Not one tag: refused, not an empty page. */
+    struct post_list page = { 0 };
+    const char *bad[] = { "a b", "12", "#", "", "a-b", "caf\xff" };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        filter = (struct post_filter){ .tag = bad[i] };
+        assert_int_equal(store_posts_page(store, &filter, NULL, PAGE_OLDER, 10, &page),
+                         MB_INVALID);
+    }
+    expect_error(store, "tag");
+    store_close(store);
+}
+
+/* ---- search ---- */
+
+static void test_search(void **state)
+{
+    struct fixture *f = *state;
+    struct store *store = testutil_open(f->path);
+    post_at(store, f->alice, "Coffee in the morning", 1000);      /* 1 */
+    post_at(store, f->bob, "Morning run, no coffee", 1001);       /* 2 */
+    post_at(store, f->alice, "caf\xc3\xa9 au lait #morning", 1002); /* 3 */
+    post_at(store, f->alice, "Don't panic", 1003);                /* 4 */
+    post_at(store, f->bob, "nothing to see", 1004);               /* 5 */
+    post_at(store, f->alice, "morning again", 1005);              /* 6 */
+
+    struct post_filter filter = { .search = "MORNING" };
+    expect_page(store, &filter, "6 3 2 1");
+    char *ids = page_ids(store, &filter, &(struct post_cursor){ 1002, 3 }, 1);
+    assert_string_equal(ids, "2");
+    free(ids);
+    filter.search = "  coffee\tmorning ";
+    expect_page(store, &filter, "2 1");
+    filter.search = "caf\xc3\xa9";
+    expect_page(store, &filter, "3");
+    filter.search = "don't";
+    expect_page(store, &filter, "4");
+    filter = (struct post_filter){ .search = "morning", .author_id = f->alice };
+    expect_page(store, &filter, "6 3 1");
+    filter = (struct post_filter){ .search = "morning", .tag = "morning" };
+    expect_page(store, &filter, "3");
+    filter = (struct post_filter){ .search = "morning", .since = 1001, .until = 1005 };
+    expect_page(store, &filter, "3 2");
+    int64_t count = 0;
+    filter = (struct post_filter){ .search = "morning" };
+    assert_int_equal(store_posts_count_newer(store, &filter, &(struct post_cursor){ 1001, 2 },
+                                             10, &count),
+                     MB_OK);
+    assert_int_equal(count, 2);
+
+    /* What would be FTS5 syntax is words here: never an error. */
+    const char *hostile[] = { "\"morning", "morning\"", "morning AND", "OR morning",
+                              "NEAR(morning", "morning*", "body:morning", "^morning",
+                              "-morning", "(morning)", "morning + coffee", "\"\"\"morning" };
+    for (size_t i = 0; i < sizeof hostile / sizeof hostile[0]; i++) {
+        struct post_list page = { 0 };
+        filter = (struct post_filter){ .search = hostile[i] };
+        if (store_posts_page(store, &filter, NULL, PAGE_OLDER, 10, &page) != MB_OK)
+            fail_msg("search [%s]: %s", hostile[i], store_error(store));
+        store_post_list_free(&page);
+    }
+    const char *empty[] = { "", "   ", "!!!", "\"\"", "*" };
+    for (size_t i = 0; i < sizeof empty / sizeof empty[0]; i++) {
+        struct post_list page = { 0 };
+        filter = (struct post_filter){ .search = empty[i] };
+        assert_int_equal(store_posts_page(store, &filter, NULL, PAGE_OLDER, 10, &page),
+                         MB_INVALID);
+        expect_error(store, "the search has no words");
+    }
+    store_close(store);
+}
+
+static void test_search_expression(void **state)
+{
+    (void)state;
+    struct mb_error err;
+    char *out = NULL;
+    assert_int_equal(store_search_expression(" a \"b\" don't ", &out, &err), MB_OK);
+    assert_string_equal(out, "\"a\" \"\"\"b\"\"\" \"don't\"");
+    free(out);
+    assert_int_equal(store_search_expression("-- ** x", &out, &err), MB_OK);
+    assert_string_equal(out, "\"x\"");
+    free(out);
+    assert_int_equal(store_search_expression("bad \xff", &out, &err), MB_INVALID);
+    assert_null(out);
+}
+
+/* ---- private entries ---- */
+
+/* The body of post id as the handle reads it in a page of its author. */
+static char *body_of(struct store *store, int64_t author, int64_t id, bool *is_private)
+{
+    struct post_filter filter = { .author_id = author };
+    struct post_list list = { 0 };
+    assert_int_equal(store_posts_page(store, &filter, NULL, PAGE_OLDER, 50, &list), MB_OK);
+    char *body = NULL;
+    for (size_t i = 0; i < list.count; i++)
+        if (list.items[i].id == id) {
+            body = xstrdup(list.items[i].body);
+            *is_private = list.items[i].is_private;
+        }
+    store_post_list_free(&list);
+    assert_non_null(body);
+    return body;
+}
+
+static void expect_body(struct store *store, int64_t author, int64_t id, const char *expected,
+                        bool expected_private)
+{
+    bool is_private = !expected_private;
+    char *body = body_of(store, author, id, &is_private);
+    assert_string_equal(body, expected);
+    assert_int_equal(is_private, expected_private);
+    free(body);
+}
+
+static void test_private_entries(void **state)
+{
+    struct fixture *f = *state;
+    struct store *store = testutil_open(f->path);
+    int64_t first = 0, second = 0, open_post = post_at(store, f->alice, "open #public", 1000);
+    bool exists = true;
+    assert_int_equal(store_private_exists(store, f->alice, &exists), MB_OK);
+    assert_false(exists);
+    assert_int_equal(store_post_private(store, f->alice, "too early", &first), MB_PASSWORD);
+    assert_int_equal(store_private_unlock(store, f->alice, ""), MB_INVALID);
+    assert_int_equal(store_private_unlock(store, f->alice, "correct horse"), MB_OK);
+    assert_true(store_private_unlocked(store, f->alice));
+    assert_false(store_private_unlocked(store, f->bob));
+    assert_int_equal(store_post_private(store, f->alice, "", &first), MB_INVALID);
+    assert_int_equal(store_post_private(store, f->alice, "my secret #hidden @bob", &first),
+                     MB_OK);
+    assert_int_equal(store_post_private(store, f->alice, "second secret", &second), MB_OK);
+    assert_int_equal(store_private_exists(store, f->alice, &exists), MB_OK);
+    assert_true(exists);
+    /* bob has not unlocked: he cannot write as alice's key. */
+    assert_int_equal(store_post_private(store, f->bob, "bob's", NULL), MB_PASSWORD);
+
+    /* The row says an entry exists, nothing more; no tags, no mentions. */
+    expect_sql(f, "SELECT id, body, private FROM post ORDER BY id;",
+               "1|open #public|0\n2|(private entry)|1\n3|(private entry)|1\n");
+    expect_sql(f, "SELECT tag FROM tag;", "public\n");
+    expect_sql(f, "SELECT count(*) FROM mention;", "0\n");
+    /* One salt per author: the entries' headers (salt and cost) agree. */
+    expect_sql(f, "SELECT count(DISTINCT substr(sealed, 1, 30)), count(*) FROM private_entry;",
+               "1|2\n");
+    /* Never searchable, by placeholder or text. */
+    struct post_filter filter = { .search = "secret" };
+    expect_page(store, &filter, "");
+    filter.search = "private entry";
+    expect_page(store, &filter, "");
+    filter.search = "open";
+    expect_page(store, &filter, "1");
+
+    /* The unlocked author reads them; an edit is refused. */
+    expect_body(store, f->alice, first, "my secret #hidden @bob", true);
+    expect_body(store, f->alice, open_post, "open #public", false);
+    assert_int_equal(store_post_edit(store, first, f->alice, "new text"), MB_UNSUPPORTED);
+    expect_error(store, "private entries cannot be edited yet");
+    store_close(store);
+
+    /* Another handle: the placeholder until unlocked, with the right
+     * passphrase only. */
+    store = testutil_open(f->path);
+    struct post post = { 0 };
+    assert_int_equal(store_post_get(store, second, &post), MB_OK);
+    assert_string_equal(post.body, STORE_PRIVATE_PLACEHOLDER);
+    assert_true(post.is_private);
+    store_post_clear(&post);
+    expect_body(store, f->alice, second, STORE_PRIVATE_PLACEHOLDER, true);
+    assert_int_equal(store_private_unlock(store, f->alice, "wrong horse"), MB_AUTH);
+    expect_error(store, "wrong passphrase");
+    assert_false(store_private_unlocked(store, f->alice));
+    expect_body(store, f->alice, second, STORE_PRIVATE_PLACEHOLDER, true);
+    assert_int_equal(store_private_unlock(store, f->alice, "correct horse"), MB_OK);
+    expect_body(store, f->alice, second, "second secret", true);
+    assert_int_equal(store_post_get(store, first, &post), MB_OK);
+    assert_string_equal(post.body, "my secret #hidden @bob");
+    store_post_clear(&post);
+    int64_t third = 0;
+    assert_int_equal(store_post_private(store, f->alice, "third", &third), MB_OK);
+    expect_sql(f, "SELECT count(DISTINCT substr(sealed, 1, 30)) FROM private_entry;", "1\n");
+    /* bob's own key opens nothing of alice's. */
+    assert_int_equal(store_private_unlock(store, f->bob, "correct horse"), MB_OK);
+    expect_body(store, f->alice, second, STORE_PRIVATE_PLACEHOLDER, true);
+    store_close(store);
+}
+
+/* An entry moved onto another row, or damaged, does not open: its author
+ * is told, the others see the placeholder. */
+static void test_private_moved(void **state)
+{
+    struct fixture *f = *state;
+    struct store *store = testutil_open(f->path);
+    int64_t a = 0, b = 0;
+    assert_int_equal(store_private_unlock(store, f->alice, "pass"), MB_OK);
+    assert_int_equal(store_post_private(store, f->alice, "entry a", &a), MB_OK);
+    assert_int_equal(store_post_private(store, f->alice, "entry b", &b), MB_OK);
+    char *swap = xasprintf("UPDATE private_entry SET sealed = (SELECT sealed FROM private_entry "
+                           "WHERE post_id = %lld) WHERE post_id = %lld;",
+                           (long long)b, (long long)a);
+    free(testutil_sql(f->path, f->dir, swap));
+    free(swap);
+    expect_body(store, f->alice, a, STORE_PRIVATE_UNOPENED, true);
+    expect_body(store, f->alice, b, "entry b", true);
+    store_close(store);
+}
+
+/* Two sessions each unlock for a first entry (two new salts): the second
+ * to write is told to unlock again, so an author keeps one salt. */
+static void test_private_first_race(void **state)
+{
+    struct fixture *f = *state;
+    struct store *one = testutil_open(f->path), *two = testutil_open(f->path);
+    assert_int_equal(store_private_unlock(one, f->alice, "first"), MB_OK);
+    assert_int_equal(store_private_unlock(two, f->alice, "second"), MB_OK);
+    assert_int_equal(store_post_private(one, f->alice, "from one", NULL), MB_OK);
+    assert_int_equal(store_post_private(two, f->alice, "from two", NULL), MB_AUTH);
+    expect_error(two, "unlock again");
+    expect_sql(f, "SELECT count(*) FROM post;", "1\n");
+    assert_int_equal(store_private_unlock(two, f->alice, "second"), MB_AUTH);
+    assert_int_equal(store_private_unlock(two, f->alice, "first"), MB_OK);
+    assert_int_equal(store_post_private(two, f->alice, "from two", NULL), MB_OK);
+    store_close(one);
+    store_close(two);
+}
+
+static void test_private_shared_modes(void **state)
+{
+    struct fixture *f = *state;
+    struct store *store = testutil_open(f->path);
+    int64_t id = 0;
+    assert_int_equal(store_private_unlock(store, f->alice, "alice's"), MB_OK);
+    assert_int_equal(store_post_private(store, f->alice, "alice only", &id), MB_OK);
+    store_close(store);
+    char *before = testutil_dump(f->path);
+
+    enum store_mode modes[] = { STORE_MODE_SHARED, STORE_MODE_RESTRICTED };
+    for (size_t i = 0; i < 2; i++) {
+        /* bob, even as an admin, neither unlocks nor writes alice's. */
+        store = testutil_open_as(f->path, modes[i], "bob", true);
+        assert_int_equal(store_private_unlock(store, f->alice, "alice's"), MB_DENIED);
+        assert_false(store_private_unlocked(store, f->alice));
+        assert_int_equal(store_post_private(store, f->alice, "as alice", NULL), MB_DENIED);
+        expect_body(store, f->alice, id, STORE_PRIVATE_PLACEHOLDER, true);
+        store_close(store);
+        char *after = testutil_dump(f->path);
+        assert_string_equal(before, after);
+        free(after);
+        store = testutil_open_as(f->path, modes[i], "alice", false);
+        assert_int_equal(store_private_unlock(store, f->alice, "alice's"), MB_OK);
+        expect_body(store, f->alice, id, "alice only", true);
+        store_close(store);
+    }
+    free(before);
+}
+
+/* ---- the text never reaches the database ---- */
+
+static bool file_holds(const char *path, const char *needle)
+{
+    size_t length = 0;
+    char *data = testutil_read(path, &length);
+    bool found = data != NULL && memmem(data, length, needle, strlen(needle)) != NULL;
+    free(data);
+    return found;
+}
+
+static void test_private_never_stored(void **state)
+{
+    struct fixture *f = *state;
+    static const char secret[] = "zebrasecretword";
+    static const char open_word[] = "zebraopenword";
+    struct store *store = testutil_open(f->path);
+    assert_int_equal(store_private_unlock(store, f->alice, "a passphrase"), MB_OK);
+    for (int i = 0; i < 20; i++) {
+        char *text = xasprintf("%s %d #%s @bob", secret, i, secret);
+        assert_int_equal(store_post_private(store, f->alice, text, NULL), MB_OK);
+        free(text);
+    }
+    char *text = xasprintf("%s #%s", open_word, open_word);
+    post_at(store, f->bob, text, 0);
+    free(text);
+    if (testutil_postgres()) {
+        /* Every row of every table that holds text, as text. */
+        static const char *tables[] = { "post", "private_entry", "tag", "tag_count", "mention",
+                                        "\"user\"" };
+        for (size_t i = 0; i < sizeof tables / sizeof tables[0]; i++) {
+            char *query = xasprintf("SELECT count(*) FROM %s t WHERE t::text LIKE '%%%s%%';",
+                                    tables[i], secret);
+            expect_sql(f, query, "0\n");
+            free(query);
+        }
+        expect_sql(f, "SELECT count(*) FROM post t WHERE t::text LIKE '%zebraopenword%' "
+                      "AND t.search::text LIKE '%zebraopenword%';",
+                   "1\n");
+        expect_sql(f, "SELECT count(*) FROM tag WHERE tag = 'zebraopenword';", "1\n");
+        store_close(store);
+        return;
+    }
+    /* SQLite: the file and its -wal while open (the commits are in the
+     * -wal), then the file alone after the close's checkpoint. */
+    char *wal = xasprintf("%s-wal", f->path);
+    bool open_found = file_holds(f->path, open_word) || file_holds(wal, open_word);
+    assert_true(open_found);
+    assert_false(file_holds(f->path, secret));
+    assert_false(file_holds(wal, secret));
+    store_close(store);
+    assert_true(file_holds(f->path, open_word));
+    assert_false(file_holds(f->path, secret));
+    assert_false(file_holds(wal, secret));
+    /* The search index's own tables, read through SQL too. */
+    expect_sql(f, "SELECT count(*) FROM post_search_data WHERE block LIKE '%zebrasecret%';",
+               "0\n");
+    expect_sql(f, "SELECT count(*) FROM post_search WHERE post_search MATCH 'zebraopenword';",
+               "1\n");
+    expect_sql(f, "SELECT count(*) FROM post_search WHERE post_search MATCH 'zebrasecretword';",
+               "0\n");
+    free(wal);
+}
+
+int main(void)
+{
+#define TEST(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
+    const struct CMUnitTest tests[] = {
+        TEST(test_tags_recorded),
+        TEST(test_tags_capped_and_edited),
+        TEST(test_tag_list_and_pages),
+        TEST(test_search),
+        cmocka_unit_test(test_search_expression),
+        TEST(test_private_entries),
+        TEST(test_private_moved),
+        TEST(test_private_first_race),
+        TEST(test_private_shared_modes),
+        TEST(test_private_never_stored),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
