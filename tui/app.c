@@ -86,7 +86,7 @@ static void show_view(struct app *app, const struct view *view)
 }
 
 /* Opens view, remembering the one shown for b. */
-static void open_view(struct app *app, const struct view *view)
+void app_open_view(struct app *app, const struct view *view)
 {
     if (app->history_count == HISTORY_MAX) {
         memmove(app->history, app->history + 1, (HISTORY_MAX - 1) * sizeof app->history[0]);
@@ -110,7 +110,7 @@ static void go_back(struct app *app)
 
 /* The current author changed (switched, or created by the first post):
  * the view is shown again for them. */
-static void author_changed(struct app *app)
+void app_author_changed(struct app *app)
 {
     const struct view *view = timeline_pane_view(app->panes[FOCUS_TIMELINE]);
     if (view->author_id != app->session.author.id) {
@@ -119,7 +119,7 @@ static void author_changed(struct app *app)
     }
 }
 
-static void refresh_all(struct app *app)
+void app_refresh_all(struct app *app)
 {
     app->session.stale = false;
     session_count_unread(&app->session);
@@ -158,7 +158,7 @@ static void post_draft(struct app *app)
         return;
     edit_buffer_clear(draft_of(app));
     compose_pane_set_reply(compose, 0, NULL);
-    author_changed(app);
+    app_author_changed(app);
     if (timeline_pane_view(timeline)->kind == VIEW_CONVERSATION)
         timeline_pane_refresh(timeline);   /* the reply goes at its end */
     else
@@ -226,70 +226,18 @@ static void ask_delete(struct app *app, const struct pane_post *post)
 }
 
 
-/* Enter in a prompt: the name to switch to, then (when the store says the
- * user has a password) the password. */
-static void accept_prompt(struct app *app)
+/* A key bound to nothing where one is: says so, and where the help is. */
+static void unknown_key(struct app *app, const struct key_event *event)
 {
-    struct overlay *overlay = &app->overlay;
-    bool asking_name = overlay->prompt == PROMPT_USERNAME;
-    if (asking_name && edit_buffer_blank(&overlay->text)) {
-        overlay_close(overlay);
-        session_message(&app->session, STYLE_INFO, "Still posting as %s.",
-                        app->session.author.name);
-        return;
-    }
-    if (!asking_name) {
-        session_message(&app->session, STYLE_INFO, "Checking the password...");
-        app_draw_frame(app);
-    }
-    char *name = xstrdup(asking_name ? overlay->text.text : overlay->user_name);
-    char *password = asking_name ? NULL : xstrdup(overlay->text.text);
-    overlay_close(overlay);
-    char *asking = NULL;
-    enum session_outcome outcome = session_switch_author(&app->session, name, password, &asking);
-    if (outcome == SESSION_ASK_PASSWORD)
-        overlay_prompt_password(overlay, asking);
-    else if (outcome == SESSION_DONE)
-        author_changed(app);
-    if (password != NULL) {
-        explicit_bzero(password, strlen(password));
-        free(password);
-    }
-    free(asking);
-    free(name);
+    char name[32];
+    keys_describe(event, name, sizeof name);
+    session_message(&app->session, STYLE_INFO, "%s does nothing here: %s for help.", name,
+                    app->focus == FOCUS_COMPOSE ? "F1" : "?");
 }
 
-static void overlay_answered(struct app *app, enum overlay_answer answer)
+static void global_action(struct app *app, const struct key_event *event)
 {
-    struct overlay *overlay = &app->overlay;
-    switch (answer) {
-    case OVERLAY_OPEN:
-    case OVERLAY_CLOSED:
-        break;
-    case OVERLAY_YES:
-        if (overlay->question == QUESTION_QUIT)
-            app->quit = true;
-        else if (session_delete(&app->session, overlay->post_id))
-            refresh_all(app);
-        break;
-    case OVERLAY_NO:
-        session_message(&app->session, STYLE_INFO,
-                        overlay->question == QUESTION_QUIT ? "Not quitting; the draft is kept."
-                                                           : "Not deleted.");
-        break;
-    case OVERLAY_ACCEPTED:
-        accept_prompt(app);
-        break;
-    case OVERLAY_CANCELLED:
-        overlay_close(overlay);
-        session_message(&app->session, STYLE_INFO, "Still posting as %s.",
-                        app->session.author.name);
-        break;
-    }
-}
-
-static void global_action(struct app *app, enum key_action action)
-{
+    enum key_action action = event->action;
     switch (action) {
     case ACTION_NEXT_PANE:
         cycle_focus(app, 1);
@@ -308,7 +256,7 @@ static void global_action(struct app *app, enum key_action action)
             overlay_prompt_username(&app->overlay);
         break;
     case ACTION_RELOAD:
-        refresh_all(app);
+        app_refresh_all(app);
         session_message(&app->session, STYLE_INFO, "Reloaded.");
         break;
     case ACTION_REPAINT:
@@ -316,17 +264,17 @@ static void global_action(struct app *app, enum key_action action)
         break;
     case ACTION_HOME: {
         struct view home = view_home();
-        open_view(app, &home);
+        app_open_view(app, &home);
         break;
     }
     case ACTION_ALL: {
         struct view all = view_all();
-        open_view(app, &all);
+        app_open_view(app, &all);
         break;
     }
     case ACTION_MENTIONS: {
         struct view mentions = view_mentions();
-        open_view(app, &mentions);
+        app_open_view(app, &mentions);
         break;
     }
     case ACTION_BACK:
@@ -345,23 +293,24 @@ static void global_action(struct app *app, enum key_action action)
             app->quit = true;
         break;
     default:
+        unknown_key(app, event);
         break;
     }
 }
 
 /* Carries out what a pane's key asked for. */
 static void carry_out(struct app *app, const struct pane_action *action,
-                      enum key_action key_action)
+                      const struct key_event *event)
 {
     switch (action->kind) {
     case PANE_IGNORED:
-        global_action(app, key_action);
+        global_action(app, event);
         break;
     case PANE_HANDLED:
     case PANE_REDRAW:
         break;
     case PANE_OPEN_VIEW:
-        open_view(app, &action->view);
+        app_open_view(app, &action->view);
         break;
     case PANE_POST_DRAFT:
         post_draft(app);
@@ -378,6 +327,9 @@ static void carry_out(struct app *app, const struct pane_action *action,
     case PANE_REPLY:
         reply_to(app, &action->post);
         break;
+    case PANE_FIND:
+        app_find_start(app);
+        break;
     }
 }
 
@@ -393,6 +345,7 @@ static void paste_key(struct app *app, const struct key_event *event)
         c = ' ';
     if (app->overlay.mode == OVERLAY_PROMPT) {
         overlay_paste(&app->overlay, c);
+        app_overlay_answered(app, OVERLAY_EDITED);
         return;
     }
     struct edit_buffer *draft = draft_of(app);
@@ -438,21 +391,22 @@ void app_handle_key(struct app *app, struct key_event *event)
         paste_key(app, event);
         return;
     }
+    session_clear_message(&app->session);
     if (app->overlay.mode != OVERLAY_NONE) {
-        overlay_answered(app, overlay_key(&app->overlay, event, app->layout.screen_rows));
+        app_overlay_answered(app, overlay_key(&app->overlay, event, app->layout.screen_rows));
         return;
     }
     if (app->layout.too_small && app->focus != FOCUS_COMPOSE) {
         /* Only quitting and the compose keys make sense on a tiny screen. */
         event->action = keys_lookup(KEY_SCOPE_GLOBAL, event);
         if (event->action == ACTION_QUIT)
-            global_action(app, ACTION_QUIT);
+            global_action(app, event);
         return;
     }
     struct pane *pane = app->panes[app->focus];
     event->action = keys_lookup(pane->ops->key_scopes, event);
     struct pane_action action = pane->ops->key(pane, event);
-    carry_out(app, &action, event->action);
+    carry_out(app, &action, event);
 }
 
 /* ---- drawing ---------------------------------------------------------------- */
@@ -463,6 +417,22 @@ static void pane_draw_if(struct app *app, enum focus which, bool visible)
         return;
     struct pane *pane = app->panes[which];
     pane->ops->draw(pane, app->focus == which && app->overlay.mode == OVERLAY_NONE);
+}
+
+/* The status line: the help key and the keys of the mode one is in. */
+static void draw_status(struct app *app, struct rect line)
+{
+    enum key_action without[2];
+    size_t count = 0;
+    if (!app->session.personal)
+        without[count++] = ACTION_SWITCH_AUTHOR;
+    if (!session_editor_allowed(&app->session))
+        without[count++] = ACTION_EDITOR;
+    struct pane *pane = app->panes[app->focus];
+    char hints[256];
+    keys_status_hints(pane->ops->key_scopes, without, count, hints, sizeof hints);
+    session_draw_status(&app->session, line, app->focus == FOCUS_COMPOSE ? "F1:help" : "?:help",
+                        hints);
 }
 
 void app_draw_frame(struct app *app)
@@ -485,7 +455,7 @@ void app_draw_frame(struct app *app)
         if (overlay_owns_status(&app->overlay))
             overlay_draw_status(&app->overlay, l->status);
         else
-            session_draw_status(&app->session, l->status);
+            draw_status(app, l->status);
     }
     if (app->overlay.mode == OVERLAY_HELP)
         overlay_draw_help(&app->overlay, l->screen_rows, l->screen_cols,
@@ -499,7 +469,7 @@ bool app_poll_changes(struct app *app)
 {
     bool redraw = session_poll(&app->session);
     if (app->session.stale)
-        refresh_all(app);
+        app_refresh_all(app);
     return redraw;
 }
 
@@ -523,4 +493,5 @@ void app_free(struct app *app)
         pane_free(app->panes[i]);
     overlay_free(&app->overlay);
     session_free(&app->session);
+    free(app->find_from);
 }

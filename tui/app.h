@@ -35,6 +35,7 @@ struct app {
     bool quit;
     bool pasting;                /* between the bracketed-paste markers */
     int compose_rows;            /* the draft's rows the layout was made for */
+    char *find_from;             /* the user selected when / began (NULL: All) */
 };
 
 /* Bracketed paste (xterm mode 2004): the terminal wraps pasted text in
@@ -70,6 +71,18 @@ void run_bracketed_paste(bool on);
  * everything at the next frame (tui/run.c). */
 void run_leave_terminal(void);
 void run_return_terminal(void);
+
+/* For tui/app_prompts.c, which answers the overlays: the view shown
+ * again for a new author, every pane read again, a view opened (b goes
+ * back from it). */
+void app_author_changed(struct app *app);
+void app_refresh_all(struct app *app);
+void app_open_view(struct app *app, const struct view *view);
+
+/* What an overlay's key came to (tui/app_prompts.c); / in the users pane
+ * opens the find prompt. */
+void app_overlay_answered(struct app *app, enum overlay_answer answer);
+void app_find_start(struct app *app);
 
 /* Ctrl-Z or a SIGTSTP: the terminal back to the shell, the job stopped
  * until fg, then the screen drawn again (the restricted mode has no shell

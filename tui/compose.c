@@ -201,7 +201,7 @@ static struct pane_action compose_key(struct pane *pane, const struct key_event 
         if (!event->function && event->code >= 0x20 &&
             edit_buffer_insert_codepoint(draft, (unsigned long)event->code))
             return pane_action(PANE_REDRAW);
-        return pane_action(PANE_HANDLED);   /* swallow other keys while typing */
+        return pane_action(PANE_IGNORED);   /* the app says it does nothing */
     default:
         return pane_action(PANE_IGNORED);
     }

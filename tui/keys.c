@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/text.h"
 #include "core/xalloc.h"
 
 #define CTRL(c) ((c) & 0x1f)
@@ -14,18 +15,22 @@
 const struct key_binding keys_table[] = {
     { .scope = KEY_SCOPE_GLOBAL, .code = '?', .action = ACTION_HELP, .name = "?",
       .help = "this help" },
+    { .scope = KEY_SCOPE_GLOBAL, .function = true, .code = KEY_F(1), .action = ACTION_HELP,
+      .name = "F1" },
     { .scope = KEY_SCOPE_GLOBAL, .code = '\t', .action = ACTION_NEXT_PANE, .name = "Tab",
-      .help = "next pane (users, timeline, compose)" },
+      .help = "next pane (users, timeline, compose)",
+      .hint = "pane" },
     { .scope = KEY_SCOPE_GLOBAL, .function = true, .code = KEY_BTAB,
       .action = ACTION_PREVIOUS_PANE, .name = "Shift-Tab", .help = "previous pane" },
     { .scope = KEY_SCOPE_GLOBAL, .code = 'i', .action = ACTION_COMPOSE, .name = "i",
-      .help = "write a post in the compose box" },
+      .help = "write a post in the compose box", .hint = "write" },
     { .scope = KEY_SCOPE_GLOBAL, .code = 'c', .action = ACTION_COMPOSE, .name = "c",
       .help = NULL },
     { .scope = KEY_SCOPE_GLOBAL, .code = 'E', .action = ACTION_EDITOR, .name = "E",
       .help = "write the post in $VISUAL / $EDITOR (default vi)" },
     { .scope = KEY_SCOPE_GLOBAL, .code = 'u', .action = ACTION_SWITCH_AUTHOR, .name = "u",
-      .help = "switch author (asks for the password if it has one)" },
+      .help = "switch author (asks for the password if it has one)",
+      .hint = "author" },
     { .scope = KEY_SCOPE_GLOBAL, .code = 'h', .action = ACTION_HOME, .name = "h",
       .help = "Home: the people you follow, and you" },
     { .scope = KEY_SCOPE_GLOBAL, .code = 'a', .action = ACTION_ALL, .name = "a",
@@ -42,7 +47,8 @@ const struct key_binding keys_table[] = {
     { .scope = KEY_SCOPE_GLOBAL, .code = CTRL('L'), .action = ACTION_REPAINT,
       .name = "Ctrl-L", .help = "repaint the screen" },
     { .scope = KEY_SCOPE_GLOBAL, .code = 'q', .action = ACTION_QUIT, .name = "q",
-      .help = "quit (asks first when there is a draft)" },
+      .help = "quit (asks first when there is a draft)",
+      .hint = "quit" },
     { .scope = KEY_SCOPE_GLOBAL, .code = CTRL('C'), .action = ACTION_QUIT, .name = "Ctrl-C" },
     { .scope = KEY_SCOPE_GLOBAL, .code = CTRL('Z'), .action = ACTION_SUSPEND, .name = "Ctrl-Z",
       .help = "suspend to the shell (fg comes back)" },
@@ -73,30 +79,38 @@ const struct key_binding keys_table[] = {
       .name = "End" },
 
     { .scope = KEY_SCOPE_USERS, .code = '\r', .action = ACTION_CHOOSE, .name = "Enter",
-      .help = "show only this user's posts (All: everyone's)" },
+      .help = "show only this user's posts (All: everyone's)",
+      .hint = "posts" },
     { .scope = KEY_SCOPE_USERS, .code = '\n', .action = ACTION_CHOOSE, .name = NULL },
     { .scope = KEY_SCOPE_USERS, .function = true, .code = KEY_ENTER, .action = ACTION_CHOOSE,
       .name = NULL },
+    { .scope = KEY_SCOPE_USERS, .code = '/', .action = ACTION_FIND, .name = "/",
+      .help = "find a user by the start of the name, as you type (Enter stays, Esc goes back)",
+      .hint = "find" },
     { .scope = KEY_SCOPE_USERS, .code = 'p', .action = ACTION_PROFILE, .name = "p",
       .help = "this user's profile and posts" },
     { .scope = KEY_SCOPE_TIMELINE, .code = '\r', .action = ACTION_CHOOSE, .name = "Enter",
-      .help = "the conversation of the selected post" },
+      .help = "the conversation of the selected post",
+      .hint = "thread" },
     { .scope = KEY_SCOPE_TIMELINE, .code = '\n', .action = ACTION_CHOOSE, .name = NULL },
     { .scope = KEY_SCOPE_TIMELINE, .function = true, .code = KEY_ENTER,
       .action = ACTION_CHOOSE, .name = NULL },
     { .scope = KEY_SCOPE_TIMELINE, .code = 'r', .action = ACTION_REPLY, .name = "r",
-      .help = "reply to the selected post" },
+      .help = "reply to the selected post", .hint = "reply" },
     { .scope = KEY_SCOPE_TIMELINE, .code = 'p', .action = ACTION_PROFILE, .name = "p",
       .help = "the profile and posts of the selected post's author" },
     { .scope = KEY_SCOPE_TIMELINE, .code = 'd', .action = ACTION_DELETE, .name = "d",
       .help = "delete the selected post (your own), after y/n" },
 
+    { .scope = KEY_SCOPE_COMPOSE, .function = true, .code = KEY_F(1), .action = ACTION_HELP,
+      .name = "F1", .help = "this help (? is text here)" },
     { .scope = KEY_SCOPE_COMPOSE, .code = '\r', .action = ACTION_POST, .name = "Enter",
-      .help = "post the draft" },
+      .help = "post the draft", .hint = "post" },
     { .scope = KEY_SCOPE_COMPOSE, .function = true, .code = KEY_ENTER, .action = ACTION_POST,
       .name = NULL },
     { .scope = KEY_SCOPE_COMPOSE, .code = ESCAPE, .action = ACTION_LEAVE, .name = "Esc",
-      .help = "leave the compose box, keeping the draft" },
+      .help = "leave the compose box, keeping the draft",
+      .hint = "leave" },
     { .scope = KEY_SCOPE_COMPOSE, .code = '\t', .action = ACTION_NEXT_PANE, .name = "Tab",
       .help = "next pane, keeping the draft" },
     { .scope = KEY_SCOPE_COMPOSE, .function = true, .code = KEY_BTAB,
@@ -104,9 +118,10 @@ const struct key_binding keys_table[] = {
     { .scope = KEY_SCOPE_COMPOSE, .code = CTRL('Z'), .action = ACTION_SUSPEND,
       .name = "Ctrl-Z", .help = "suspend to the shell, keeping the draft" },
     { .scope = KEY_SCOPE_COMPOSE, .code = CTRL('X'), .action = ACTION_EDITOR,
-      .name = "Ctrl-X", .help = "continue the draft in $VISUAL / $EDITOR" },
+      .name = "Ctrl-X", .help = "continue the draft in $VISUAL / $EDITOR",
+      .hint = "editor" },
     { .scope = KEY_SCOPE_COMPOSE, .code = '\n', .action = ACTION_NEWLINE, .name = "Ctrl-J",
-      .help = "new line" },
+      .help = "new line", .hint = "new line" },
     { .scope = KEY_SCOPE_COMPOSE, .function = true, .code = KEY_LEFT, .action = ACTION_LEFT,
       .name = "Left", .help = "back one character" },
     { .scope = KEY_SCOPE_COMPOSE, .code = CTRL('B'), .action = ACTION_LEFT, .name = "Ctrl-B" },
@@ -173,6 +188,73 @@ const char *keys_scope_title(unsigned scope)
         if (scope_titles[i].scope == scope)
             return scope_titles[i].title;
     return "";
+}
+
+static bool left_out(enum key_action action, const enum key_action *without, size_t count)
+{
+    for (size_t i = 0; i < count; i++)
+        if (without[i] == action)
+            return true;
+    return false;
+}
+
+void keys_status_hints(unsigned scopes, const enum key_action *without, size_t without_count,
+                       char *out, size_t size)
+{
+    static const unsigned order[] = { KEY_SCOPE_USERS, KEY_SCOPE_TIMELINE, KEY_SCOPE_COMPOSE,
+                                      KEY_SCOPE_LIST, KEY_SCOPE_GLOBAL };
+    size_t used = 0;
+    if (size == 0)
+        return;
+    out[0] = '\0';
+    for (size_t s = 0; s < sizeof order / sizeof order[0]; s++) {
+        if (!(scopes & order[s]))
+            continue;
+        for (size_t i = 0; i < keys_table_count; i++) {
+            const struct key_binding *b = &keys_table[i];
+            if (b->scope != order[s] || b->hint == NULL ||
+                left_out(b->action, without, without_count))
+                continue;
+            int n = snprintf(out + used, size - used, "%s%s:%s", used ? "  " : "", b->name,
+                             b->hint);
+            if (n < 0 || (size_t)n >= size - used) {
+                out[used] = '\0';
+                return;
+            }
+            used += (size_t)n;
+        }
+    }
+}
+
+void keys_describe(const struct key_event *event, char *out, size_t size)
+{
+    for (size_t i = 0; i < keys_table_count; i++) {
+        const struct key_binding *b = &keys_table[i];
+        if (b->function == event->function && b->code == event->code && b->name != NULL) {
+            snprintf(out, size, "%s", b->name);
+            return;
+        }
+    }
+    if (event->function) {
+        if (event->code >= KEY_F0 && event->code <= KEY_F(63)) {
+            snprintf(out, size, "F%d", event->code - KEY_F0);
+            return;
+        }
+        const char *name = keyname(event->code);
+        if (name == NULL)
+            name = "That key";
+        snprintf(out, size, "%s", strncmp(name, "KEY_", 4) == 0 ? name + 4 : name);
+        return;
+    }
+    if (event->code < 0x20) {
+        snprintf(out, size, "Ctrl-%c", event->code + '@');
+        return;
+    }
+    char bytes[4];
+    size_t n = text_encode(event->code, bytes);
+    snprintf(out, size, "%.*s", (int)n, bytes);
+    if (n == 0)
+        snprintf(out, size, "That key");
 }
 
 static void add_line(char **lines, size_t max, size_t *count, char *line)

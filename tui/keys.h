@@ -35,6 +35,7 @@ enum key_action {
     ACTION_DELETE,
     ACTION_PROFILE,
     ACTION_REPLY,
+    ACTION_FIND,
     /* line editing (compose box and prompts) */
     ACTION_POST,
     ACTION_LEAVE,
@@ -76,6 +77,7 @@ struct key_binding {
     enum key_action action;
     const char *name;   /* as shown in the help: "j", "Down", "Ctrl-U" */
     const char *help;   /* shown once per run of bindings with one action */
+    const char *hint;   /* in the status line, after the name: "Enter:post" */
 };
 
 extern const struct key_binding keys_table[];
@@ -84,6 +86,18 @@ extern const size_t keys_table_count;
 /* The action bound to the key in the first matching scope of `scopes`,
  * ACTION_NONE when there is none. */
 enum key_action keys_lookup(unsigned scopes, const struct key_event *event);
+
+/* The status line's keys for a pane looked up in `scopes`: "name:hint"
+ * for each binding with a hint, the pane's own scopes first, then the
+ * lists', then the global ones; the actions in without[0..count) are left
+ * out (the author switch in the shared modes, the editor where there is
+ * none). Writes at most size bytes (NUL included) into out. */
+void keys_status_hints(unsigned scopes, const enum key_action *without, size_t without_count,
+                       char *out, size_t size);
+
+/* A key as the person pressed it, for "x does nothing here": "x",
+ * "Ctrl-G", "F5", "PgUp"... (UTF-8; at most size bytes with the NUL). */
+void keys_describe(const struct key_event *event, char *out, size_t size);
 
 /* The heading of a scope in the help overlay. */
 const char *keys_scope_title(unsigned scope);

@@ -50,6 +50,12 @@ void overlay_prompt_username(struct overlay *overlay)
     start_prompt(overlay, PROMPT_USERNAME);
 }
 
+void overlay_prompt_find_user(struct overlay *overlay)
+{
+    start_prompt(overlay, PROMPT_FIND_USER);
+    overlay->not_found = false;
+}
+
 void overlay_prompt_password(struct overlay *overlay, const char *name)
 {
     char *copy = xstrdup(name);
@@ -67,7 +73,19 @@ void overlay_close(struct overlay *overlay)
     overlay->user_name = NULL;
 }
 
+static enum overlay_answer prompt_edit(struct overlay *overlay, struct key_event *event);
+
 static enum overlay_answer prompt_key(struct overlay *overlay, struct key_event *event)
+{
+    struct edit_buffer *b = &overlay->text;
+    size_t length = b->length;
+    enum overlay_answer answer = prompt_edit(overlay, event);
+    if (answer == OVERLAY_OPEN && b->length != length)
+        return OVERLAY_EDITED;
+    return answer;
+}
+
+static enum overlay_answer prompt_edit(struct overlay *overlay, struct key_event *event)
 {
     struct edit_buffer *b = &overlay->text;
     event->action = keys_lookup(KEY_SCOPE_COMPOSE, event);
@@ -188,6 +206,8 @@ void overlay_draw_status(const struct overlay *overlay, struct rect line)
     char label[200];
     if (overlay->prompt == PROMPT_USERNAME)
         snprintf(label, sizeof label, "Switch author to: ");
+    else if (overlay->prompt == PROMPT_FIND_USER)
+        snprintf(label, sizeof label, "Find user (Enter stays, Esc goes back): ");
     else
         snprintf(label, sizeof label, "Password for %s: ", overlay->user_name);
     x += draw_string(line.y, x, end - x, label, STYLE_TITLE);
@@ -204,8 +224,11 @@ void overlay_draw_status(const struct overlay *overlay, struct rect line)
     while (from < b->cursor && text_width(b->text + from, b->cursor - from) > room)
         from += text_next_grapheme(b->text + from, b->length - from, &(int){ 0 });
     int before = draw_text(line.y, x, room, b->text + from, b->cursor - from, STYLE_NORMAL);
-    draw_text(line.y, x + before, room - before, b->text + b->cursor, b->length - b->cursor,
-              STYLE_NORMAL);
+    int after = draw_text(line.y, x + before, room - before, b->text + b->cursor,
+                          b->length - b->cursor, STYLE_NORMAL);
+    if (overlay->prompt == PROMPT_FIND_USER && overlay->not_found)
+        draw_string(line.y, x + before + after, room - before - after, "  (no such name)",
+                    STYLE_WARNING);
     draw_cursor_at(line.y, x + before);
 }
 

@@ -19,7 +19,7 @@ enum overlay_mode { OVERLAY_NONE, OVERLAY_HELP, OVERLAY_CONFIRM, OVERLAY_PROMPT 
 
 enum overlay_question { QUESTION_DELETE, QUESTION_QUIT };
 
-enum overlay_prompt { PROMPT_USERNAME, PROMPT_PASSWORD };
+enum overlay_prompt { PROMPT_USERNAME, PROMPT_PASSWORD, PROMPT_FIND_USER };
 
 struct overlay {
     enum overlay_mode mode;
@@ -29,11 +29,13 @@ struct overlay {
     struct edit_buffer text;     /* what was typed in the prompt */
     char *user_name;             /* PROMPT_PASSWORD: whose */
     size_t help_top;
+    bool not_found;              /* PROMPT_FIND_USER: no name starts so */
 };
 
 /* What a key did to the overlay. */
 enum overlay_answer {
     OVERLAY_OPEN,       /* still open */
+    OVERLAY_EDITED,     /* still open; the prompt's text changed */
     OVERLAY_CLOSED,     /* closed with nothing to do (help) */
     OVERLAY_YES,        /* y to the question */
     OVERLAY_NO,         /* anything else to the question */
@@ -47,6 +49,8 @@ void overlay_free(struct overlay *overlay);
 void overlay_open_help(struct overlay *overlay);
 void overlay_ask(struct overlay *overlay, enum overlay_question question, int64_t post_id);
 void overlay_prompt_username(struct overlay *overlay);
+/* Find a user as one types: the app finds after every key. */
+void overlay_prompt_find_user(struct overlay *overlay);
 /* Asks for name's password (turns core dumps off first). */
 void overlay_prompt_password(struct overlay *overlay, const char *name);
 /* Closes the prompt, zeroing what was typed. */

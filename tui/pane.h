@@ -27,6 +27,7 @@ enum pane_action_kind {
     PANE_EDIT_EXTERNALLY,  /* the draft in $VISUAL / $EDITOR */
     PANE_DELETE_POST,      /* ask to delete action.post */
     PANE_REPLY,            /* write a reply to action.post */
+    PANE_FIND,             /* open the pane's find prompt (/) */
 };
 
 /* The post an action is about (the timeline's selection). */
@@ -76,6 +77,14 @@ struct pane *compose_pane_new(struct session *session);
  * keeping the selection and its place on the screen. */
 void users_pane_refresh(struct pane *pane);
 void timeline_pane_refresh(struct pane *pane);
+
+/* Selects the first user whose name is at or after prefix in the list's
+ * order (the store's: ignoring case), with the rows around it; "All" for
+ * an empty prefix. True when that user's name starts with prefix. */
+bool users_pane_find(struct pane *pane, const char *prefix);
+
+/* The selected user's name (caller frees), NULL on "All". */
+char *users_pane_selected_name(struct pane *pane);
 
 /* Marks the user whose posts the timeline shows (0: none, "All" when
  * the timeline shows every post). */

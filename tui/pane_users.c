@@ -1,5 +1,6 @@
 /* The users pane: "All" first, then users by username, each with its post
- * count, the current author marked. Like the timeline it holds only a
+ * count, the current author marked; / finds a user by the start of the
+ * name as one types (users_pane_find). Like the timeline it holds only a
  * loaded window (tui/window.c) of users around the selection, fetched in
  * keyset pages by username, because per-user counts are what cost time on
  * a big database. */
@@ -125,6 +126,33 @@ void users_pane_refresh(struct pane *pane)
     make_visible(up);
 }
 
+bool users_pane_find(struct pane *pane, const char *prefix)
+{
+    struct users_pane *up = users_of(pane);
+    struct window *w = &up->window;
+    if (prefix == NULL || prefix[0] == '\0') {
+        load_start(up);
+        return true;
+    }
+    /* The first user at or after the prefix in the store's order: a
+     * keyset page from there, whatever the number of users. */
+    struct users_item anchor = { .username = (char *)prefix };
+    if (!window_load_at(w, &anchor))
+        return false;
+    size_t view = (size_t)(view_rows(up) > 0 ? view_rows(up) : 1);
+    w->top = w->selected > view / 2 ? w->selected - view / 2 : 0;
+    window_keep_margin(w, view + 1);
+    make_visible(up);
+    const struct users_item *user = window_selected(w);
+    return user != NULL && strncasecmp(user->username, prefix, strlen(prefix)) == 0;
+}
+
+char *users_pane_selected_name(struct pane *pane)
+{
+    const struct users_item *user = window_selected(&users_of(pane)->window);
+    return user != NULL ? xstrdup(user->username) : NULL;
+}
+
 void users_pane_mark(struct pane *pane, const struct view *view)
 {
     struct users_pane *up = users_of(pane);
@@ -172,6 +200,8 @@ static struct pane_action users_key(struct pane *pane, const struct key_event *e
         action.view = user != NULL ? view_user(user->id, user->username) : view_all();
         return action;
     }
+    case ACTION_FIND:
+        return pane_action(PANE_FIND);
     case ACTION_PROFILE: {
         const struct users_item *user = window_selected(w);
         if (user == NULL)

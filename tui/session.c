@@ -15,6 +15,7 @@
 #include "tui/edit_buffer.h"
 
 #define CONNECTION_LOST_MESSAGE "lost the connection to the database server; retrying."
+#define CONNECTION_LOST_SENTENCE "Lost the connection to the database server; retrying."
 
 static char *database_label(struct store *store)
 {
@@ -54,6 +55,14 @@ void session_message(struct session *session, enum draw_style style, const char 
     vsnprintf(session->message, sizeof session->message, format, args);
     va_end(args);
     session->message_style = style;
+}
+
+void session_clear_message(struct session *session)
+{
+    if (session->connection_lost)
+        snprintf(session->message, sizeof session->message, "%s", CONNECTION_LOST_SENTENCE);
+    else
+        session->message[0] = '\0';
 }
 
 /* True while the file at the store's path is the one that was opened;
@@ -123,8 +132,7 @@ bool session_poll(struct session *session)
             return false;
         clock_gettime(CLOCK_MONOTONIC, &session->last_reconnect);
         if (was_connected)
-            session_message(session, STYLE_ERROR,
-                            "Lost the connection to the database server; retrying.");
+            session_message(session, STYLE_ERROR, "%s", CONNECTION_LOST_SENTENCE);
         return was_connected;
     }
     bool changed = session->have_data_version && version != session->data_version;
@@ -350,7 +358,8 @@ enum session_outcome session_switch_author(struct session *session, const char *
     return SESSION_REFUSED;
 }
 
-void session_draw_status(const struct session *session, struct rect line)
+void session_draw_status(const struct session *session, struct rect line,
+                         const char *help_key, const char *hints)
 {
     int x = line.x, end = line.x + line.cols;
     if (session->file_lost[0] != '\0') {
@@ -369,12 +378,11 @@ void session_draw_status(const struct session *session, struct rect line)
                  session->mentions_unread == 1 ? "" : "s");
         x += draw_string(line.y, x, end - x, unread, STYLE_WARNING);
     }
-    x += draw_string(line.y, x, end - x, "  ?:help  ", STYLE_HINT);
+    x += draw_string(line.y, x, end - x, "  ", STYLE_HINT);
+    x += draw_string(line.y, x, end - x, help_key, STYLE_HINT);
+    x += draw_string(line.y, x, end - x, "  ", STYLE_HINT);
     if (session->message[0] != '\0')
         draw_string(line.y, x, end - x, session->message, session->message_style);
     else
-        draw_string(line.y, x, end - x,
-                    session->personal ? "Tab:pane  i:write  u:author  q:quit"
-                                      : "Tab:pane  i:write  q:quit",
-                    STYLE_HINT);
+        draw_string(line.y, x, end - x, hints, STYLE_HINT);
 }

@@ -121,8 +121,15 @@ bool session_may_switch_author(struct session *session);
 enum session_outcome session_switch_author(struct session *session, const char *name,
                                            const char *password, char **asking);
 
-/* The status line outside the prompts: the database, the author, then
- * the message (or, while the file is gone, only why). */
-void session_draw_status(const struct session *session, struct rect line);
+/* A message lasts until the next key: the app clears it before acting on
+ * one. A lost server or file is said for as long as it lasts. */
+void session_clear_message(struct session *session);
+
+/* The status line outside the prompts: the database, the author, the
+ * key of the help in the mode one is in ("?:help", "F1:help" while
+ * writing), then the message, or else the mode's keys (hints); while the
+ * file is gone, only why. */
+void session_draw_status(const struct session *session, struct rect line,
+                         const char *help_key, const char *hints);
 
 #endif

@@ -248,6 +248,13 @@ bool window_refresh(struct window *window)
         window->top = top;
         return loaded;
     }
+    return window_load_at(window, anchor);
+}
+
+bool window_load_at(struct window *window, const void *anchor)
+{
+    if (anchor == NULL)
+        return window_load_start(window);
     size_t page = window->page;
     struct window_batch before, from;
     if (!fetch(window, anchor, WINDOW_TOWARD_START, page, &before))

@@ -94,6 +94,12 @@ bool window_move(struct window *window, int direction);
  * list goes on. */
 void window_keep_margin(struct window *window, size_t margin);
 
+/* Replaces the rows with those around `anchor` (an item the source's
+ * fetch can start from; NULL: the first page): the pages before it and,
+ * selected, the first item at or after it, or the last item when none
+ * is. False (the window unchanged) when a fetch failed. */
+bool window_load_at(struct window *window, const void *anchor);
+
 /* Reloads the rows around the selected item after the list changed: the
  * selection stays on that item (or, when it is gone, goes to the one
  * after it). Without a selected item, reloads from the start. False (the

@@ -39,7 +39,7 @@ if [ -n "$path" ] && [ ! -e "$path" ] && [ ! -e "$(dirname "$path")" ]; then
 else
     not_ok "the temporary file and directory are removed" "$(ls -la "$TMPDIR")"
 fi
-expect_screen "the screen is restored after the editor" "?:help"
+expect_screen "the screen is restored after the editor (in the compose box)" "F1:help"
 keys Enter
 expect_screen "the draft from the editor posts" "Posted as tester."
 expect_eq "the editor's text is stored without its newline" "written in the editor" \
