@@ -207,7 +207,7 @@ int cli_muted_run(struct cli_context *context, const struct cli_args *args)
     int status = cli_open_store(context, CLI_OPEN_DATA, NULL, &store);
     if (status != CLI_EXIT_OK)
         goto out;
-    status = cli_whoami(context, store, cli_option(args, "--as"), false, CLI_WHO_READER, &you);
+    status = cli_whoami(context, store, cli_option(args, "--as"), false, CLI_WHO_ACTOR, &you);
     if (status != CLI_EXIT_OK)
         goto out;
     status = list_users(store, LIST_MUTED, you.id, cli_flag(args, "--json"));

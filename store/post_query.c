@@ -341,7 +341,13 @@ static enum mb_status plan_page(struct store *store, const struct post_filter *f
         .drive = DRIVE_TIME,
     };
     struct mb_error err;
+    /* Whom someone mutes is theirs alone: in the shared modes a page
+     * leaves out only the person's own mutes (another viewer's would
+     * tell, by difference, whom they mute). */
     enum mb_status status = MB_OK;
+    if (r->filter->viewer_id != 0 &&
+        (status = store_authorize(store, STORE_ACTION_ACT_AS, r->filter->viewer_id)) != MB_OK)
+        return status;
     if (r->filter->tag != NULL && (status = store_tag_fold(r->filter->tag, &r->tag_owned,
                                                            &err)) != MB_OK)
         return store_fail(store, status, "%s", err.message);

@@ -76,10 +76,15 @@ static const struct {
                          "(read_mark.timestamp, read_mark.post_id)",
                          "moving a read position" },
     /* At most ?4 of them: a range of the mention primary key after the
-     * position (?2, ?3), written as the post pages write theirs. */
+     * position (?2, ?3), written as the post pages write theirs. Mentions
+     * by someone the person mutes are not counted: the Mentions view
+     * never shows them, so nothing would ever clear them. */
     [QUERY_MENTIONS_AFTER] = { "SELECT count(*) FROM (SELECT 1 FROM mention m "
                                "WHERE m.user_id = ?1 AND m.timestamp >= ?2 "
-                               "AND (m.timestamp > ?2 OR m.post_id > ?3) LIMIT ?4) n",
+                               "AND (m.timestamp > ?2 OR m.post_id > ?3) "
+                               "AND NOT EXISTS (SELECT 1 FROM post p JOIN mute x "
+                               "ON x.user_id = ?1 AND x.muted_id = p.user_id "
+                               "WHERE p.id = m.post_id) LIMIT ?4) n",
                                "counting unread mentions" },
     [QUERY_MENTION_INSERT] = { "INSERT INTO mention (user_id, timestamp, post_id) "
                                "VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING",

@@ -221,6 +221,10 @@ enum mb_status store_follow_list(struct store *store, int64_t user_id, bool foll
 enum mb_status store_mute_list(struct store *store, int64_t user_id, const char *after,
                                size_t limit, struct user_list *out)
 {
+    /* Whom someone mutes is theirs alone (follows are public). */
+    enum mb_status status = store_authorize(store, STORE_ACTION_ACT_AS, user_id);
+    if (status != MB_OK)
+        return status;
     return user_page(store, relations[RELATION_MUTE].page, user_id, after, limit, out);
 }
 
@@ -241,10 +245,13 @@ enum mb_status store_read_mark_get(struct store *store, int64_t user_id, enum st
 {
     if (!mark_known(mark))
         return store_fail(store, MB_INVALID, "no such read position");
+    /* Where someone has read up to is theirs alone. */
+    enum mb_status status = store_authorize(store, STORE_ACTION_ACT_AS, user_id);
+    if (status != MB_OK)
+        return status;
     int64_t row[2] = { 0, 0 };
     struct store_value params[] = { store_value_int(user_id), store_value_text(mark_views[mark]) };
-    enum mb_status status = store_run(store, QUERY_MARK_GET, params, 2, store_row_ints, row,
-                                      NULL);
+    status = store_run(store, QUERY_MARK_GET, params, 2, store_row_ints, row, NULL);
     if (status != MB_OK)
         return status;
     at->timestamp = row[0];

@@ -1,5 +1,5 @@
-DROP TRIGGER tr_changed_mute ON mute;
 DROP TRIGGER tr_changed_follow ON follow;
+DROP TRIGGER tr_changed_user_shown ON "user";
 DROP TRIGGER tr_changed_user ON "user";
 DROP TRIGGER tr_changed_post ON post;
 DROP FUNCTION microblog_changed();

@@ -47,9 +47,12 @@ CREATE TABLE read_mark (
 );
 
 -- Live updates for every writer, microblog-tui or not (psql, another
--- program): a statement that changes posts, users, follows or mutes wakes
--- the sessions LISTENing on microblog_changes when it commits (NOTIFY
--- folds the repeats of one transaction into one).
+-- program): a statement that changes posts, users or follows wakes the
+-- sessions LISTENing on microblog_changes when it commits (NOTIFY folds
+-- the repeats of one transaction into one). Not a mute (it changes only
+-- its owner's views, and is nobody else's business) nor a user's last
+-- seen (written once a minute by every active session: it would wake
+-- every other one for nothing they show at once).
 CREATE FUNCTION microblog_changed() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
@@ -59,9 +62,9 @@ END;
 $$;
 CREATE TRIGGER tr_changed_post AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON post
     FOR EACH STATEMENT EXECUTE FUNCTION microblog_changed();
-CREATE TRIGGER tr_changed_user AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON "user"
+CREATE TRIGGER tr_changed_user AFTER INSERT OR DELETE OR TRUNCATE ON "user"
+    FOR EACH STATEMENT EXECUTE FUNCTION microblog_changed();
+CREATE TRIGGER tr_changed_user_shown AFTER UPDATE OF username, about ON "user"
     FOR EACH STATEMENT EXECUTE FUNCTION microblog_changed();
 CREATE TRIGGER tr_changed_follow AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON follow
-    FOR EACH STATEMENT EXECUTE FUNCTION microblog_changed();
-CREATE TRIGGER tr_changed_mute AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON mute
     FOR EACH STATEMENT EXECUTE FUNCTION microblog_changed();

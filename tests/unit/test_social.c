@@ -576,6 +576,80 @@ static void test_unread_mentions_after_the_mark(void **state)
     store_close(store);
 }
 
+/* Mentions by someone you mute are never shown, so they are not unread
+ * either (else nothing could ever clear the count). */
+static void test_muted_mentions_are_not_unread(void **state)
+{
+    struct fixture *f = *state;
+    struct store *store = testutil_open(f->path);
+    int64_t count = -1;
+    assert_int_equal(store_post_add(store, f->carol, "hey @bob", 1000, NULL), MB_OK);
+    assert_int_equal(store_post_add(store, f->alice, "hey @bob", 1001, NULL), MB_OK);
+    assert_int_equal(store_post_add(store, f->carol, "again @bob", 1002, NULL), MB_OK);
+    assert_int_equal(store_mentions_unread(store, f->bob, 100, &count), MB_OK);
+    assert_int_equal(count, 3);
+    assert_int_equal(store_mute(store, f->bob, f->carol), MB_OK);
+    assert_int_equal(store_mentions_unread(store, f->bob, 100, &count), MB_OK);
+    assert_int_equal(count, 1);
+    /* Only bob's mutes count for bob. */
+    assert_int_equal(store_post_add(store, f->carol, "hey @alice", 1003, NULL), MB_OK);
+    assert_int_equal(store_mentions_unread(store, f->alice, 100, &count), MB_OK);
+    assert_int_equal(count, 1);
+    assert_int_equal(store_unmute(store, f->bob, f->carol), MB_OK);
+    assert_int_equal(store_mentions_unread(store, f->bob, 100, &count), MB_OK);
+    assert_int_equal(count, 3);
+    store_close(store);
+}
+
+/* Whom someone mutes and where they have read up to are theirs alone:
+ * in the shared modes the store answers only the person (follows are
+ * public). */
+static void test_private_state_is_the_persons(void **state)
+{
+    struct fixture *f = *state;
+    struct store *store = testutil_open(f->path);
+    struct post_cursor at = { 1000, 1 };
+    assert_int_equal(store_post_add(store, f->carol, "hey @alice", 1000, NULL), MB_OK);
+    assert_int_equal(store_mute(store, f->alice, f->carol), MB_OK);
+    assert_int_equal(store_read_mark_set(store, f->alice, STORE_MARK_TIMELINE, &at), MB_OK);
+    store_close(store);
+
+    for (int admin = 0; admin < 2; admin++) {
+        store = open_as(f, admin ? STORE_MODE_SHARED : STORE_MODE_RESTRICTED, "bob", admin);
+        struct user_list list = { 0 };
+        struct post_list page = { 0 };
+        struct post_cursor mark = { 0, 0 };
+        int64_t count = -1;
+        assert_int_equal(store_mute_list(store, f->alice, NULL, 10, &list), MB_DENIED);
+        expect_error(store, "you can only act as yourself (bob)");
+        assert_int_equal(store_read_mark_get(store, f->alice, STORE_MARK_TIMELINE, &mark),
+                         MB_DENIED);
+        assert_int_equal(store_mentions_unread(store, f->alice, 10, &count), MB_DENIED);
+        struct post_filter as_alice = { .viewer_id = f->alice };
+        assert_int_equal(store_posts_page(store, &as_alice, NULL, PAGE_OLDER, 10, &page),
+                         MB_DENIED);
+        assert_int_equal(store_posts_count_newer(store, &as_alice, &mark, 10, &count),
+                         MB_DENIED);
+        /* Their own, and the public rest, still answer. */
+        struct post_filter as_bob = { .viewer_id = f->bob };
+        assert_int_equal(store_posts_page(store, &as_bob, NULL, PAGE_OLDER, 10, &page), MB_OK);
+        assert_int_equal(page.count, 1);
+        store_post_list_free(&page);
+        assert_int_equal(store_mute_list(store, f->bob, NULL, 10, &list), MB_OK);
+        store_user_list_free(&list);
+        assert_int_equal(store_follow_list(store, f->alice, false, NULL, 10, &list), MB_OK);
+        store_user_list_free(&list);
+        store_close(store);
+    }
+    /* alice herself may. */
+    store = open_as(f, STORE_MODE_SHARED, "alice", false);
+    struct user_list list = { 0 };
+    assert_int_equal(store_mute_list(store, f->alice, NULL, 10, &list), MB_OK);
+    assert_int_equal(list.count, 1);
+    store_user_list_free(&list);
+    store_close(store);
+}
+
 /* ---- replies, threads and edits ---- */
 
 /* "reply_to|thread_id" of post id (0 for NULL). */
@@ -736,6 +810,8 @@ int main(void)
         TEST(test_mentions_are_recorded_once_when_written),
         TEST(test_mentions_are_capped),
         TEST(test_unread_mentions_after_the_mark),
+        TEST(test_muted_mentions_are_not_unread),
+        TEST(test_private_state_is_the_persons),
         TEST(test_replies_and_threads),
         TEST(test_edit),
         TEST(test_a_failed_write_leaves_nothing),
