@@ -42,7 +42,7 @@ struct cli_option {
     const char *help;
 };
 
-#define CLI_MAX_OPTIONS 12
+#define CLI_MAX_OPTIONS 16
 
 struct cli_command;
 
@@ -207,6 +207,30 @@ int cli_post_id(const struct cli_args *args, int64_t *id);
 /* Reads post id ("no post N" when missing). Fills *post on success. */
 int cli_get_post(struct store *store, int64_t id, struct post *post);
 
+/* ---- the journal (cli/journal.c) -------------------------------------- */
+
+/* `tags`. */
+int cli_tags_run(struct cli_context *context, const struct cli_args *args);
+extern const struct cli_option cli_tags_options[];
+
+/* Asks author's passphrase for their private entries (a terminal, or a line
+ * of stdin with from_stdin), twice when they have none yet; without
+ * writing (a listing), an author without entries is refused. An exit
+ * status; *passphrase as cli_read_password. */
+int cli_private_passphrase(struct store *store, const char *author, int64_t author_id,
+                           bool from_stdin, bool writing, char **passphrase);
+
+/* The same for `post --private`, asked before the author is resolved or
+ * created (no transaction is open while it is typed): the author is the
+ * person in the shared modes, else as or the config's user (one that does
+ * not exist yet writes a first entry). */
+int cli_private_passphrase_to_write(struct cli_context *context, struct store *store,
+                                    const char *as, bool from_stdin, char **passphrase);
+
+/* Unlocks author_id's private entries on store (store_private_unlock);
+ * prints the refusal ("wrong passphrase"). An exit status. */
+int cli_private_unlock(struct store *store, int64_t author_id, const char *passphrase);
+
 /* ---- who a command acts as (cli/whoami.c) ----------------------------- */
 
 enum cli_who {
@@ -246,6 +270,10 @@ bool cli_stdin_is_tty(void);
  * (error printed); on success *out is newly allocated (wipe and free with
  * cli_password_free). */
 int cli_read_password(bool from_stdin, bool confirm, const char *username, char **out);
+/* The same for another secret: what is "password" or "passphrase" (the
+ * prompts and messages say it). */
+int cli_read_secret(const char *what, bool from_stdin, bool confirm, const char *username,
+                    char **out);
 void cli_password_free(char *password);
 
 #endif

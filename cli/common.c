@@ -371,6 +371,12 @@ void cli_password_free(char *password)
 
 int cli_read_password(bool from_stdin, bool confirm, const char *username, char **out)
 {
+    return cli_read_secret("password", from_stdin, confirm, username, out);
+}
+
+int cli_read_secret(const char *what, bool from_stdin, bool confirm, const char *username,
+                    char **out)
+{
     char *clean = text_sanitize(username, strlen(username), 0);
     char *prompt = NULL;
     char *first = NULL;
@@ -380,25 +386,26 @@ int cli_read_password(bool from_stdin, bool confirm, const char *username, char 
     *out = NULL;
     crypto_disable_core_dumps();
     if (!from_stdin && !cli_stdin_is_tty()) {
-        cli_fail("cannot ask for the password of '%s': stdin is not a terminal "
-                 "(use --password-stdin)", clean);
+        cli_fail("cannot ask for the %s of '%s': stdin is not a terminal "
+                 "(use --password-stdin)", what, clean);
         goto out;
     }
     /* A password piped in is not prompted for: the prompt would only
      * clutter a script's stderr. */
     if (cli_stdin_is_tty())
-        prompt = xasprintf(confirm ? "New password for '%s': " : "Password for '%s': ", clean);
+        prompt = confirm ? xasprintf("New %s for '%s': ", what, clean)
+                         : xasprintf("%c%s for '%s': ", what[0] - 'a' + 'A', what + 1, clean);
     if (crypto_read_password(prompt, &first) != MB_OK) {
-        cli_fail(from_stdin ? "no password on stdin" : "no password given");
+        cli_fail(from_stdin ? "no %s on stdin" : "no %s given", what);
         goto out;
     }
     if (confirm && !from_stdin) {
         if (crypto_read_password("Again: ", &second) != MB_OK) {
-            cli_fail("no password given");
+            cli_fail("no %s given", what);
             goto out;
         }
         if (strcmp(first, second) != 0) {
-            cli_fail("the passwords do not match");
+            cli_fail("the %ss do not match", what);
             goto out;
         }
     }

@@ -70,6 +70,8 @@ void cli_print_post_json(FILE *out, const struct post *post)
         fputs(",\"edited_at\":", out);
         print_time_or_null(out, post->edited_at);
     }
+    if (post->is_private)
+        fputs(",\"private\":true", out);
     fputs("}\n", out);
 }
 

@@ -30,13 +30,17 @@ static const struct cli_command commands[] = {
     },
     {
         .name = "post",
-        .synopsis = "[--as NAME] [--password-stdin] [--reply-to ID] TEXT...|-",
+        .synopsis = "[--as NAME] [--password-stdin] [--reply-to ID | --private] TEXT...|-",
         .summary = "write a post (TEXT words joined by spaces; - reads stdin)",
         .description =
             "The author is --as NAME, else the config's `user`; a user that does not\n"
             "exist yet is created without a password. A user with a password must\n"
             "give it (asked on a terminal, or --password-stdin). A post is 1 to 140\n"
-            "characters; @name mentions that user. --reply-to ID answers a post.\n"
+            "characters; @name mentions that user, #word tags the post. --reply-to ID\n"
+            "answers a post. --private writes a private entry: its text is sealed\n"
+            "under your passphrase (asked, twice for your first entry; with\n"
+            "--password-stdin the first line of stdin, then your password when you\n"
+            "have one), and everyone else sees only that it exists.\n"
             "To post text that starts with 'show', 'edit', 'del' or '-', put -- before\n"
             "it.\n",
         .options = cli_post_options,
@@ -48,7 +52,8 @@ static const struct cli_command commands[] = {
     {
         .name = "posts",
         .synopsis = "[--user NAME] [--following] [--mentions] [--as NAME] [--limit N]\n"
-                    "       [--since WHEN] [--until WHEN] [--before ID] [--json]",
+                    "       [--since WHEN] [--until WHEN] [--tag WORD] [--search QUERY]\n"
+                    "       [--unlock [--password-stdin]] [--before ID] [--json]",
         .summary = "list posts, newest first (author, local time, body)",
         .description =
             "The filters combine: --user NAME --mentions is NAME's posts that mention\n"
@@ -59,6 +64,10 @@ static const struct cli_command commands[] = {
             "with Z or +01:00), today, yesterday, now, or 7d, 2w, 12h, 30m ago; since\n"
             "is inclusive, until exclusive, and a day is whole: --until 2026-11-29\n"
             "includes the 29th.\n"
+            "--tag WORD: the posts tagged #WORD (any case). --search QUERY: the posts\n"
+            "holding every word of QUERY (whole words; SQLite also ignores accents).\n"
+            "--unlock asks your passphrase and shows your private entries as written\n"
+            "(\"private\":true in JSON); otherwise they read (private entry).\n"
             "With --json, prints JSON Lines: {\"id\":1,\"author\":\"john\",\n"
             "\"timestamp\":\"2026-11-23T20:09:38Z\",\"body\":\"...\"}, with\n"
             "\"reply_to\" and \"reply_to_author\" on a reply and \"edited_at\" on an\n"
@@ -123,6 +132,12 @@ static const struct cli_command commands[] = {
         .options = cli_muted_options, .max_args = 0, .run = cli_muted_run,
     },
     {
+        .name = "tags",
+        .synopsis = "[--after TAG] [--limit N] [--json]",
+        .summary = "list the tags (#word) with the number of their posts",
+        .options = cli_tags_options, .max_args = 0, .run = cli_tags_run,
+    },
+    {
         .name = "import",
         .synopsis = "[--format jsonl|twtxt|jrnl] [--as NAME] FILE|-",
         .summary = "add posts from JSON Lines (as `posts --json` prints), all or nothing",
@@ -152,7 +167,8 @@ static const struct cli_command commands[] = {
         .description =
             "--format twtxt prints twtxt.txt lines (RFC 3339 local time, a tab, the\n"
             "text; a newline as U+2028); --format markdown a journal, a heading per\n"
-            "local day and a line per post with its time and author.\n",
+            "local day and a line per post with its time and author.\n"
+            "Private entries are left out.\n",
         .options = cli_export_options,
         .max_args = 0,
         .run = cli_export_run,

@@ -2,7 +2,10 @@
  * shell (the author defaults to the config's user, created on first use,
  * so a journal needs no set-up), deleting one, and listing the timeline
  * newest first, for a terminal (sanitized, aligned, local time) or as JSON
- * Lines. A conversation (`post show`) and edits are in cli/thread.c. */
+ * Lines, with the journal's filters (a tag, a search) and private entries
+ * (written with --private, read with --unlock: the passphrase and the
+ * tags command are cli/journal.c's). A conversation (`post show`) and
+ * edits are in cli/thread.c. */
 #include "cli/cli.h"
 
 #include <stdlib.h>
@@ -22,6 +25,7 @@ const struct cli_option cli_post_options[] = {
     { "--as", "NAME", "post as this existing user (default: the config's `user`)" },
     { "--password-stdin", NULL, "read the author's password from the first line of stdin" },
     { "--reply-to", "ID", "answer post ID (the reply joins its conversation)" },
+    { "--private", NULL, "a private entry: sealed under your passphrase, shown only to you" },
     { NULL, NULL, NULL },
 };
 
@@ -35,6 +39,10 @@ const struct cli_option cli_posts_options[] = {
     { "--json", NULL, "print JSON Lines (id, author, timestamp in UTC, body)" },
     { "--since", "WHEN", "only posts at or after WHEN (2026-11-29, 2026-11-29T14:05, today, 7d)" },
     { "--until", "WHEN", "only posts before WHEN (a day: up to its end)" },
+    { "--tag", "WORD", "only posts tagged #WORD (any case)" },
+    { "--search", "QUERY", "only posts holding every word of QUERY" },
+    { "--unlock", NULL, "show your private entries (asks your passphrase)" },
+    { "--password-stdin", NULL, "with --unlock: read the passphrase from stdin" },
     { NULL, NULL, NULL },
 };
 
@@ -150,6 +158,8 @@ int cli_post_run(struct cli_context *context, const struct cli_args *args)
     const char *as = cli_option(args, "--as");
     const char *reply_text = cli_option(args, "--reply-to");
     bool password_stdin = cli_flag(args, "--password-stdin");
+    bool private_entry = cli_flag(args, "--private");
+    char *passphrase = NULL;
     struct store *store = NULL;
     struct user user = { 0 };
     struct mb_error err = { { 0 } };
@@ -160,6 +170,8 @@ int cli_post_run(struct cli_context *context, const struct cli_args *args)
 
     if (reply_text && !cli_parse_int64(reply_text, 1, INT64_MAX, &reply_to))
         return cli_usage_error(args, "invalid --reply-to '%s' (a post id)", reply_text);
+    if (reply_text && private_entry)
+        return cli_usage_error(args, "a private entry answers no post (--reply-to)");
 
     /* Validate everything before the database is opened or created. */
     status = cli_post_body(args, 0, &body);
@@ -177,10 +189,20 @@ int cli_post_run(struct cli_context *context, const struct cli_args *args)
     status = cli_open_store(context, CLI_OPEN_DATA, NULL, &store);
     if (status != CLI_EXIT_OK)
         goto out;
+    if (private_entry) {
+        status = cli_private_passphrase_to_write(context, store, as, password_stdin, &passphrase);
+        if (status != CLI_EXIT_OK)
+            goto out;
+    }
     status = choose_author(context, store, as, password_stdin, &user, &created, &in_batch);
+    if (status == CLI_EXIT_OK && private_entry)
+        status = cli_private_unlock(store, user.id, passphrase);
     if (status != CLI_EXIT_OK)
         goto out;
-    if (store_post_reply(store, user.id, reply_to, body, 0, &id) != MB_OK) {
+    enum mb_status written = private_entry ? store_post_private(store, user.id, body, &id)
+                                           : store_post_reply(store, user.id, reply_to, body,
+                                                              0, &id);
+    if (written != MB_OK) {
         status = cli_fail("%s", store_error(store));
         goto out;
     }
@@ -197,7 +219,7 @@ int cli_post_run(struct cli_context *context, const struct cli_args *args)
         cli_print_clean(stdout, user.username, 0);
         fputs("' (no password)\n", stdout);
     }
-    printf("posted %lld as ", (long long)id);
+    printf(private_entry ? "posted private entry %lld as " : "posted %lld as ", (long long)id);
     cli_print_clean(stdout, user.username, 0);
     if (reply_to != 0)
         printf(" (a reply to %lld)", (long long)reply_to);
@@ -208,6 +230,7 @@ out:
         store_batch_rollback(store);
     store_user_clear(&user);
     store_close(store);
+    cli_password_free(passphrase);
     free(body);
     return status;
 }
@@ -341,6 +364,8 @@ static void print_lines(FILE *out, const struct post_list *page, int64_t marked_
             fprintf(out, " #%lld  ", (long long)post->reply_to);
         }
         cli_print_clean(out, post->body, 0);
+        if (post->is_private && strcmp(post->body, STORE_PRIVATE_PLACEHOLDER) != 0)
+            fputs(" (private)", out);
         if (post->edited_at != 0)
             fputs(" (edited)", out);
         putc('\n', out);
@@ -408,7 +433,9 @@ int cli_posts_run(struct cli_context *context, const struct cli_args *args)
     const char *limit_text = cli_option(args, "--limit");
     const char *before_text = cli_option(args, "--before");
     bool json = cli_flag(args, "--json");
-    bool yours = cli_flag(args, "--following") || cli_flag(args, "--mentions");
+    bool unlock = cli_flag(args, "--unlock");
+    bool yours = cli_flag(args, "--following") || cli_flag(args, "--mentions") || unlock;
+    char *passphrase = NULL;
     struct store *store = NULL;
     struct user user = { 0 }, you = { 0 };
     struct post before = { 0 };
@@ -425,6 +452,8 @@ int cli_posts_run(struct cli_context *context, const struct cli_args *args)
     if ((status = parse_when_option(args, "--since", WHEN_SINCE, now, &since)) != CLI_EXIT_OK
         || (status = parse_when_option(args, "--until", WHEN_UNTIL, now, &until)) != CLI_EXIT_OK)
         return status;
+    if (cli_flag(args, "--password-stdin") && !unlock)
+        return cli_usage_error(args, "--password-stdin goes with --unlock");
     if (since != 0 && until != 0 && since >= until)
         return cli_fail("--since %s is not before --until %s: no post can match",
                         cli_option(args, "--since"), cli_option(args, "--until"));
@@ -446,6 +475,11 @@ int cli_posts_run(struct cli_context *context, const struct cli_args *args)
     /* You: whose follows and mentions, and whose mutes hide authors. */
     status = cli_whoami(context, store, cli_option(args, "--as"), false,
                         yours ? CLI_WHO_READER : CLI_WHO_VIEWER, &you);
+    if (status == CLI_EXIT_OK && unlock)
+        status = cli_private_passphrase(store, you.username, you.id,
+                                        cli_flag(args, "--password-stdin"), false, &passphrase);
+    if (status == CLI_EXIT_OK && unlock)
+        status = cli_private_unlock(store, you.id, passphrase);
     if (status != CLI_EXIT_OK)
         goto out;
     struct post_filter filter = {
@@ -455,6 +489,8 @@ int cli_posts_run(struct cli_context *context, const struct cli_args *args)
         .viewer_id = you.id,
         .since = since,
         .until = until,
+        .tag = cli_option(args, "--tag"),
+        .search = cli_option(args, "--search"),
     };
     if (before_text != NULL) {
         status = cli_get_post(store, before_id, &before);
@@ -465,6 +501,7 @@ int cli_posts_run(struct cli_context *context, const struct cli_args *args)
     }
     status = cli_list_posts(store, &filter, have_cursor ? &cursor : NULL, limit, json);
 out:
+    cli_password_free(passphrase);
     store_post_clear(&before);
     store_user_clear(&you);
     store_user_clear(&user);

@@ -473,7 +473,8 @@ int cli_export_run(struct cli_context *context, const struct cli_args *args)
             break;
         }
         for (size_t i = page.count; i > 0; i--)
-            writer.post(&writer, &page.items[i - 1]);
+            if (!page.items[i - 1].is_private) /* never unlocked here: a placeholder */
+                writer.post(&writer, &page.items[i - 1]);
         size_t got = page.count;
         if (got > 0) {
             cursor = (struct post_cursor){ .timestamp = page.items[0].timestamp,

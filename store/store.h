@@ -429,6 +429,12 @@ struct tag_list {
     size_t count;
 };
 
+/* The tag a person asks for (`posts --tag WORD`, with or without its '#')
+ * in the form it is stored (store/words.c has the rule): MB_OK with *out
+ * newly allocated (caller frees), or MB_INVALID with the reason in err
+ * when text is not one tag. No database needed. */
+enum mb_status store_tag_fold(const char *text, char **out, struct mb_error *err);
+
 /* A page of at most limit tags in byte order of their folded form, after
  * `after` (NULL or "": from the first), each with its count (kept by
  * triggers: a range of tag_count, no scan of posts). Free with

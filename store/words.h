@@ -1,8 +1,7 @@
 /* The words of a post that are recorded (store/words.c): the users its
  * body mentions as @name and the tags it carries as #word, written in the
  * post's own write so that they are never parsed again on reading, and the
- * one rule that turns a word into a tag (the folded form stored and
- * searched). Only the store's own .c files include this. */
+ * one rule that turns a word into a tag (store_tag_fold, store.h). Only the store's own .c files include this. */
 #ifndef STORE_WORDS_H
 #define STORE_WORDS_H
 
@@ -22,11 +21,6 @@
  * Never called for a private entry (nothing of its text is recorded). */
 enum mb_status store_words_record(struct store *store, int64_t post_id, int64_t author_id,
                                   int64_t timestamp, const char *body, bool replace);
-
-/* The tag a person asks for (`posts --tag WORD`, with or without its '#')
- * in the form it is stored: MB_OK with *out newly allocated (caller
- * frees), or MB_INVALID with the reason in err when text is not one tag. */
-enum mb_status store_tag_fold(const char *text, char **out, struct mb_error *err);
 
 /* A person's search query (`posts --search`) as an FTS5 expression that
  * can never be a syntax error: each run of characters between spaces that

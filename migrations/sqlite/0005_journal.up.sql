@@ -29,15 +29,14 @@ CREATE TRIGGER tr_post_search_delete AFTER DELETE ON post WHEN OLD.private = 0
 BEGIN
     INSERT INTO post_search (post_search, rowid, body) VALUES ('delete', OLD.id, OLD.body);
 END;
-CREATE TRIGGER tr_post_search_unindex AFTER UPDATE OF body, private ON post
-    WHEN OLD.private = 0
+-- One trigger, so that the old text leaves the index before the new one
+-- enters it (SQLite runs the triggers of one event newest first: two
+-- triggers would index the new text, then delete the old one over it).
+CREATE TRIGGER tr_post_search_update AFTER UPDATE OF body, private ON post
 BEGIN
-    INSERT INTO post_search (post_search, rowid, body) VALUES ('delete', OLD.id, OLD.body);
-END;
-CREATE TRIGGER tr_post_search_reindex AFTER UPDATE OF body, private ON post
-    WHEN NEW.private = 0
-BEGIN
-    INSERT INTO post_search (rowid, body) VALUES (NEW.id, NEW.body);
+    INSERT INTO post_search (post_search, rowid, body)
+        SELECT 'delete', OLD.id, OLD.body WHERE OLD.private = 0;
+    INSERT INTO post_search (rowid, body) SELECT NEW.id, NEW.body WHERE NEW.private = 0;
 END;
 
 -- Tags: #word in a body, recorded by the program when a post is written

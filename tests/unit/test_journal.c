@@ -225,12 +225,20 @@ static void test_search(void **state)
     expect_page(store, &filter, "3");
     filter = (struct post_filter){ .search = "morning", .since = 1001, .until = 1005 };
     expect_page(store, &filter, "3 2");
+    /* An edit takes the old words out of the index and puts the new in. */
+    assert_int_equal(store_post_edit(store, 5, f->bob, "seen this morning"), MB_OK);
+    filter = (struct post_filter){ .search = "morning" };
+    expect_page(store, &filter, "6 5 3 2 1");
+    filter.search = "nothing";
+    expect_page(store, &filter, "");
+    filter.search = "seen";
+    expect_page(store, &filter, "5");
     int64_t count = 0;
     filter = (struct post_filter){ .search = "morning" };
     assert_int_equal(store_posts_count_newer(store, &filter, &(struct post_cursor){ 1001, 2 },
                                              10, &count),
                      MB_OK);
-    assert_int_equal(count, 2);
+    assert_int_equal(count, 3);
 
     /* What would be FTS5 syntax is words here: never an error. */
     const char *hostile[] = { "\"morning", "morning\"", "morning AND", "OR morning",
