@@ -224,6 +224,25 @@ int draw_string(int y, int x, int max_cols, const char *s, enum draw_style style
     return s == NULL ? 0 : draw_text(y, x, max_cols, s, strlen(s), style);
 }
 
+int draw_string_clipped(int y, int x, int max_cols, const char *s, enum draw_style style)
+{
+    if (s == NULL || max_cols <= 0)
+        return 0;
+    char *clean = text_sanitize(s, strlen(s), 0);
+    size_t len = strlen(clean);
+    int drawn;
+    if (text_width(clean, len) <= max_cols) {
+        drawn = draw_text(y, x, max_cols, clean, len, style);
+    } else {
+        int cols = 0;
+        size_t fit = text_fit(clean, len, max_cols - 1, &cols);
+        drawn = draw_text(y, x, cols, clean, fit, style);
+        drawn += draw_string(y, x + drawn, 1, utf8_terminal ? "\u2026" : "~", style);
+    }
+    free(clean);
+    return drawn;
+}
+
 int draw_string_right(int y, int x_end, int max_cols, const char *s, enum draw_style style)
 {
     if (s == NULL)

@@ -56,6 +56,10 @@ int draw_text(int y, int x, int max_cols, const char *s, size_t len, enum draw_s
 /* draw_text for a NUL-terminated string. */
 int draw_string(int y, int x, int max_cols, const char *s, enum draw_style style);
 
+/* Like draw_string, but a string too long for max_cols ends with "…" in
+ * the last cell (so that what follows it never runs into it). */
+int draw_string_clipped(int y, int x, int max_cols, const char *s, enum draw_style style);
+
 /* Like draw_text, right-aligned so that it ends just before column x_end. */
 int draw_string_right(int y, int x_end, int max_cols, const char *s, enum draw_style style);
 

@@ -247,13 +247,16 @@ static void users_draw(struct pane *pane, bool focused)
         char count[32];
         snprintf(count, sizeof count, "%" PRId64, user ? user->post_count : up->all_count);
         int count_cols = (int)strlen(count);
-        int name_cols = a->cols - 2 - count_cols - 1;
+        /* The name from column 2, the count ending one cell before the
+         * edge: one blank cell at least between them. */
+        int name_cols = a->cols - 2 - 1 - count_cols - 1;
         if (is_author)
             draw_string(y, a->x, 1, "*", selected ? base : STYLE_MARK);
         draw_string(y, a->x + 1, 1, is_filter ? ">" : " ", base);
         enum draw_style name_style = selected ? base : (is_filter ? STYLE_TITLE : STYLE_NORMAL);
         if (name_cols > 0)
-            draw_string(y, a->x + 2, name_cols, user ? user->display : "All", name_style);
+            draw_string_clipped(y, a->x + 2, name_cols, user ? user->display : "All",
+                                name_style);
         if (a->cols > count_cols + 3)
             draw_string_right(y, a->x + a->cols - 1, count_cols, count,
                               selected ? base : STYLE_HINT);

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/text.h"
 #include "tui/draw.h"
 
 int timeline_view_rows(const struct timeline_pane *tp)
@@ -71,29 +72,36 @@ static void format_count(int64_t n, char *out, size_t size)
 static void draw_title(struct timeline_pane *tp, bool focused)
 {
     const struct rect *a = &tp->pane.area;
-    char count[40], title[400];
+    char count[40], rest[400];
+    const char *name = NULL;   /* a user's name: clipped before the rest */
     format_count(tp->total, count, sizeof count);
+    rest[0] = '\0';
     switch (tp->view.kind) {
     case VIEW_HOME:
-        snprintf(title, sizeof title, "Home");
+        snprintf(rest, sizeof rest, "Home");
         break;
     case VIEW_ALL:
-        snprintf(title, sizeof title, "All posts (%s)", count);
+        snprintf(rest, sizeof rest, "All posts (%s)", count);
         break;
     case VIEW_USER:
     case VIEW_PROFILE:
-        snprintf(title, sizeof title, "%s (%s post%s)", tp->view.name, count,
-                 tp->total == 1 ? "" : "s");
+        name = tp->view.name;
+        snprintf(rest, sizeof rest, " (%s post%s)", count, tp->total == 1 ? "" : "s");
         break;
     case VIEW_CONVERSATION:
-        snprintf(title, sizeof title, "Conversation");
+        snprintf(rest, sizeof rest, "Conversation");
         break;
     case VIEW_MENTIONS:
-        snprintf(title, sizeof title, "Mentions");
+        snprintf(rest, sizeof rest, "Mentions");
         break;
     }
+    enum draw_style style = focused ? STYLE_TITLE : STYLE_NORMAL;
     int x = a->x + 1, end = a->x + a->cols;
-    x += draw_string(a->y, x, end - x, title, focused ? STYLE_TITLE : STYLE_NORMAL);
+    if (name != NULL) {
+        int room = end - x - text_width(rest, strlen(rest));
+        x += draw_string_clipped(a->y, x, room > 1 ? room : 1, name, style);
+    }
+    x += draw_string(a->y, x, end - x, rest, style);
     if (tp->new_count > 0) {
         char more[64];
         snprintf(more, sizeof more, "  %" PRId64 "%s new post%s (g)", tp->new_count,
@@ -114,12 +122,16 @@ static void draw_header(struct timeline_pane *tp, const struct post_row *row, in
     int x = a->x;
     int end = a->x + a->cols;
     x += draw_string(y, x, end - x, selected ? ">" : " ", selected ? base : STYLE_NORMAL);
-    x += draw_string(y, x, end - x, row->author, selected ? base : STYLE_AUTHOR);
+    /* A long name ends with "…" before the time, which always shows. */
+    int room = end - x - 2 - text_width(row->when, strlen(row->when));
+    x += draw_string_clipped(y, x, room > 1 ? room : 1, row->author,
+                             selected ? base : STYLE_AUTHOR);
     x += draw_string(y, x, end - x, "  ", base);
     x += draw_string(y, x, end - x, row->when, selected ? base : STYLE_TIME);
     if (row->reply_to_author != NULL) {
         x += draw_string(y, x, end - x, "  \u21b3 @", selected ? base : STYLE_HINT);
-        x += draw_string(y, x, end - x, row->reply_to_author, selected ? base : STYLE_AUTHOR);
+        x += draw_string_clipped(y, x, end - x - (row->edited ? 10 : 0), row->reply_to_author,
+                                 selected ? base : STYLE_AUTHOR);
     }
     if (row->edited)
         draw_string(y, x, end - x, "  (edited)", selected ? base : STYLE_HINT);
