@@ -364,10 +364,10 @@ static void begin_paste(struct app *app)
     if (overlay->mode == OVERLAY_PROMPT)
         return;
     if (overlay->mode == OVERLAY_CONFIRM)
-        session_message(&app->session, STYLE_INFO,
-                        overlay->question == QUESTION_QUIT
-                            ? "Not quitting; the paste went into the draft."
-                            : "Not deleted; the paste went into the draft.");
+        session_message(&app->session, STYLE_INFO, "%s; the paste went into the draft.",
+                        overlay->question == QUESTION_QUIT     ? "Not quitting"
+                        : overlay->question == QUESTION_DELETE ? "Not deleted"
+                                                               : "Not created");
     overlay->mode = OVERLAY_NONE;
     if (app->focus != FOCUS_COMPOSE)
         set_focus(app, FOCUS_COMPOSE);

@@ -57,6 +57,8 @@ static void accept_prompt(struct app *app)
     enum session_outcome outcome = session_switch_author(&app->session, name, password, &asking);
     if (outcome == SESSION_ASK_PASSWORD)
         overlay_prompt_password(overlay, asking);
+    else if (outcome == SESSION_ASK_CREATE)
+        overlay_ask_create_author(overlay, name);
     else if (outcome == SESSION_DONE)
         app_author_changed(app);
     if (password != NULL) {
@@ -79,15 +81,25 @@ void app_overlay_answered(struct app *app, enum overlay_answer answer)
             overlay->not_found = !users_pane_find(app->panes[FOCUS_USERS], overlay->text.text);
         break;
     case OVERLAY_YES:
-        if (overlay->question == QUESTION_QUIT)
+        if (overlay->question == QUESTION_QUIT) {
             app->quit = true;
-        else if (session_delete(&app->session, overlay->post_id))
+        } else if (overlay->question == QUESTION_CREATE_AUTHOR) {
+            if (session_create_author(&app->session, overlay->user_name) == SESSION_DONE) {
+                app_author_changed(app);
+                users_pane_refresh(app->panes[FOCUS_USERS]);
+            }
+        } else if (session_delete(&app->session, overlay->post_id)) {
             app_refresh_all(app);
+        }
         break;
     case OVERLAY_NO:
-        session_message(&app->session, STYLE_INFO,
-                        overlay->question == QUESTION_QUIT ? "Not quitting; the draft is kept."
-                                                           : "Not deleted.");
+        if (overlay->question == QUESTION_CREATE_AUTHOR)
+            session_message(&app->session, STYLE_INFO, "Still posting as %s.",
+                            app->session.author.name);
+        else
+            session_message(&app->session, STYLE_INFO,
+                            overlay->question == QUESTION_QUIT ? "Not quitting; the draft is kept."
+                                                               : "Not deleted.");
         break;
     case OVERLAY_ACCEPTED:
         if (overlay->prompt == PROMPT_FIND_USER)

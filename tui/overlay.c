@@ -38,6 +38,14 @@ void overlay_ask(struct overlay *overlay, enum overlay_question question, int64_
     overlay->post_id = post_id;
 }
 
+void overlay_ask_create_author(struct overlay *overlay, const char *name)
+{
+    char *copy = xstrdup(name);
+    overlay_ask(overlay, QUESTION_CREATE_AUTHOR, 0);
+    free(overlay->user_name);
+    overlay->user_name = copy;
+}
+
 static void start_prompt(struct overlay *overlay, enum overlay_prompt prompt)
 {
     overlay->mode = OVERLAY_PROMPT;
@@ -196,6 +204,12 @@ bool overlay_owns_status(const struct overlay *overlay)
 void overlay_draw_status(const struct overlay *overlay, struct rect line)
 {
     int x = line.x, end = line.x + line.cols;
+    if (overlay->mode == OVERLAY_CONFIRM && overlay->question == QUESTION_CREATE_AUTHOR) {
+        x += draw_string(line.y, x, end - x, "No user named ", STYLE_WARNING);
+        x += draw_string_clipped(line.y, x, end - x - 22, overlay->user_name, STYLE_WARNING);
+        draw_string(line.y, x, end - x, ": create it? (y/n) ", STYLE_WARNING);
+        return;
+    }
     if (overlay->mode == OVERLAY_CONFIRM) {
         const char *question = overlay->question == QUESTION_QUIT
                                    ? "Discard the draft and quit? (y/n) "

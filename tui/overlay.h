@@ -17,7 +17,7 @@
 
 enum overlay_mode { OVERLAY_NONE, OVERLAY_HELP, OVERLAY_CONFIRM, OVERLAY_PROMPT };
 
-enum overlay_question { QUESTION_DELETE, QUESTION_QUIT };
+enum overlay_question { QUESTION_DELETE, QUESTION_QUIT, QUESTION_CREATE_AUTHOR };
 
 enum overlay_prompt { PROMPT_USERNAME, PROMPT_PASSWORD, PROMPT_FIND_USER };
 
@@ -27,7 +27,7 @@ struct overlay {
     int64_t post_id;             /* QUESTION_DELETE: the post */
     enum overlay_prompt prompt;
     struct edit_buffer text;     /* what was typed in the prompt */
-    char *user_name;             /* PROMPT_PASSWORD: whose */
+    char *user_name;             /* PROMPT_PASSWORD: whose; QUESTION_CREATE_AUTHOR: who */
     size_t help_top;
     bool not_found;              /* PROMPT_FIND_USER: no name starts so */
 };
@@ -49,6 +49,8 @@ void overlay_free(struct overlay *overlay);
 void overlay_open_help(struct overlay *overlay);
 void overlay_ask(struct overlay *overlay, enum overlay_question question, int64_t post_id);
 void overlay_prompt_username(struct overlay *overlay);
+/* u with a name nobody has (personal mode): create that author? (y/n) */
+void overlay_ask_create_author(struct overlay *overlay, const char *name);
 /* Find a user as one types: the app finds after every key. */
 void overlay_prompt_find_user(struct overlay *overlay);
 /* Asks for name's password (turns core dumps off first). */

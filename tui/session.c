@@ -342,6 +342,8 @@ enum session_outcome session_switch_author(struct session *session, const char *
         return SESSION_ASK_PASSWORD;
     free(*asking);
     *asking = NULL;
+    if (status == MB_NOT_FOUND && asking_name && session->personal)
+        return SESSION_ASK_CREATE;
     if (status == MB_NOT_FOUND) {
         char *shown = text_sanitize(name, strlen(name), 0);
         session_message(session, STYLE_ERROR, "No user named %s; still posting as %s.", shown,
@@ -356,6 +358,25 @@ enum session_outcome session_switch_author(struct session *session, const char *
                             status);
     }
     return SESSION_REFUSED;
+}
+
+enum session_outcome session_create_author(struct session *session, const char *name)
+{
+    struct user user = { 0 };
+    bool created = false;
+    enum mb_status status = store_user_ensure(session->store, name, &user, &created);
+    store_user_clear(&user);
+    if (status != MB_OK) {
+        session_store_error(session, "Not created", status);
+        return SESSION_REFUSED;
+    }
+    char *asking = NULL;
+    enum session_outcome outcome = session_switch_author(session, name, NULL, &asking);
+    free(asking);
+    if (outcome == SESSION_DONE && created)
+        session_message(session, STYLE_INFO, "Created %s; now posting as %s.",
+                        session->author.name, session->author.name);
+    return outcome == SESSION_ASK_PASSWORD ? SESSION_REFUSED : outcome;
 }
 
 void session_draw_status(const struct session *session, struct rect line,

@@ -61,6 +61,7 @@ enum session_outcome {
     SESSION_DONE,           /* done (or allowed) */
     SESSION_REFUSED,        /* not done; the status line says why */
     SESSION_ASK_PASSWORD,   /* open the password prompt for author.waiting_for */
+    SESSION_ASK_CREATE,     /* no such user (personal mode): offer to create it */
 };
 
 /* Starts the session's author (config's user in personal mode). Free with
@@ -117,13 +118,18 @@ bool session_may_switch_author(struct session *session);
 
 /* Switches to the user `name`, with password (NULL: none typed yet). On
  * SESSION_ASK_PASSWORD *asking (caller frees) names the user whose
- * password to ask for. */
+ * password to ask for; SESSION_ASK_CREATE when nobody has that name in
+ * personal mode, where the author may be created (session_create_author). */
 enum session_outcome session_switch_author(struct session *session, const char *name,
                                            const char *password, char **asking);
 
 /* A message lasts until the next key: the app clears it before acting on
  * one. A lost server or file is said for as long as it lasts. */
 void session_clear_message(struct session *session);
+
+/* Creates the user `name` (personal mode, after y) and switches to it;
+ * the status line says what came of it. */
+enum session_outcome session_create_author(struct session *session, const char *name);
 
 /* The status line outside the prompts: the database, the author, the
  * key of the help in the mode one is in ("?:help", "F1:help" while

@@ -1,7 +1,8 @@
 #!/bin/sh
 # Switching author with u: a user without a password switches at once; a
 # user with one needs it (typed with echo off), a wrong one changes
-# nothing; an unknown name is refused.
+# nothing; an unknown name is offered to be created (personal mode), and
+# nothing is created without y.
 . "$MB_ROOT/tests/lib.sh"
 . "$MB_ROOT/tests/tui/helpers.inc"
 
@@ -17,7 +18,10 @@ keys u
 expect_screen "u asks for a username" "Switch author to:"
 type_text nobody
 keys Enter
-expect_screen "an unknown user is refused" "No user named nobody"
+expect_screen "an unknown user is offered to be created" "No user named nobody: create it? (y/n)"
+keys n
+expect_screen "n creates nobody" "Still posting as tester."
+expect_sql "no user nobody" "0" "SELECT count(*) FROM user WHERE username = 'nobody';"
 
 keys u
 type_text carol
@@ -60,5 +64,24 @@ keys u
 type_text dave
 keys Enter
 expect_screen "a user without a password switches at once" "Now posting as dave."
+
+# u with a new name, then y: created, and posting as it.
+keys u
+type_text newbie
+keys Enter
+expect_screen "a new name: the question" "No user named newbie: create it? (y/n)"
+keys y
+expect_screen "y creates the author and switches to it" "Created newbie; now posting as newbie."
+expect_screen "the status line shows the new author" "as newbie"
+expect_sql "newbie exists, without a password" "1" "SELECT count(*) FROM user WHERE username = 'newbie' AND password_hash IS NULL;"
+expect_screen "the users pane lists newbie" " newbie "
+keys u
+type_text "bad name"
+keys Enter
+wait_for "create it?" 5
+keys y
+expect_screen "a name the store refuses is said, and nothing is created" "Not created:"
+expect_screen "still the same author" "as newbie"
+expect_sql "no user 'bad name'" "0" "SELECT count(*) FROM user WHERE username = 'bad name';"
 keys q
 expect_clean_exit "quits cleanly"
