@@ -1,13 +1,17 @@
 /* The draw layer (see draw.h). Widths come from utf8proc through
- * core/text; curses and the terminal measure with the C library's
- * wcwidth(). Where the two disagree about a grapheme (a ZWJ emoji
- * sequence, a symbol newer than the C library), the grapheme is drawn as
+ * core/text; curses measures with the C library's wcwidth(), the terminal
+ * as it likes. Where the C library disagrees about a grapheme (a ZWJ emoji
+ * sequence, a skin tone), the cluster goes whole into one curses cell when
+ * its first character is as wide as the cluster and the terminal said (at
+ * start, tui/probe.c) that it draws such clusters that wide: curses then
+ * counts the columns the terminal uses. Otherwise the grapheme is drawn as
  * its first character or U+FFFD, padded with spaces to the width utf8proc
  * gave, so that columns line up however the terminal counts. */
 #include "tui/draw.h"
 
 #include <curses.h>
 #include <langinfo.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <wchar.h>
@@ -44,6 +48,14 @@ static attr_t style_attrs[STYLE_COUNT];
 static bool cursor_wanted;
 static bool cursor_shown = true;   /* unknown at start: hide explicitly */
 static int cursor_y, cursor_x;
+static bool zwj_whole, modifier_whole, keycap_in_one_cell;
+
+void draw_use_terminal_widths(const int widths[PROBE_COUNT])
+{
+    zwj_whole = widths[PROBE_ZWJ_SEQUENCE] == 2;
+    modifier_whole = widths[PROBE_EMOJI_MODIFIER] == 2;
+    keycap_in_one_cell = widths[PROBE_KEYCAP] == 1;
+}
 
 static bool no_color_requested(const struct config *config)
 {
@@ -73,6 +85,11 @@ void draw_init(const struct config *config)
         if (spec->foreground >= 0 && init_pair((short)(s + 1), spec->foreground, -1) == OK)
             style_attrs[s] |= (attr_t)COLOR_PAIR(s + 1);
     }
+}
+
+bool draw_utf8(void)
+{
+    return utf8_terminal;
 }
 
 bool draw_colors(void)
@@ -162,11 +179,87 @@ static void pad(int y, int x, int cols)
         mvwaddch(stdscr, y, x + i, ' ');
 }
 
+#define ZERO_WIDTH_JOINER 0x200D
+#define VARIATION_SELECTOR_16 0xFE0F
+#define COMBINING_KEYCAP 0x20E3
+
+static bool is_emoji_modifier(int32_t cp)
+{
+    return cp >= 0x1F3FB && cp <= 0x1F3FF;
+}
+
+/* Puts the code points cps[0..count) into one cell as one character: a
+ * spacing character and what follows it (curses' setcchar takes only
+ * non-spacing ones after the first, so the rest is filled in here; curses
+ * writes every one of them and moves as far as the first one's width). */
+static bool put_cell(int y, int x, const int32_t *cps, size_t count)
+{
+    if (count == 0 || count > CCHARW_MAX)
+        return false;
+    attr_t attrs;
+    short pair;
+    wattr_get(stdscr, &attrs, &pair, NULL);
+    wchar_t first[2] = { (wchar_t)cps[0], L'\0' };
+    cchar_t cell;
+    if (setcchar(&cell, first, attrs, pair, NULL) != OK)
+        return false;
+    for (size_t i = 1; i < count; i++)
+        cell.chars[i] = (wchar_t)cps[i];
+    return mvwadd_wch(stdscr, y, x, &cell) == OK;
+}
+
+/* The clusters the terminal was asked about, drawn whole where it can be:
+ * true when drawn. */
+static bool draw_disputed(int y, int x, const char *g, size_t len, int cols)
+{
+    int32_t cps[16];
+    size_t count = 0;
+    bool joined = false, modified = false;
+    size_t pos = 0;
+    while (pos < len) {
+        int32_t cp;
+        if (count == sizeof cps / sizeof cps[0])
+            return false;
+        size_t n = text_decode(g + pos, len - pos, &cp);
+        if (n == 0 || cp < 0)
+            return false;
+        joined |= cp == ZERO_WIDTH_JOINER;
+        modified |= is_emoji_modifier(cp);
+        cps[count++] = cp;
+        pos += n;
+    }
+    if (count >= 2 && cps[count - 1] == COMBINING_KEYCAP && keycap_in_one_cell) {
+        /* The digit and the keycap, without the emoji selector between. */
+        int32_t keycap[2] = { cps[0], COMBINING_KEYCAP };
+        if (!put_cell(y, x, keycap, 2))
+            return false;
+        pad(y, x + 1, cols - 1);
+        return true;
+    }
+    if (wcwidth((wchar_t)cps[0]) != cols || (joined && !zwj_whole) ||
+        (modified && !modifier_whole) || (!joined && !modified))
+        return false;
+    if (count > CCHARW_MAX) {
+        /* Leave out the emoji selectors, which the sequence's emoji
+         * presentation makes redundant, to fit a cell. */
+        size_t kept = 0;
+        for (size_t i = 0; i < count; i++)
+            if (cps[i] != VARIATION_SELECTOR_16 || i == 0)
+                cps[kept++] = cps[i];
+        count = kept;
+    }
+    return put_cell(y, x, cps, count);
+}
+
 /* Draws one sanitized grapheme occupying exactly `cols` cells. */
 static void draw_grapheme(int y, int x, const char *g, size_t len, int cols)
 {
     if (cols <= 0)
         return;   /* a lone combining mark: nothing to place it on */
+    /* A joiner at the end (a sequence still being typed) would join the
+     * terminal's next character to it, wherever curses writes that one. */
+    while (len > 3 && memcmp(g + len - 3, "\xe2\x80\x8d", 3) == 0)
+        len -= 3;
     if (!utf8_terminal) {
         mvwaddch(stdscr, y, x, len == 1 && (unsigned char)g[0] < 0x80 ? (chtype)g[0] : '?');
         pad(y, x + 1, cols - 1);
@@ -179,6 +272,8 @@ static void draw_grapheme(int y, int x, const char *g, size_t len, int cols)
         mvwaddnstr(stdscr, y, x, g, (int)len);
         return;
     }
+    if (draw_disputed(y, x, g, len, cols))
+        return;
     if (first_width > 0 && first_width <= cols) {
         mvwaddnstr(stdscr, y, x, g, (int)first_len);
         pad(y, x + first_width, cols - first_width);

@@ -12,6 +12,7 @@
 
 #include "core/config.h"
 #include "tui/layout.h"
+#include "tui/probe.h"
 
 enum draw_style {
     STYLE_NORMAL,
@@ -34,6 +35,17 @@ enum draw_style {
  * says auto and NO_COLOR is set (non-empty), or the terminal has none.
  * Keeps the terminal's default background. Call after the screen is set up. */
 void draw_init(const struct config *config);
+
+/* What the terminal answered about disputed clusters (tui/probe.h):
+ * where it draws a ZWJ sequence or a skin-toned emoji in two cells, as
+ * Unicode and utf8proc say, the whole cluster goes into one cell; where it
+ * does not (or did not answer), its first character does, padded, as
+ * before. A keycap goes as its digit and U+20E3 in one cell where the
+ * terminal draws that in one. */
+void draw_use_terminal_widths(const int widths[PROBE_COUNT]);
+
+/* True when the terminal's character set is UTF-8 (draw_init). */
+bool draw_utf8(void);
 
 /* True when draw_init chose colours. */
 bool draw_colors(void);

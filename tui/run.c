@@ -20,7 +20,12 @@
 #include "core/xalloc.h"
 #include "tui/app.h"
 #include "tui/draw.h"
+#include "tui/probe.h"
 #include "tui/signals.h"
+
+/* How long the terminal may take to say how wide it draws emoji
+ * sequences (one round trip, over SSH too); no answer: drawn safely. */
+#define PROBE_TIMEOUT_MS 400
 
 static void write_terminal(const char *sequence)
 {
@@ -114,6 +119,12 @@ int tui_run(struct store *store, const struct config *config)
     define_key("\033[201~", KEY_PASTE_END);
     run_bracketed_paste(true);
     draw_init(config);
+    if (draw_utf8()) {
+        int widths[PROBE_COUNT];
+        probe_cluster_widths(widths, PROBE_TIMEOUT_MS);
+        draw_use_terminal_widths(widths);
+        draw_invalidate();
+    }
 
     int refresh_ms = config->refresh_ms > 0 ? config->refresh_ms : 500;
     if (refresh_ms < 20)
