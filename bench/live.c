@@ -32,7 +32,9 @@
  * Prints "sessions N", "idle_seconds S", "idle_cpu_ms X",
  * "idle_cpu_percent_of_core X", "posts N", "samples N", "missed N",
  * "latency_p50_ms X", "latency_p95_ms X", "latency_max_ms X",
- * "post_call_median_ms X". Exit status 1 when a TUI never shows a frame
+ * "post_call_median_ms X", and what the sessions spent: wake-ups (voluntary
+ * context switches) per second idle, CPU ms and wake-ups per session per
+ * post (a post and its deletion). Exit status 1 when a TUI never shows a frame
  * or dies. */
 #include <errno.h>
 #include <fcntl.h>
@@ -282,6 +284,29 @@ static double cpu_ms(pid_t pid, bool *from_schedstat)
     return (double)(utime + stime) * 1000.0 / (double)sysconf(_SC_CLK_TCK);
 }
 
+/* Voluntary context switches of a process so far: its wake-ups. */
+static long long wakeups(pid_t pid)
+{
+    char path[64], line[256];
+    snprintf(path, sizeof path, "/proc/%ld/status", (long)pid);
+    FILE *f = fopen(path, "r");
+    long long count = 0;
+    while (f != NULL && fgets(line, sizeof line, f) != NULL)
+        if (sscanf(line, "voluntary_ctxt_switches: %lld", &count) == 1)
+            break;
+    if (f != NULL)
+        fclose(f);
+    return count;
+}
+
+static long long total_wakeups(void)
+{
+    long long total = 0;
+    for (int i = 0; i < session_count; i++)
+        total += wakeups(sessions[i].pid);
+    return total;
+}
+
 static double total_cpu_ms(bool *from_schedstat)
 {
     double total = 0;
@@ -478,11 +503,15 @@ int main(int argc, char **argv)
     /* 2. Idle. */
     bool schedstat = false;
     double cpu_before = total_cpu_ms(&schedstat), idle_start = now_ms();
+    long long wakeups_before = total_wakeups();
     pump_for(idle_s * 1000);
     double cpu_idle = total_cpu_ms(&schedstat) - cpu_before;
     double idle_wall = now_ms() - idle_start;
+    long long idle_wakeups = total_wakeups() - wakeups_before;
 
     /* 3. Posts, from a writer process. */
+    cpu_before = total_cpu_ms(&schedstat);
+    wakeups_before = total_wakeups();
     int to_writer = -1, from_writer = -1;
     pid_t writer = start_writer(db, &to_writer, &from_writer);
     sent_at = calloc((size_t)post_count, sizeof *sent_at);
@@ -527,6 +556,8 @@ int main(int argc, char **argv)
             fprintf(stderr, "live: post %d: call %.1f ms, deleted after %.1f ms (%.1f ms)\n", p,
                     call_ms[p], deleted.started - sent_at[p], deleted.ended - deleted.started);
     }
+    double cpu_posting = total_cpu_ms(&schedstat) - cpu_before;
+    long long posting_wakeups = total_wakeups() - wakeups_before;
     close(to_writer);
     close(from_writer);
     int writer_status = 0;
@@ -560,10 +591,16 @@ int main(int argc, char **argv)
     printf("idle_seconds %.1f\nidle_cpu_ms %.1f\nidle_cpu_source %s\n", idle_wall / 1000,
            cpu_idle, schedstat ? "schedstat" : "stat");
     printf("idle_cpu_percent_of_core %.3f\n", 100.0 * cpu_idle / idle_wall);
+    printf("idle_wakeups_per_session_per_s %.2f\n",
+           (double)idle_wakeups / session_count / (idle_wall / 1000));
     printf("posts %d\nsamples %zu\nmissed %zu\n", post_count, samples, cells - samples);
     printf("latency_p50_ms %.1f\nlatency_p95_ms %.1f\nlatency_max_ms %.1f\n",
            quantile(latency, cells, 0.5), quantile(latency, cells, 0.95), latency[cells - 1]);
     printf("post_call_median_ms %.2f\n", quantile(call_ms, (size_t)post_count, 0.5));
+    /* Each post is made and deleted: two changes. */
+    printf("cpu_ms_per_session_per_post %.3f\n", cpu_posting / session_count / post_count);
+    printf("wakeups_per_session_per_post %.1f\n",
+           (double)posting_wakeups / session_count / post_count);
     free(latency);
     free(call_ms);
     free(sent_at);

@@ -454,6 +454,85 @@ cat > "$WORK/method-social.md" <<EOF
   (${SOCIAL_PG_COPY_MS:-not run}), then measured the same way over TCP.
 EOF
 
+# ---- 9. live updates (issue 11): bench/live.c, 40 TUIs and a writer ------------------
+# Real TUIs (the release binary, default config: refresh_ms 500) in ptys on
+# one database; a writer process posts through the store and each post's
+# time to reach every screen is taken; before that, the same TUIs sit idle
+# and their CPU time is read from /proc. SQLite: a copy of the 1k database;
+# PostgreSQL: a fresh database of the item-6 server with 1k posts imported.
+LIVE_SESSIONS=${BENCH_LIVE_SESSIONS:-40}
+LIVE_POSTS=${BENCH_LIVE_POSTS:-200}
+LIVE_GAP_MS=${BENCH_LIVE_GAP_MS:-100}
+LIVE_IDLE_S=${BENCH_LIVE_IDLE_S:-10}
+live_run() { # ENGINE DB OUT
+    echo "bench: 9 live updates, $LIVE_SESSIONS TUIs on $1"
+    "$BB/live" -n "$LIVE_SESSIONS" -p "$LIVE_POSTS" -g "$LIVE_GAP_MS" -i "$LIVE_IDLE_S" \
+        -c 120 -r 40 -H "$HOME" -m "$TUI_MARKER" -d "$2" -- "$ROOT/$BIN" --db "$2" \
+        > "$3" 2> "$3.err" || {
+        echo "bench: bench/live failed on $1: $(tail -n 3 "$3.err")" >&2
+        row "9 live updates, $1" "not measured: $(tail -n 1 "$3.err")" "-" "-" "-" "-"
+        return 0
+    }
+    p95=$(field latency_p95_ms "$3")
+    row "9 live: a post on screen in $LIVE_SESSIONS other TUIs, $1, 95th percentile of $(field posts "$3") posts x $LIVE_SESSIONS (ms; median $(field latency_p50_ms "$3"), max $(field latency_max_ms "$3"), missed $(field missed "$3"); CPU per TUI per post and its deletion $(field cpu_ms_per_session_per_post "$3") ms)" \
+        "$p95" "-" "-" "<= 50 ms" "$(verdict "$p95" "<=" 50)"
+    idle=$(field idle_cpu_percent_of_core "$3")
+    met=$(awk -v v="$idle" 'BEGIN { print (v + 0 < 1) ? "met" : "NOT met" }')
+    row "9 live: $LIVE_SESSIONS idle TUIs together, $1, $(field idle_seconds "$3") s (% of one core; $(field idle_wakeups_per_session_per_s "$3") wake-ups per TUI per s)" \
+        "$idle" "-" "-" "< 1%" "$met"
+}
+if [ -x "$BB/live" ]; then
+    cp "$DB1K" "$WORK/live.db"
+    live_run SQLite "$WORK/live.db" "$WORK/live-s"
+    if [ "$pg_ok" = yes ]; then
+        LIVE_PGDB=$(sh scripts/pg-cluster.sh createdb "$PG_DIR")
+        "$BB/gen_posts" 1000 "$USERS" > "$WORK/live.jsonl"
+        "$BIN" --db "$LIVE_PGDB" import "$WORK/live.jsonl" > /dev/null
+        live_run PostgreSQL "$LIVE_PGDB" "$WORK/live-p"
+    else
+        row "9 live updates, PostgreSQL" "skipped: no PostgreSQL server (item 6)" "-" "-" "-" "-"
+    fi
+else
+    row "9 live updates" "not measured: $BB/live is missing (make bench)" "-" "-" "-" "-"
+fi
+
+cat > "$WORK/method-live.md" <<EOF
+
+## Live updates (item 9)
+
+- **Sessions.** \`bench/live.c\` starts $LIVE_SESSIONS copies of \`microblog-tui --db DB\`
+  (the release binary, the default refresh_ms of 500) in pseudo-terminals of
+  120x40 with the environment of the TUI rows (item 5), all on one database:
+  on SQLite a copy of the 1k database, on PostgreSQL a fresh database of the
+  item-6 server with the 1k set imported. It waits for every first frame and
+  then 1 s of quiet. The TUIs run on the same $(nproc) cores as the writer and
+  the harness.
+- **Idle.** Then, for $LIVE_IDLE_S s, nobody types or writes: the CPU time of the
+  $LIVE_SESSIONS TUI processes over that time (first field of /proc/PID/schedstat,
+  nanoseconds on a CPU; utime+stime of /proc/PID/stat where it is missing),
+  summed, as a percentage of one core, and their wake-ups (voluntary
+  context switches in /proc/PID/status; on PostgreSQL each round trip to
+  the server is one). Only the TUIs: a PostgreSQL server has nothing to do
+  for a LISTEN with no NOTIFY.
+- **Latency.** A writer process (the store API, a session of its own with the
+  CLI's TRUNCATE checkpoint after each write on SQLite) makes $LIVE_POSTS posts,
+  one every ${LIVE_GAP_MS} ms on average (uniformly $(( LIVE_GAP_MS / 2 ))-$(( LIVE_GAP_MS * 3 / 2 )) ms apart). Each body holds
+  ten random letters, unique to it, and the harness reads every terminal's
+  output as it comes (escape sequences stripped); the latency of a post in a
+  session is from just before the writer's store call to the read() that
+  completes the letters on that terminal. A post not seen within 5 s counts
+  as missed, with 5 s (the percentiles are then lower bounds). Once every
+  session shows it, the writer deletes it again, so that the next post lands
+  on the same screen (a pile of new posts would push the selected post, and
+  with it the view, away from the top); the next gap starts after that.
+  Tokens alternate upper and lower case over a first post of dots, so that
+  no cell already shows the letter a new token puts there (the terminal
+  update skips such cells, which would cut the letters in two). The figure
+  is the 95th percentile over all posts x sessions, with the median and the
+  maximum beside it, and the CPU time the TUIs spent meanwhile, per TUI and
+  per post (with its deletion: two changes to show).
+EOF
+
 # ---- the table -----------------------------------------------------------------------
 table() {
     printf '| %s | %s | %s | %s | %s | %s |\n' "item" "ours" "floor" "ratio" "target" "met"

@@ -19,18 +19,25 @@
  * still held: inotify checks read permission only when a watch is added.
  * Nothing here writes, and an idle database gives no events.
  *
- * The race it closes: a commit writes its frames to the -wal and only then
- * publishes them in the wal-index (-shm), so a reader woken by the last
- * write can ask data_version a moment too early and see nothing new, and
- * no event follows. So drain looks at the wal-index's WAL_WRITE_LOCK (byte
- * 120 of the -shm, https://sqlite.org/walformat.html; in rollback mode the
- * RESERVED byte of the database, https://sqlite.org/lockingv3.html): while
- * another process holds it for a write (not for a checkpoint, which takes
- * the CKPT lock as well and runs after the commit), a timer in the same
- * epoll set wakes the caller again shortly, backing off while a long
- * transaction (an import) runs. The descriptors on the -shm and the
- * database are closed only after SQLite's connection: closing any
- * descriptor of a file drops the process's POSIX locks on it. */
+ * The race it closes, and the wake-ups it saves: a commit writes its frames
+ * to the -wal and only then (after its fsync) publishes them in the
+ * wal-index (-shm), so a reader woken by a frame can ask data_version too
+ * early, see nothing new, and get no further event; and every frame, and
+ * every page the writer's checkpoint copies afterwards, is an event of its
+ * own. So drain looks at the wal-index's WAL_WRITE_LOCK (byte 120 of the
+ * -shm, https://sqlite.org/walformat.html; in rollback mode the RESERVED
+ * byte of the database, https://sqlite.org/lockingv3.html), which a writer
+ * holds from its first frame until the commit is published and a TRUNCATE
+ * or RESTART checkpoint holds while it runs: while another process holds
+ * it, drain waits (up to WAIT_MS, in short sleeps), then reads the events
+ * made meanwhile, so that the caller asks data_version once, after the
+ * commit and its checkpoint (a WAL reset changes data_version too: asked
+ * in between, a reader would refresh twice). A writer that holds it longer
+ * (a long transaction, an import) silences the inotify descriptor and a
+ * timer in the same epoll set looks again, less and less often, until it
+ * is done. The descriptors on the -shm and the database are closed only
+ * after SQLite's connection: closing any descriptor of a file drops the
+ * process's POSIX locks on it. */
 #include "store/store.h"
 
 #include <errno.h>
@@ -41,6 +48,7 @@
 #include <sys/epoll.h>
 #include <sys/inotify.h>
 #include <sys/timerfd.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "core/xalloc.h"
@@ -49,12 +57,14 @@
 /* SQLite's lock bytes: in the -shm (WAL mode) and in the database file
  * (rollback-journal mode, PENDING_BYTE 0x40000000 + 1). */
 #define WAL_WRITE_LOCK_BYTE 120
-#define WAL_CHECKPOINT_LOCK_BYTE 121
 #define RESERVED_LOCK_BYTE 0x40000001
 
-/* The first look again while another process is mid-commit, and the
- * longest interval the back-off reaches (a long transaction). */
-#define RECHECK_FIRST_MS 2
+/* How long drain waits for another process's commit (its fsync) or
+ * checkpoint, in sleeps of WAIT_STEP_US; then the timer looks again after
+ * RECHECK_FIRST_MS, doubling up to RECHECK_MAX_MS while the writer lasts. */
+#define WAIT_MS 20
+#define WAIT_STEP_US 500
+#define RECHECK_FIRST_MS 4
 #define RECHECK_MAX_MS 128
 
 struct store_watch {
@@ -64,8 +74,8 @@ struct store_watch {
     int shm_fd;        /* the -shm, for its lock bytes (-1: none yet) */
     int database_fd;   /* the database, for its RESERVED byte */
     int directory_watch, database_watch, wal_watch;
-    int recheck_ms;
-    bool recheck_armed;
+    int recheck_ms;    /* the timer's next interval while a writer lasts */
+    bool muted;        /* inotify is out of the epoll set: a long writer */
     char *directory;   /* absolute, so a later chdir changes nothing */
     char *database_name, *wal_name, *journal_name; /* names in the directory */
     char *wal_path, *shm_path;
@@ -156,16 +166,13 @@ static pid_t lock_holder(int fd, off_t offset)
     return lock.l_pid > 0 ? lock.l_pid : -1;
 }
 
-/* True while another process is inside a write transaction whose commit
- * may not be visible yet. A checkpoint (after a commit) holds the write
- * lock together with the checkpoint lock: not a write. */
+/* True while another process holds the write lock: a writer whose
+ * commit may not be published yet, or a checkpoint that resets the -wal. */
 static bool writer_busy(struct store_watch *watch)
 {
     open_shm(watch);
-    pid_t writer = lock_holder(watch->shm_fd, WAL_WRITE_LOCK_BYTE);
-    if (writer != 0 && lock_holder(watch->shm_fd, WAL_CHECKPOINT_LOCK_BYTE) != writer)
-        return true;
-    return lock_holder(watch->database_fd, RESERVED_LOCK_BYTE) != 0;
+    return lock_holder(watch->shm_fd, WAL_WRITE_LOCK_BYTE) != 0 ||
+           lock_holder(watch->database_fd, RESERVED_LOCK_BYTE) != 0;
 }
 
 static void arm_timer(struct store_watch *watch, int ms)
@@ -173,8 +180,19 @@ static void arm_timer(struct store_watch *watch, int ms)
     struct itimerspec when = {
         .it_value = { .tv_sec = ms / 1000, .tv_nsec = (long)(ms % 1000) * 1000000L },
     };
-    if (timerfd_settime(watch->timer_fd, 0, &when, NULL) == 0)
-        watch->recheck_armed = ms > 0;
+    timerfd_settime(watch->timer_fd, 0, &when, NULL);
+}
+
+/* Takes inotify out of the epoll set (a long writer: the timer looks
+ * instead) or puts it back. */
+static void mute(struct store_watch *watch, bool muted)
+{
+    if (watch->muted == muted)
+        return;
+    struct epoll_event event = { .events = EPOLLIN, .data.fd = watch->inotify_fd };
+    if (epoll_ctl(watch->epoll_fd, muted ? EPOLL_CTL_DEL : EPOLL_CTL_ADD, watch->inotify_fd,
+                  &event) == 0)
+        watch->muted = muted;
 }
 
 /* One event read from the descriptor: true when it concerns the database. */
@@ -202,10 +220,9 @@ static bool take_event(struct store_watch *watch, const struct inotify_event *ev
            strcmp(event->name, watch->journal_name) == 0;
 }
 
-bool store_sqlite_watch_drain(struct store_watch *watch)
+/* Reads every pending event; true when one concerned the database. */
+static bool read_events(struct store_watch *watch)
 {
-    if (watch == NULL)
-        return false;
     bool relevant = false;
     char buffer[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
     for (;;) {
@@ -218,22 +235,34 @@ bool store_sqlite_watch_drain(struct store_watch *watch)
             at += (ssize_t)(sizeof *event + event->len);
         }
     }
+    return relevant;
+}
+
+bool store_sqlite_watch_drain(struct store_watch *watch)
+{
+    if (watch == NULL)
+        return false;
+    bool relevant = read_events(watch);
     uint64_t expirations = 0;
-    if (read(watch->timer_fd, &expirations, sizeof expirations) == (ssize_t)sizeof expirations) {
-        watch->recheck_armed = false;
-        relevant = true;
-    }
-    if (writer_busy(watch)) {
-        if (!watch->recheck_armed) {
+    if (read(watch->timer_fd, &expirations, sizeof expirations) == (ssize_t)sizeof expirations)
+        relevant = true;   /* a long writer was being waited for */
+    struct timespec pause = { 0, WAIT_STEP_US * 1000L };
+    for (int waited_us = 0; writer_busy(watch); waited_us += WAIT_STEP_US) {
+        if (waited_us >= WAIT_MS * 1000) {
+            mute(watch, true);
             arm_timer(watch, watch->recheck_ms);
             if (watch->recheck_ms < RECHECK_MAX_MS)
                 watch->recheck_ms *= 2;
+            return relevant;
         }
-    } else {
-        watch->recheck_ms = RECHECK_FIRST_MS;
-        if (watch->recheck_armed)
-            arm_timer(watch, 0);
+        nanosleep(&pause, NULL);
     }
+    /* Published: what it wrote meanwhile says nothing more. */
+    relevant |= read_events(watch);
+    if (watch->muted)
+        arm_timer(watch, 0);
+    mute(watch, false);
+    watch->recheck_ms = RECHECK_FIRST_MS;
     return relevant;
 }
 
