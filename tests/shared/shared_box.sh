@@ -316,6 +316,9 @@ ls -l /proc/\$\$/fd/ > "$SPY/fds" 2>&1
 printf 'written in the editor\n' > "\$1"
 EOS
 chmod 0755 "$T/spy-editor"
+# A 60 s refresh tick: only the watch set up while the group was held can
+# bring another person's post in quickly (issue 11).
+echo "refresh_ms = 60000" >> "$CONF"
 tm start-server \; set-option -g remain-on-exit on \; set-option -g default-terminal screen \; \
     new-session -d -s t -x 80 -y 24 \
     "echo \$\$ > '$TUI_SHELL_PID_FILE'; setpriv --reuid=$UA --regid=$UA --init-groups env -i HOME='$T/home-$UA' USER=$UA LOGNAME=$UA PATH=/usr/bin:/bin TERM=screen LC_ALL=C.UTF-8 EDITOR='$T/spy-editor' TMPDIR='$SPY' '$BIN' 2>'$TUI_ERR'; echo \$? > '$TUI_EXIT_FILE'"
@@ -327,6 +330,9 @@ if wait_for "?:help" 10; then
     ua_gid=$(id -g "$UA")
     expect_eq "the running TUI holds no trace of the group (real, effective, saved, fs)" \
         "$ua_gid $ua_gid $ua_gid $ua_gid" "$gids"
+    as "$UB" -- post "live from $UB" > /dev/null 2>&1
+    expect_screen "$UB's post appears at once, without the group and without a key (60 s tick)" \
+        "live from $UB" 2
     keys E
     deadline=$(( $(date +%s) + 10 ))
     while [ ! -s "$SPY/read" ] && [ "$(date +%s)" -lt "$deadline" ]; do sleep 0.05; done
@@ -355,6 +361,7 @@ if wait_for "?:help" 10; then
 else
     not_ok "the TUI starts through the setgid binary" "$(shown)" "$(cat "$TUI_ERR")"
 fi
+sed -i '/^refresh_ms = 60000$/d' "$CONF"
 expect_eq "the database is sound" "ok" "$(sql 'PRAGMA integrity_check;')"
 # A person's process cannot remove the -wal and -shm it made (it has given
 # up the group that may write the directory), so they may stay; then they
