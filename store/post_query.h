@@ -54,4 +54,9 @@ enum store_following_strategy {
 };
 void store_test_following_strategy(enum store_following_strategy strategy);
 
+/* Testing only: a SQLite search alone walks the time index from this many
+ * matches on (1: always), or never (-1: the matches sorted, the statement
+ * without the choice); 0 (the default) decides from the post count. */
+void store_test_search_walk(int64_t matches);
+
 #endif
