@@ -70,6 +70,11 @@ static void set_focus(struct app *app, enum focus focus)
         app_relayout(app);
 }
 
+void app_focus(struct app *app, enum focus focus)
+{
+    set_focus(app, focus);
+}
+
 static void cycle_focus(struct app *app, int direction)
 {
     set_focus(app, (enum focus)((app->focus + FOCUS_COUNT + direction) % FOCUS_COUNT));
@@ -154,10 +159,14 @@ static void post_draft(struct app *app)
 {
     struct pane *compose = app->panes[FOCUS_COMPOSE];
     struct pane *timeline = app->panes[FOCUS_TIMELINE];
-    if (!done(app, session_post(&app->session, draft_of(app), compose_pane_reply_to(compose))))
+    bool sealed = compose_pane_private(compose);
+    if (!done(app, sealed ? session_post_private(&app->session, draft_of(app))
+                          : session_post(&app->session, draft_of(app),
+                                         compose_pane_reply_to(compose))))
         return;
     edit_buffer_clear(draft_of(app));
     compose_pane_set_reply(compose, 0, NULL);
+    compose_pane_set_private(compose, false);
     app_author_changed(app);
     if (timeline_pane_view(timeline)->kind == VIEW_CONVERSATION)
         timeline_pane_refresh(timeline);   /* the reply goes at its end */
@@ -286,6 +295,10 @@ static void global_action(struct app *app, const struct key_event *event)
     case ACTION_SUSPEND:
         app_suspend(app);
         break;
+    case ACTION_PRIVATE:
+    case ACTION_UNLOCK:
+        app_private_start(app, action == ACTION_PRIVATE);
+        break;
     case ACTION_QUIT:
         if (draft_of(app)->length > 0)
             overlay_ask(&app->overlay, QUESTION_QUIT, 0);
@@ -329,6 +342,18 @@ static void carry_out(struct app *app, const struct pane_action *action,
         break;
     case PANE_FIND:
         app_find_start(app);
+        break;
+    case PANE_SEARCH: {
+        const struct view *shown = timeline_pane_view(app->panes[FOCUS_TIMELINE]);
+        overlay_prompt(&app->overlay, PROMPT_SEARCH,
+                       shown->kind == VIEW_SEARCH ? shown->words : NULL, NULL);
+        break;
+    }
+    case PANE_GO_TO_DATE:
+        overlay_prompt(&app->overlay, PROMPT_DATE, NULL, NULL);
+        break;
+    case PANE_TAG:
+        app_tag_start(app, &action->post);
         break;
     }
 }

@@ -36,6 +36,7 @@ struct app {
     bool pasting;                /* between the bracketed-paste markers */
     int compose_rows;            /* the draft's rows the layout was made for */
     char *find_from;             /* the user selected when / began (NULL: All) */
+    bool private_write;          /* the passphrase asked for is to write (P), not read (U) */
 };
 
 /* Bracketed paste (xterm mode 2004): the terminal wraps pasted text in
@@ -83,6 +84,12 @@ void app_open_view(struct app *app, const struct view *view);
  * opens the find prompt. */
 void app_overlay_answered(struct app *app, enum overlay_answer answer);
 void app_find_start(struct app *app);
+/* t: asks which tag of post to show, offering the tags in its body. */
+void app_tag_start(struct app *app, const struct pane_post *post);
+/* P (write) and U (read): the passphrase prompt unless already unlocked. */
+void app_private_start(struct app *app, bool write);
+/* Sets the focus (the compose box, a list pane). */
+void app_focus(struct app *app, enum focus focus);
 
 /* Ctrl-Z or a SIGTSTP: the terminal back to the shell, the job stopped
  * until fg, then the screen drawn again (the restricted mode has no shell

@@ -1,12 +1,16 @@
 /* The app's answers to its overlays (see app.h): what Enter or Esc in a
  * prompt and y or n to a question come to: switching author (with the
- * password when the store asks for it), finding a user as one types,
- * deleting a post, quitting. */
+ * password when the store asks for it, creating a new one), finding a
+ * user as one types, searching, a tag, a date to go to, the passphrase of
+ * private entries (twice for the first), deleting a post, quitting. */
 #include "tui/app.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
+#include "core/when.h"
 #include "core/xalloc.h"
 #include "tui/draw.h"
 #include "tui/overlay.h"
@@ -30,6 +34,147 @@ static void find_end(struct app *app, bool go_back)
     overlay_close(&app->overlay);
     free(app->find_from);
     app->find_from = NULL;
+}
+
+/* ---- the timeline's prompts: search, tag, date ----------------------------- */
+
+static bool word_byte(unsigned char c)
+{
+    return c >= 0x80 || c == '_' || (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
+           (c >= 'A' && c <= 'Z');
+}
+
+void app_tag_start(struct app *app, const struct pane_post *post)
+{
+    if (post->id == 0) {
+        session_message(&app->session, STYLE_INFO, "No post selected: t shows a post's tag.");
+        return;
+    }
+    /* The words after a '#' that the store takes for tags (store_tag_fold
+     * says), offered in the prompt's label, the first one typed in. */
+    char offered[256] = "", first[128] = "";
+    size_t used = 0;
+    const char *body = post->body != NULL ? post->body : "";
+    for (const char *p = body; *p != '\0'; p++) {
+        if (*p != '#' || (p > body && word_byte((unsigned char)p[-1])))
+            continue;
+        const char *end = p + 1;
+        while (word_byte((unsigned char)*end))
+            end++;
+        char candidate[128];
+        snprintf(candidate, sizeof candidate, "%.*s", (int)(end - p), p);
+        char *folded = NULL;
+        struct mb_error err;
+        if (store_tag_fold(candidate, &folded, &err) == MB_OK) {
+            if (first[0] == '\0')
+                snprintf(first, sizeof first, "%s", folded);
+            int n = snprintf(offered + used, sizeof offered - used, "%s#%s", used ? " " : "",
+                             folded);
+            if (n > 0 && (size_t)n < sizeof offered - used)
+                used += (size_t)n;
+        }
+        free(folded);
+    }
+    overlay_prompt(&app->overlay, PROMPT_TAG, first, used > 0 ? offered : "none here");
+}
+
+static void accept_timeline_prompt(struct app *app)
+{
+    struct overlay *overlay = &app->overlay;
+    char *text = xstrdup(overlay->text.text);
+    enum overlay_prompt prompt = overlay->prompt;
+    overlay_close(overlay);
+    if (text[0] == '\0') {
+        free(text);
+        return;
+    }
+    struct mb_error err;
+    if (prompt == PROMPT_SEARCH) {
+        struct view search = view_search(text);
+        app_open_view(app, &search);
+    } else if (prompt == PROMPT_TAG) {
+        char *folded = NULL;
+        if (store_tag_fold(text, &folded, &err) == MB_OK) {
+            struct view tag = view_tag(folded);
+            app_open_view(app, &tag);
+        } else {
+            session_message(&app->session, STYLE_ERROR, "%s", err.message);
+        }
+        free(folded);
+    } else {
+        int64_t until = 0;
+        if (when_parse(text, WHEN_UNTIL, (int64_t)time(NULL), &until, &err) != MB_OK)
+            session_message(&app->session, STYLE_ERROR, "%s", err.message);
+        else if (!timeline_pane_go_to(app->panes[FOCUS_TIMELINE], until))
+            session_message(&app->session, STYLE_INFO,
+                            "A conversation has no dates to go to: b goes back.");
+        else
+            app_focus(app, FOCUS_TIMELINE);
+    }
+    free(text);
+}
+
+/* ---- private entries (P, U) ------------------------------------------------ */
+
+/* Unlocked: P writes in the compose box; U has nothing more to do. */
+static void private_ready(struct app *app)
+{
+    if (!app->private_write) {
+        app_refresh_all(app);
+        return;
+    }
+    compose_pane_set_private(app->panes[FOCUS_COMPOSE], true);
+    app_focus(app, FOCUS_COMPOSE);
+    session_message(&app->session, STYLE_INFO,
+                    "A private entry: Enter seals and posts it, Esc keeps the draft.");
+}
+
+void app_private_start(struct app *app, bool write)
+{
+    app->private_write = write;
+    if (session_private_unlocked(&app->session)) {
+        if (!write)
+            session_message(&app->session, STYLE_INFO, "Your private entries are unlocked.");
+        private_ready(app);
+        return;
+    }
+    bool first = false;
+    enum session_outcome outcome = session_private_first(&app->session, &first);
+    if (outcome == SESSION_ASK_PASSWORD)
+        overlay_prompt_password(&app->overlay, app->session.author.waiting_for);
+    if (outcome != SESSION_DONE)
+        return;
+    if (first && !write) {
+        session_message(&app->session, STYLE_INFO, "No private entries yet: P writes one.");
+        return;
+    }
+    overlay_prompt(&app->overlay, PROMPT_PASSPHRASE, NULL, first ? "first" : NULL);
+}
+
+static void accept_passphrase(struct app *app)
+{
+    struct overlay *overlay = &app->overlay;
+    bool first = overlay->prompt == PROMPT_PASSPHRASE && overlay->user_name != NULL;
+    if (edit_buffer_blank(&overlay->text)) {
+        overlay_close(overlay);
+        session_message(&app->session, STYLE_INFO, "No passphrase: nothing unlocked.");
+        return;
+    }
+    char *passphrase = xstrdup(overlay->text.text);
+    if (first) {   /* the first entry's: once more, to be sure of it */
+        overlay_prompt(overlay, PROMPT_PASSPHRASE_AGAIN, NULL, passphrase);
+    } else {
+        bool same = overlay->prompt != PROMPT_PASSPHRASE_AGAIN ||
+                    strcmp(overlay->user_name, passphrase) == 0;
+        overlay_close(overlay);
+        if (!same)
+            session_message(&app->session, STYLE_ERROR,
+                            "The two passphrases differ: nothing unlocked, P to try again.");
+        else if (session_private_unlock(&app->session, passphrase) == SESSION_DONE)
+            private_ready(app);
+    }
+    explicit_bzero(passphrase, strlen(passphrase));
+    free(passphrase);
 }
 
 /* ---- switching author ------------------------------------------------------ */
@@ -104,12 +249,22 @@ void app_overlay_answered(struct app *app, enum overlay_answer answer)
     case OVERLAY_ACCEPTED:
         if (overlay->prompt == PROMPT_FIND_USER)
             find_end(app, false);
+        else if (overlay->prompt == PROMPT_SEARCH || overlay->prompt == PROMPT_TAG ||
+                 overlay->prompt == PROMPT_DATE)
+            accept_timeline_prompt(app);
+        else if (overlay->prompt == PROMPT_PASSPHRASE ||
+                 overlay->prompt == PROMPT_PASSPHRASE_AGAIN)
+            accept_passphrase(app);
         else
             accept_prompt(app);
         break;
     case OVERLAY_CANCELLED:
         if (overlay->prompt == PROMPT_FIND_USER) {
             find_end(app, true);
+            break;
+        }
+        if (overlay->prompt != PROMPT_USERNAME && overlay->prompt != PROMPT_PASSWORD) {
+            overlay_close(overlay);
             break;
         }
         overlay_close(overlay);

@@ -23,6 +23,7 @@ struct compose_pane {
     int top_line;        /* first wrapped line shown */
     int64_t reply_to;    /* the post the draft answers (0: a new post) */
     char *reply_author;  /* its author, sanitized */
+    bool private_entry;  /* sealed when posted (P) */
 };
 
 static struct compose_pane *compose_of(struct pane *pane)
@@ -47,6 +48,19 @@ void compose_pane_set_reply(struct pane *pane, int64_t post_id, const char *auth
 int64_t compose_pane_reply_to(struct pane *pane)
 {
     return compose_of(pane)->reply_to;
+}
+
+void compose_pane_set_private(struct pane *pane, bool private_entry)
+{
+    struct compose_pane *cp = compose_of(pane);
+    if (private_entry)
+        compose_pane_set_reply(pane, 0, NULL);   /* an entry answers nobody */
+    cp->private_entry = private_entry;
+}
+
+bool compose_pane_private(struct pane *pane)
+{
+    return compose_of(pane)->private_entry;
 }
 
 /* The draft as shown: sanitized (what the draw layer prints), wrapped to
@@ -158,8 +172,10 @@ static struct pane_action compose_key(struct pane *pane, const struct key_event 
     case ACTION_POST:
         return pane_action(PANE_POST_DRAFT);
     case ACTION_LEAVE:
-        if (draft->length == 0)   /* an empty reply is no reply */
+        if (draft->length == 0) {   /* an empty reply is no reply */
             compose_pane_set_reply(pane, 0, NULL);
+            compose_of(pane)->private_entry = false;
+        }
         return pane_action(PANE_LEAVE_COMPOSE);
     case ACTION_EDITOR:
         return pane_action(PANE_EDIT_EXTERNALLY);
@@ -218,7 +234,10 @@ static void compose_draw(struct pane *pane, bool focused)
     snprintf(counter, sizeof counter, " %zu/%d ", codepoints, STORE_BODY_MAX);
     draw_hline(a->y, a->x, a->cols, STYLE_BORDER);
     char title[STORE_USERNAME_MAX * 8 + 32];
-    if (cp->reply_to != 0)
+    if (cp->private_entry)
+        snprintf(title, sizeof title, " Private entry, sealed for you alone%s ",
+                 focused ? "" : " (i)");
+    else if (cp->reply_to != 0)
         snprintf(title, sizeof title, " Reply to %s%s ", cp->reply_author,
                  focused ? "" : " (i)");
     else

@@ -40,6 +40,8 @@ static const struct style_spec style_specs[STYLE_COUNT] = {
     [STYLE_WARNING] = { .foreground = COLOR_RED, .color_attr = A_BOLD | A_REVERSE,
                         .mono_attr = A_REVERSE | A_BOLD },
     [STYLE_HINT] = { .foreground = -1, .color_attr = A_DIM, .mono_attr = A_NORMAL },
+    [STYLE_MATCH] = { .foreground = COLOR_YELLOW, .color_attr = A_BOLD | A_REVERSE,
+                      .mono_attr = A_REVERSE },
 };
 
 static bool use_colors;

@@ -28,6 +28,7 @@ enum draw_style {
     STYLE_ERROR,
     STYLE_WARNING,         /* the counter past the limit */
     STYLE_HINT,
+    STYLE_MATCH,           /* a search's words in a post */
     STYLE_COUNT
 };
 

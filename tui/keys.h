@@ -24,6 +24,8 @@ enum key_action {
     ACTION_HELP,
     ACTION_QUIT,
     ACTION_SUSPEND,
+    ACTION_PRIVATE,
+    ACTION_UNLOCK,
     /* lists */
     ACTION_UP,
     ACTION_DOWN,
@@ -36,6 +38,10 @@ enum key_action {
     ACTION_PROFILE,
     ACTION_REPLY,
     ACTION_FIND,
+    ACTION_NEXT_MATCH,
+    ACTION_PREVIOUS_MATCH,
+    ACTION_TAG,
+    ACTION_GO_TO_DATE,
     /* line editing (compose box and prompts) */
     ACTION_POST,
     ACTION_LEAVE,

@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "core/crypto.h"
 #include "core/text.h"
@@ -64,6 +65,21 @@ void overlay_prompt_find_user(struct overlay *overlay)
     overlay->not_found = false;
 }
 
+void overlay_prompt(struct overlay *overlay, enum overlay_prompt prompt, const char *text,
+                    const char *detail)
+{
+    char *copy = detail != NULL ? xstrdup(detail) : NULL;
+    start_prompt(overlay, prompt);
+    if (text != NULL)
+        edit_buffer_set(&overlay->text, text, strlen(text));
+    if (overlay->user_name != NULL)
+        explicit_bzero(overlay->user_name, strlen(overlay->user_name));
+    free(overlay->user_name);
+    overlay->user_name = copy;
+    if (prompt == PROMPT_PASSPHRASE || prompt == PROMPT_PASSPHRASE_AGAIN)
+        crypto_disable_core_dumps();
+}
+
 void overlay_prompt_password(struct overlay *overlay, const char *name)
 {
     char *copy = xstrdup(name);
@@ -77,6 +93,8 @@ void overlay_close(struct overlay *overlay)
 {
     overlay->mode = OVERLAY_NONE;
     edit_buffer_clear(&overlay->text);
+    if (overlay->user_name != NULL)   /* the first typing of a passphrase */
+        explicit_bzero(overlay->user_name, strlen(overlay->user_name));
     free(overlay->user_name);
     overlay->user_name = NULL;
 }
@@ -222,10 +240,22 @@ void overlay_draw_status(const struct overlay *overlay, struct rect line)
         snprintf(label, sizeof label, "Switch author to: ");
     else if (overlay->prompt == PROMPT_FIND_USER)
         snprintf(label, sizeof label, "Find user (Enter stays, Esc goes back): ");
+    else if (overlay->prompt == PROMPT_SEARCH)
+        snprintf(label, sizeof label, "Search: ");
+    else if (overlay->prompt == PROMPT_DATE)
+        snprintf(label, sizeof label, "Go to date (2026-11-24, yesterday, 7d): ");
+    else if (overlay->prompt == PROMPT_TAG)
+        snprintf(label, sizeof label, "Show tag (%.120s): #",
+                 overlay->user_name != NULL ? overlay->user_name : "any");
+    else if (overlay->prompt == PROMPT_PASSPHRASE)
+        snprintf(label, sizeof label, "Passphrase of your private entries: ");
+    else if (overlay->prompt == PROMPT_PASSPHRASE_AGAIN)
+        snprintf(label, sizeof label, "The same passphrase again: ");
     else
         snprintf(label, sizeof label, "Password for %s: ", overlay->user_name);
     x += draw_string(line.y, x, end - x, label, STYLE_TITLE);
-    if (overlay->prompt == PROMPT_PASSWORD) {
+    if (overlay->prompt == PROMPT_PASSWORD || overlay->prompt == PROMPT_PASSPHRASE ||
+        overlay->prompt == PROMPT_PASSPHRASE_AGAIN) {
         /* Echo off, as the issue says: not even stars, which would show
          * the password's length. */
         draw_cursor_at(line.y, x);

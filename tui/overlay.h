@@ -19,7 +19,16 @@ enum overlay_mode { OVERLAY_NONE, OVERLAY_HELP, OVERLAY_CONFIRM, OVERLAY_PROMPT 
 
 enum overlay_question { QUESTION_DELETE, QUESTION_QUIT, QUESTION_CREATE_AUTHOR };
 
-enum overlay_prompt { PROMPT_USERNAME, PROMPT_PASSWORD, PROMPT_FIND_USER };
+enum overlay_prompt {
+    PROMPT_USERNAME,
+    PROMPT_PASSWORD,
+    PROMPT_FIND_USER,
+    PROMPT_SEARCH,            /* / on the timeline */
+    PROMPT_DATE,              /* @: a WHEN to go to */
+    PROMPT_TAG,               /* t: the tag to show (user_name: the post's tags) */
+    PROMPT_PASSPHRASE,        /* private entries: echo off, as a password */
+    PROMPT_PASSPHRASE_AGAIN,  /* the first entry's passphrase, typed again */
+};
 
 struct overlay {
     enum overlay_mode mode;
@@ -53,6 +62,12 @@ void overlay_prompt_username(struct overlay *overlay);
 void overlay_ask_create_author(struct overlay *overlay, const char *name);
 /* Find a user as one types: the app finds after every key. */
 void overlay_prompt_find_user(struct overlay *overlay);
+/* A one-line prompt of kind prompt with text already typed (NULL:
+ * none); detail (NULL: none) is shown in its label (PROMPT_TAG: the
+ * post's tags) or kept (PROMPT_PASSPHRASE_AGAIN: the first typing, to
+ * compare). The passphrase prompts echo nothing, as the password's. */
+void overlay_prompt(struct overlay *overlay, enum overlay_prompt prompt, const char *text,
+                    const char *detail);
 /* Asks for name's password (turns core dumps off first). */
 void overlay_prompt_password(struct overlay *overlay, const char *name);
 /* Closes the prompt, zeroing what was typed. */

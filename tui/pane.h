@@ -27,7 +27,10 @@ enum pane_action_kind {
     PANE_EDIT_EXTERNALLY,  /* the draft in $VISUAL / $EDITOR */
     PANE_DELETE_POST,      /* ask to delete action.post */
     PANE_REPLY,            /* write a reply to action.post */
-    PANE_FIND,             /* open the pane's find prompt (/) */
+    PANE_FIND,             /* open the users pane's find prompt (/) */
+    PANE_SEARCH,           /* open the search prompt (/ on the timeline) */
+    PANE_TAG,              /* ask which tag of action.post to show */
+    PANE_GO_TO_DATE,       /* ask for a date to go to */
 };
 
 /* The post an action is about (the timeline's selection). */
@@ -35,6 +38,7 @@ struct pane_post {
     int64_t id;
     int64_t user_id;
     const char *author;    /* sanitized; valid until the pane changes */
+    const char *body;      /* sanitized; valid until the pane changes */
 };
 
 struct pane_action {
@@ -97,6 +101,11 @@ void timeline_pane_show(struct pane *pane, const struct view *view);
 /* The view the timeline shows. */
 const struct view *timeline_pane_view(struct pane *pane);
 
+/* Shows the view's posts from the newest one before `until` (seconds),
+ * selected: keyset pages from there, whatever the view's size. False in a
+ * conversation, which has no dates to go to. */
+bool timeline_pane_go_to(struct pane *pane, int64_t until);
+
 /* Jumps to the newest post and selects it (after posting). */
 void timeline_pane_show_newest(struct pane *pane);
 
@@ -112,5 +121,9 @@ int compose_pane_text_rows(struct pane *pane, int width);
 
 void compose_pane_set_reply(struct pane *pane, int64_t post_id, const char *author);
 int64_t compose_pane_reply_to(struct pane *pane);
+
+/* Makes the draft a private entry (sealed when posted), or a post again. */
+void compose_pane_set_private(struct pane *pane, bool private_entry);
+bool compose_pane_private(struct pane *pane);
 
 #endif

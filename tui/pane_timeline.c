@@ -76,8 +76,9 @@ static void note_reading(struct timeline_pane *tp)
         return;
     }
     int64_t count = 0;
+    struct post_filter filter = view_filter(&tp->view);
     if (tp->have_newest_seen &&
-        store_posts_count_newer(session->store, &tp->view.filter, &tp->newest_seen,
+        store_posts_count_newer(session->store, &filter, &tp->newest_seen,
                                 NEW_POSTS_CAP, &count) == MB_OK)
         tp->new_count = count;
 }
@@ -211,6 +212,9 @@ void timeline_pane_show(struct pane *pane, const struct view *view)
     struct timeline_pane *tp = timeline_of(pane);
     window_free(&tp->window);
     tp->view = *view;
+    highlight_free(&tp->highlight);
+    if (view->kind == VIEW_SEARCH)
+        highlight_init(&tp->highlight, view->words);
     tp->total = 0;
     tp->new_count = 0;
     tp->have_newest_seen = false;
@@ -234,6 +238,23 @@ void timeline_pane_show(struct pane *pane, const struct view *view)
 const struct view *timeline_pane_view(struct pane *pane)
 {
     return &timeline_of(pane)->view;
+}
+
+bool timeline_pane_go_to(struct pane *pane, int64_t until)
+{
+    struct timeline_pane *tp = timeline_of(pane);
+    if (tp->view.kind == VIEW_CONVERSATION)
+        return false;
+    /* An anchor just after every post before `until`: the window reads
+     * the pages newer than it and, from there, the older ones. */
+    struct post_row anchor = { .timestamp = until, .id = 0 };
+    if (!window_load_at(&tp->window, &anchor))
+        return true;
+    tp->top_line = 0;
+    keep_margin(tp);
+    place_selected_at(tp, 0);
+    note_reading(tp);
+    return true;
 }
 
 void timeline_pane_show_newest(struct pane *pane)
@@ -364,7 +385,7 @@ static struct pane_action about_selected(struct timeline_pane *tp, enum pane_act
     const struct post_row *row = window_selected(&tp->window);
     if (row != NULL)
         action.post = (struct pane_post){ .id = row->id, .user_id = row->user_id,
-                                          .author = row->author };
+                                          .author = row->author, .body = row->body };
     return action;
 }
 
@@ -378,6 +399,26 @@ static struct pane_action timeline_key(struct pane *pane, const struct key_event
         return about_selected(tp, PANE_DELETE_POST);
     case ACTION_REPLY:
         return about_selected(tp, PANE_REPLY);
+    case ACTION_TAG:
+        return about_selected(tp, PANE_TAG);
+    case ACTION_FIND:
+        return pane_action(PANE_SEARCH);
+    case ACTION_GO_TO_DATE:
+        return pane_action(PANE_GO_TO_DATE);
+    case ACTION_NEXT_MATCH:
+    case ACTION_PREVIOUS_MATCH: {
+        if (tp->view.kind != VIEW_SEARCH) {
+            session_message(tp->pane.session, STYLE_INFO, "No search here: / searches the posts.");
+            return pane_action(PANE_REDRAW);
+        }
+        /* Every post of a Search view matches: the next one is the match. */
+        struct key_event move = *event;
+        move.action = event->action == ACTION_NEXT_MATCH ? ACTION_DOWN : ACTION_UP;
+        action = move_key(pane, &move);
+        if (action.kind == PANE_REDRAW)
+            note_reading(tp);
+        return action;
+    }
     case ACTION_CHOOSE:
         if (row == NULL)
             return pane_action(PANE_HANDLED);
@@ -418,6 +459,7 @@ static void timeline_free(struct pane *pane)
     struct timeline_pane *tp = timeline_of(pane);
     window_free(&tp->window);
     profile_card_free(&tp->card);
+    highlight_free(&tp->highlight);
     free(tp);
 }
 

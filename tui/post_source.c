@@ -74,8 +74,9 @@ static bool fetch_posts(void *context, const void *from, enum window_direction d
     if (from != NULL)
         cursor = post_row_cursor(from);
     struct post_list list = { 0 };
+    struct post_filter filter = view_filter(source->view);
     enum mb_status status = store_posts_page(
-        source->session->store, &source->view->filter, from != NULL ? &cursor : NULL,
+        source->session->store, &filter, from != NULL ? &cursor : NULL,
         direction == WINDOW_TOWARD_END ? PAGE_OLDER : PAGE_NEWER, limit, &list);
     if (status != MB_OK) {
         session_store_error(source->session, "Could not read the timeline", status);

@@ -360,6 +360,64 @@ enum session_outcome session_switch_author(struct session *session, const char *
     return SESSION_REFUSED;
 }
 
+bool session_private_unlocked(struct session *session)
+{
+    return session->author.id != 0 && store_private_unlocked(session->store, session->author.id);
+}
+
+enum session_outcome session_private_first(struct session *session, bool *first)
+{
+    enum session_outcome ready = author_ready(session);
+    if (ready != SESSION_DONE)
+        return ready;
+    bool exists = false;
+    enum mb_status status = store_private_exists(session->store, session->author.id, &exists);
+    if (status != MB_OK) {
+        session_store_error(session, "Cannot reach your private entries", status);
+        return SESSION_REFUSED;
+    }
+    *first = !exists;
+    return SESSION_DONE;
+}
+
+enum session_outcome session_private_unlock(struct session *session, const char *passphrase)
+{
+    enum session_outcome ready = author_ready(session);
+    if (ready != SESSION_DONE)
+        return ready;
+    enum mb_status status = store_private_unlock(session->store, session->author.id, passphrase);
+    if (status == MB_AUTH) {
+        session_message(session, STYLE_ERROR, "Wrong passphrase; your entries stay locked.");
+        return SESSION_REFUSED;
+    }
+    if (status != MB_OK) {
+        session_store_error(session, "Not unlocked", status);
+        return SESSION_REFUSED;
+    }
+    session_message(session, STYLE_INFO, "Unlocked: your private entries show their text.");
+    return SESSION_DONE;
+}
+
+enum session_outcome session_post_private(struct session *session,
+                                          const struct edit_buffer *draft)
+{
+    if (edit_buffer_blank(draft)) {
+        session_message(session, STYLE_ERROR, "Nothing to seal: write the entry first.");
+        return SESSION_REFUSED;
+    }
+    enum session_outcome ready = author_ready(session);
+    if (ready != SESSION_DONE)
+        return ready;
+    enum mb_status status = store_post_private(session->store, session->author.id, draft->text,
+                                               NULL);
+    if (status != MB_OK) {
+        session_store_error(session, "Not written (the draft is kept)", status);
+        return SESSION_REFUSED;
+    }
+    session_message(session, STYLE_INFO, "Private entry sealed; only you can read it.");
+    return SESSION_DONE;
+}
+
 enum session_outcome session_create_author(struct session *session, const char *name)
 {
     struct user user = { 0 };

@@ -127,6 +127,17 @@ enum session_outcome session_switch_author(struct session *session, const char *
  * one. A lost server or file is said for as long as it lasts. */
 void session_clear_message(struct session *session);
 
+/* Private entries (P, U): whether the author has unlocked them on this
+ * store handle; unlocking with passphrase (their first entry's makes the
+ * key); *first (may be NULL) says whether they have none yet, so that
+ * the app asks the passphrase twice. Writing one seals the draft. The
+ * status line says what came of each. */
+bool session_private_unlocked(struct session *session);
+enum session_outcome session_private_first(struct session *session, bool *first);
+enum session_outcome session_private_unlock(struct session *session, const char *passphrase);
+enum session_outcome session_post_private(struct session *session,
+                                          const struct edit_buffer *draft);
+
 /* Creates the user `name` (personal mode, after y) and switches to it;
  * the status line says what came of it. */
 enum session_outcome session_create_author(struct session *session, const char *name);

@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "tui/highlight.h"
 #include "tui/pane.h"
 #include "tui/post_source.h"
 #include "tui/profile.h"
@@ -29,6 +30,7 @@ struct timeline_pane {
     struct post_cursor newest_seen;
     bool have_newest_seen;
     int64_t new_count;
+    struct highlight highlight; /* VIEW_SEARCH: the query's words, shown */
 };
 
 /* Rows for posts: the pane less its title (and a profile card). */

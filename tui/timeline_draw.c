@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/text.h"
 #include "tui/draw.h"
@@ -69,10 +70,17 @@ static void format_count(int64_t n, char *out, size_t size)
     out[o] = '\0';
 }
 
+static bool format_day(int64_t seconds, char *out, size_t size)
+{
+    time_t t = (time_t)seconds;
+    struct tm tm;
+    return localtime_r(&t, &tm) != NULL && strftime(out, size, " %a %Y-%m-%d", &tm) != 0;
+}
+
 static void draw_title(struct timeline_pane *tp, bool focused)
 {
     const struct rect *a = &tp->pane.area;
-    char count[40], rest[400];
+    char count[40], rest[600];
     const char *name = NULL;   /* a user's name: clipped before the rest */
     format_count(tp->total, count, sizeof count);
     rest[0] = '\0';
@@ -94,9 +102,21 @@ static void draw_title(struct timeline_pane *tp, bool focused)
     case VIEW_MENTIONS:
         snprintf(rest, sizeof rest, "Mentions");
         break;
+    case VIEW_SEARCH:
+        snprintf(rest, sizeof rest, "Search: %s", tp->view.words);
+        break;
+    case VIEW_TAG:
+        snprintf(rest, sizeof rest, "#%s", tp->view.words);
+        break;
     }
     enum draw_style style = focused ? STYLE_TITLE : STYLE_NORMAL;
     int x = a->x + 1, end = a->x + a->cols;
+    /* Where one is in a long timeline: the selected post's day, at the
+     * right (no count: that would cost what the view holds). */
+    const struct post_row *selected = window_selected(&tp->window);
+    char day[32];
+    if (selected != NULL && a->cols >= 40 && format_day(selected->timestamp, day, sizeof day))
+        end -= draw_string_right(a->y, end, 16, day, STYLE_TIME) + 1;
     if (name != NULL) {
         int room = end - x - text_width(rest, strlen(rest));
         x += draw_string_clipped(a->y, x, room > 1 ? room : 1, name, style);
@@ -161,8 +181,30 @@ static const char *empty_text(const struct timeline_pane *tp)
     case VIEW_MENTIONS:
         return view_needs_author(&tp->view) ? "Nobody to mention yet: post first, or press u."
                                             : "Nobody has mentioned you yet.";
+    case VIEW_SEARCH:
+        return "No post matches: / searches again, b goes back.";
+    case VIEW_TAG:
+        return "No post carries this tag.";
     }
     return "";
+}
+
+/* A line of a body, a search's words in the match style. */
+static void draw_body_line(struct timeline_pane *tp, int y, const char *text, size_t length)
+{
+    const struct rect *a = &tp->pane.area;
+    int x = a->x + TIMELINE_BODY_INDENT, end = a->x + a->cols;
+    struct highlight_range ranges[16];
+    size_t count = highlight_find(&tp->highlight, text, length, ranges, 16);
+    size_t at = 0;
+    for (size_t i = 0; i < count && x < end; i++) {
+        x += draw_text(y, x, end - x, text + at, ranges[i].start - at, STYLE_NORMAL);
+        x += draw_text(y, x, end - x, text + ranges[i].start, ranges[i].end - ranges[i].start,
+                       STYLE_MATCH);
+        at = ranges[i].end;
+    }
+    if (x < end)
+        draw_text(y, x, end - x, text + at, length - at, STYLE_NORMAL);
 }
 
 void timeline_draw(struct pane *pane, bool focused)
@@ -198,8 +240,7 @@ void timeline_draw(struct pane *pane, bool focused)
                 draw_header(tp, row, y++, selected, focused);
             } else {
                 const struct text_line *l = &row->lines[line - separator - 1];
-                draw_text(y++, a->x + TIMELINE_BODY_INDENT, a->cols - TIMELINE_BODY_INDENT,
-                          row->body + l->offset, l->length, STYLE_NORMAL);
+                draw_body_line(tp, y++, row->body + l->offset, l->length);
             }
         }
     }

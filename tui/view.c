@@ -36,6 +36,28 @@ struct view view_profile(int64_t user_id, const char *name)
     return about_user(VIEW_PROFILE, user_id, name);
 }
 
+struct view view_search(const char *query)
+{
+    struct view view = { .kind = VIEW_SEARCH };
+    snprintf(view.words, sizeof view.words, "%s", query != NULL ? query : "");
+    return view;
+}
+
+struct view view_tag(const char *tag)
+{
+    struct view view = { .kind = VIEW_TAG };
+    snprintf(view.words, sizeof view.words, "%s", tag != NULL ? tag : "");
+    return view;
+}
+
+struct post_filter view_filter(const struct view *view)
+{
+    struct post_filter filter = view->filter;
+    filter.search = view->kind == VIEW_SEARCH ? view->words : NULL;
+    filter.tag = view->kind == VIEW_TAG ? view->words : NULL;
+    return filter;
+}
+
 struct view view_conversation(int64_t post_id)
 {
     return (struct view){ .kind = VIEW_CONVERSATION, .post_id = post_id };

@@ -20,6 +20,8 @@ enum view_kind {
     VIEW_PROFILE,        /* one author's profile card, then their posts */
     VIEW_CONVERSATION,   /* the conversation of post_id, oldest first */
     VIEW_MENTIONS,       /* the posts that mention the author */
+    VIEW_SEARCH,         /* the posts matching words (full-text search) */
+    VIEW_TAG,            /* the posts tagged #words */
 };
 
 struct view {
@@ -30,6 +32,10 @@ struct view {
     int64_t user_id;
     char name[STORE_USERNAME_MAX * 4 + 1];
     int64_t post_id;     /* VIEW_CONVERSATION */
+    /* VIEW_SEARCH: the query; VIEW_TAG: the tag as stored (folded). Kept
+     * here, not as a pointer in filter, so that a copy stays whole:
+     * view_filter points the filter at the copy it is given. */
+    char words[512];
     /* The author the view was bound to (0: nobody yet: Home and Mentions
      * are then empty, not everyone's). */
     int64_t author_id;
@@ -41,6 +47,15 @@ struct view view_mentions(void);
 /* The posts of user_id, named name (NULL: "?"); with its profile card. */
 struct view view_user(int64_t user_id, const char *name);
 struct view view_profile(int64_t user_id, const char *name);
+/* The posts matching query (search), or tagged tag (folded, without
+ * its '#'). */
+struct view view_search(const char *query);
+struct view view_tag(const char *tag);
+
+/* The filter to list view's posts with: view->filter, with the search or
+ * the tag pointing into view (valid while view is). */
+struct post_filter view_filter(const struct view *view);
+
 /* The conversation post_id belongs to. */
 struct view view_conversation(int64_t post_id);
 
