@@ -31,8 +31,7 @@ static struct edit_buffer *draft_of(struct app *app)
 
 /* ---- focus and views ------------------------------------------------------ */
 
-/* The compose box grows while one writes in it (0: not writing). */
-static int compose_rows_wanted(struct app *app)
+int app_compose_rows_wanted(struct app *app)
 {
     if (app->focus != FOCUS_COMPOSE)
         return 0;
@@ -47,7 +46,7 @@ void app_relayout(struct app *app)
     bool users_shown = app->focus == FOCUS_USERS ||
                        (app->focus == FOCUS_COMPOSE && app->list_focus == FOCUS_USERS);
     layout_compute(rows, cols, users_shown, &app->layout);
-    app->compose_rows = compose_rows_wanted(app);
+    app->compose_rows = app_compose_rows_wanted(app);
     layout_grow_compose(&app->layout, app->compose_rows);
     const struct layout *l = &app->layout;
     struct rect none = { 0, 0, 0, 0 };
@@ -432,60 +431,6 @@ void app_handle_key(struct app *app, struct key_event *event)
     event->action = keys_lookup(pane->ops->key_scopes, event);
     struct pane_action action = pane->ops->key(pane, event);
     carry_out(app, &action, event);
-}
-
-/* ---- drawing ---------------------------------------------------------------- */
-
-static void pane_draw_if(struct app *app, enum focus which, bool visible)
-{
-    if (!visible)
-        return;
-    struct pane *pane = app->panes[which];
-    pane->ops->draw(pane, app->focus == which && app->overlay.mode == OVERLAY_NONE);
-}
-
-/* The status line: the help key and the keys of the mode one is in. */
-static void draw_status(struct app *app, struct rect line)
-{
-    enum key_action without[2];
-    size_t count = 0;
-    if (!app->session.personal)
-        without[count++] = ACTION_SWITCH_AUTHOR;
-    if (!session_editor_allowed(&app->session))
-        without[count++] = ACTION_EDITOR;
-    struct pane *pane = app->panes[app->focus];
-    char hints[256];
-    keys_status_hints(pane->ops->key_scopes, without, count, hints, sizeof hints);
-    session_draw_status(&app->session, line, app->focus == FOCUS_COMPOSE ? "F1:help" : "?:help",
-                        hints);
-}
-
-void app_draw_frame(struct app *app)
-{
-    if (compose_rows_wanted(app) != app->compose_rows)
-        app_relayout(app);
-    const struct layout *l = &app->layout;
-    draw_begin();
-    if (l->too_small) {
-        draw_string(0, 0, l->screen_cols, "Terminal too small", STYLE_ERROR);
-        draw_end();
-        return;
-    }
-    pane_draw_if(app, FOCUS_USERS, l->users_visible);
-    if (l->side_by_side)
-        draw_vline(l->separator.y, l->separator.x, l->separator.rows, STYLE_BORDER);
-    pane_draw_if(app, FOCUS_TIMELINE, l->timeline_visible);
-    pane_draw_if(app, FOCUS_COMPOSE, true);
-    if (layout_rect_visible(l->status)) {
-        if (overlay_owns_status(&app->overlay))
-            overlay_draw_status(&app->overlay, l->status);
-        else
-            draw_status(app, l->status);
-    }
-    if (app->overlay.mode == OVERLAY_HELP)
-        overlay_draw_help(&app->overlay, l->screen_rows, l->screen_cols,
-                          session_editor_allowed(&app->session));
-    draw_end();
 }
 
 /* ---- life ---------------------------------------------------------------- */

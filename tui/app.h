@@ -52,6 +52,10 @@ struct app {
 void app_init(struct app *app, struct store *store, const struct config *config);
 void app_free(struct app *app);
 
+/* The rows the compose box wants while one writes in it (0: not
+ * writing): the layout grows it to them. */
+int app_compose_rows_wanted(struct app *app);
+
 /* Gives the panes their areas for the screen's size now. */
 void app_relayout(struct app *app);
 
@@ -62,6 +66,8 @@ void app_handle_key(struct app *app, struct key_event *event);
  * sessions wrote. True when the screen must be drawn again. */
 bool app_poll_changes(struct app *app);
 
+/* Draws the whole frame (tui/app_draw.c), laying out again first when the
+ * draft's rows changed. */
 void app_draw_frame(struct app *app);
 
 /* Turns the terminal's bracketed paste on or off (tui/run.c). */

@@ -56,7 +56,7 @@ void highlight_init(struct highlight *highlight, const char *query)
         highlight->words = xreallocarray(highlight->words, highlight->count + 1,
                                          sizeof *highlight->words);
         highlight->words[highlight->count++] =
-            (struct highlight_word){ .folded = folded, .prefix = *p == '*' };
+            (struct highlight_word){ .folded = folded };
     }
 }
 
@@ -110,11 +110,8 @@ size_t highlight_find(const struct highlight *highlight, const char *s, size_t l
             if (at + n > used || memcmp(folded + at, word->folded, n) != 0)
                 continue;
             size_t end = at + n;
-            if (word->prefix)
-                while (end < used && word_byte((unsigned char)folded[end]))
-                    end++;
-            else if (end < used && word_byte((unsigned char)folded[end]))
-                continue;
+            if (end < used && word_byte((unsigned char)folded[end]))
+                continue;   /* only a whole word */
             if (from[at] < last_end)
                 continue;
             out[found++] = (struct highlight_range){ .start = from[at], .end = to[end - 1] };

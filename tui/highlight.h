@@ -2,7 +2,8 @@
  * timeline can show them: case and diacritics do not matter (utf8proc's
  * case folding with the marks stripped, compared cluster by cluster, as
  * the full-text index folds them: "cafe" finds "Café"), a word matches a
- * whole word of the text, or its start when the query word ends with '*'.
+ * whole word of the text (the store's search has no query language: '*'
+ * and quotes are not operators there, nor here).
  * Pure: no curses, no store. Internal to tui/. */
 #ifndef TUI_HIGHLIGHT_H
 #define TUI_HIGHLIGHT_H
@@ -12,7 +13,6 @@
 
 struct highlight_word {
     char *folded;
-    bool prefix;    /* "caf*" */
 };
 
 struct highlight {

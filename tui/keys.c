@@ -29,7 +29,7 @@ const struct key_binding keys_table[] = {
     { .scope = KEY_SCOPE_GLOBAL, .code = 'E', .action = ACTION_EDITOR, .name = "E",
       .help = "write the post in $VISUAL / $EDITOR (default vi)" },
     { .scope = KEY_SCOPE_GLOBAL, .code = 'u', .action = ACTION_SWITCH_AUTHOR, .name = "u",
-      .help = "switch author (asks for the password if it has one)",
+      .help = "switch author (its password if it has one; a new name: create it?)",
       .hint = "author" },
     { .scope = KEY_SCOPE_GLOBAL, .code = 'h', .action = ACTION_HOME, .name = "h",
       .help = "Home: the people you follow, and you" },

@@ -2,8 +2,8 @@
 #include "tui/probe.h"
 
 #include <curses.h>
-#include <errno.h>
 #include <poll.h>
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -13,20 +13,6 @@ static const char *const samples[PROBE_COUNT] = {
     [PROBE_EMOJI_MODIFIER] = "\xf0\x9f\x91\x8d\xf0\x9f\x8f\xbd",
     [PROBE_KEYCAP] = "1\xe2\x83\xa3",
 };
-
-static bool write_all(const char *s, size_t length)
-{
-    while (length > 0) {
-        ssize_t n = write(STDOUT_FILENO, s, length);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            return false;
-        s += n;
-        length -= (size_t)n;
-    }
-    return true;
-}
 
 static long now_ms(void)
 {
@@ -69,26 +55,22 @@ static int next_answer(const unsigned char *buffer, size_t length, size_t *start
     return -1;
 }
 
-void probe_cluster_widths(int widths[PROBE_COUNT], int timeout_ms)
+const char *probe_request(void)
+{
+    static char request[256];
+    if (request[0] != '\0')
+        return request;
+    size_t used = 0;
+    for (int i = 0; i < PROBE_COUNT; i++)
+        used += (size_t)snprintf(request + used, sizeof request - used, "\r%s\033[6n", samples[i]);
+    snprintf(request + used, sizeof request - used, "\r\033[K");
+    return request;
+}
+
+void probe_read_answers(int widths[PROBE_COUNT], int timeout_ms)
 {
     for (int i = 0; i < PROBE_COUNT; i++)
         widths[i] = -1;
-    char request[256];
-    size_t used = 0;
-    for (int i = 0; i < PROBE_COUNT; i++) {
-        size_t n = strlen(samples[i]);
-        if (used + n + 8 > sizeof request)
-            return;
-        request[used++] = '\r';
-        memcpy(request + used, samples[i], n);
-        used += n;
-        memcpy(request + used, "\033[6n", 4);
-        used += 4;
-    }
-    memcpy(request + used, "\r\033[K", 4);
-    used += 4;
-    if (!write_all(request, used))
-        return;
     unsigned char buffer[512], kept[512];
     size_t length = 0, start = 0, kept_count = 0;
     int answers = 0;

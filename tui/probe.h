@@ -16,11 +16,15 @@ enum probe_sample {
     PROBE_COUNT
 };
 
-/* Fills widths[PROBE_COUNT] (cells, or -1 when unknown) by asking the
- * terminal on standard output and reading its answers from standard
- * input, waiting at most timeout_ms in all. Call in raw mode, before the
- * first frame (it writes on the current line and erases it). Bytes read
- * that are not answers (keys typed meanwhile) are given back to curses. */
-void probe_cluster_widths(int widths[PROBE_COUNT], int timeout_ms);
+/* The bytes to send the terminal (NUL-terminated): each sample at the
+ * start of the line and a position request, then the line erased. Send
+ * them in raw mode, before the first frame. */
+const char *probe_request(void);
+
+/* Fills widths[PROBE_COUNT] (cells, or -1 when unknown) from the
+ * terminal's answers on standard input to probe_request, waiting at most
+ * timeout_ms in all. Bytes read that are not answers (keys typed
+ * meanwhile) are given back to curses. */
+void probe_read_answers(int widths[PROBE_COUNT], int timeout_ms);
 
 #endif

@@ -121,7 +121,8 @@ int tui_run(struct store *store, const struct config *config)
     draw_init(config);
     if (draw_utf8()) {
         int widths[PROBE_COUNT];
-        probe_cluster_widths(widths, PROBE_TIMEOUT_MS);
+        write_terminal(probe_request());
+        probe_read_answers(widths, PROBE_TIMEOUT_MS);
         draw_use_terminal_widths(widths);
         draw_invalidate();
     }

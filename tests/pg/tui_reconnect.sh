@@ -46,7 +46,7 @@ else
     not_ok "keys are still answered while the server is down" "$(shown)"
 fi
 expect_eq "one line of the screen speaks of the lost connection" 1 \
-    "$(screen | grep -c 'lost the connection to the database server')"
+    "$(screen | grep -ci 'lost the connection to the database server')"
 if [ -n "$(tui_pid)" ]; then ok "the TUI is still running"; else not_ok "the TUI is still running" "$(cat "$TUI_ERR")"; fi
 
 cluster restart "$PG_DIR" > /dev/null 2> "$T/restart.err"

@@ -102,6 +102,9 @@ expect_no_screen "and the count goes" "new posts (g)"
 keys '?'
 expect_screen "the help lists Home" "Home: the people you follow"
 keys G
+# From its end, up a line at a time until it shows (the help grows).
+n=0
+while ! screen | grep -q "reply to the selected post" && [ "$n" -lt 40 ]; do keys k; sleep 0.05; n=$((n + 1)); done
 expect_screen "the help lists reply" "reply to the selected post"
 keys x
 
