@@ -288,6 +288,32 @@ static void test_search(void **state)
     store_close(store);
 }
 
+/* Random queries of FTS5's special characters, words and spaces: each is
+ * a page or "no words", never an engine's error. */
+static void test_search_never_fails(void **state)
+{
+    struct fixture *f = *state;
+    struct store *store = testutil_open(f->path);
+    post_at(store, f->alice, "near and or not a b c", 1000);
+    static const char *pieces[] = { "\"", "'", "(", ")", "*", "^", ":", "-", "+", "{", "}",
+                                    ",", ".", "NEAR", "AND", "OR", "NOT", "a", "b", "body",
+                                    " ", " ", "\t", "caf\xc3\xa9", "\xe6\x97\xa5", "\\", "%" };
+    srand(12);
+    for (int i = 0; i < 400; i++) {
+        char query[128] = "";
+        int n = 1 + rand() % 8;
+        for (int j = 0; j < n; j++)
+            strcat(query, pieces[rand() % (int)(sizeof pieces / sizeof pieces[0])]);
+        struct post_filter filter = { .search = query };
+        struct post_list page = { 0 };
+        enum mb_status status = store_posts_page(store, &filter, NULL, PAGE_OLDER, 10, &page);
+        if (status != MB_OK && status != MB_INVALID)
+            fail_msg("search [%s]: %s", query, store_error(store));
+        store_post_list_free(&page);
+    }
+    store_close(store);
+}
+
 static void test_search_expression(void **state)
 {
     (void)state;
@@ -545,6 +571,7 @@ int main(void)
         TEST(test_tags_capped_and_edited),
         TEST(test_tag_list_and_pages),
         TEST(test_search),
+        TEST(test_search_never_fails),
         cmocka_unit_test(test_search_expression),
         TEST(test_private_entries),
         TEST(test_private_moved),
