@@ -314,6 +314,32 @@ static void test_search_never_fails(void **state)
     store_close(store);
 }
 
+/* SQLite's plans: a tag's page walks the tag primary key; a search alone
+ * has both ways, the matches sorted and the time index probed. */
+static void test_plans(void **state)
+{
+    struct fixture *f = *state;
+    if (testutil_postgres()) {
+        skip(); /* PostgreSQL's planner chooses by its statistics */
+        return;
+    }
+    struct store *store = testutil_open(f->path);
+    struct post_filter tag = { .tag = "work" }, search = { .search = "a" };
+    bool merged = false;
+    char *plan = NULL;
+    assert_int_equal(store_posts_explain(store, &tag, PAGE_OLDER, &merged, &plan), MB_OK);
+    if (strstr(plan, "SEARCH t USING PRIMARY KEY (tag=?") == NULL)
+        fail_msg("a tag's page: %s", plan);
+    free(plan);
+    assert_int_equal(store_posts_explain(store, &search, PAGE_OLDER, &merged, &plan), MB_OK);
+    if (strstr(plan, "SCAN s VIRTUAL TABLE INDEX 0:M1") == NULL ||
+        strstr(plan, "SEARCH p USING INDEX ix_post_timestamp") == NULL ||
+        strstr(plan, "SCAN x VIRTUAL TABLE INDEX 0:=M1") == NULL)
+        fail_msg("a search's page: %s", plan);
+    free(plan);
+    store_close(store);
+}
+
 static void test_search_expression(void **state)
 {
     (void)state;
@@ -572,6 +598,7 @@ int main(void)
         TEST(test_tag_list_and_pages),
         TEST(test_search),
         TEST(test_search_never_fails),
+        TEST(test_plans),
         cmocka_unit_test(test_search_expression),
         TEST(test_private_entries),
         TEST(test_private_moved),
