@@ -388,8 +388,12 @@ struct post_filter {
     int64_t viewer_id;     /* leave out the authors this user mutes */
     int64_t since;         /* only posts at or after this time (0: no bound) */
     int64_t until;         /* only posts before this time (0: no bound) */
-    const char *search;    /* issue 12: a full-text query (NULL: none) */
-    const char *tag;       /* issue 12: only posts tagged #tag (NULL: none) */
+    const char *search;    /* only posts holding every word of this query (whole
+                            * words, no operators: anything typed is words;
+                            * MB_INVALID "the search has no words" without a
+                            * letter or digit); private entries never match */
+    const char *tag;       /* only posts tagged #tag (with or without its '#',
+                            * any case: store_tag_fold; MB_INVALID otherwise) */
 };
 
 /* A keyset page of at most limit posts, newest first, that match filter
