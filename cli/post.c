@@ -23,7 +23,7 @@
 
 const struct cli_option cli_post_options[] = {
     { "--as", "NAME", "post as this existing user (default: the config's `user`)" },
-    { "--password-stdin", NULL, "read the author's password from the first line of stdin" },
+    { "--password-stdin", NULL, "read the password from stdin (with --private: the passphrase first)" },
     { "--reply-to", "ID", "answer post ID (the reply joins its conversation)" },
     { "--private", NULL, "a private entry: sealed under your passphrase, shown only to you" },
     { NULL, NULL, NULL },
