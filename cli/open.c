@@ -103,8 +103,10 @@ int cli_open_store(struct cli_context *context, enum cli_open_mode mode,
     if (mode == CLI_OPEN_DATA || mode == CLI_OPEN_INTERACTIVE) {
         /* The TUI holds a screenful of rows: 256 KiB of page cache keeps its
          * memory flat from 1k to 1M posts (bench/RESULTS.md). */
-        if (mode == CLI_OPEN_INTERACTIVE)
+        if (mode == CLI_OPEN_INTERACTIVE) {
             options.cache_kib = 256;
+            options.watch_changes = true;   /* live updates (store_change_fd) */
+        }
         options.migrate = context->config.auto_migrate ? STORE_MIGRATE_AUTO
                                                        : STORE_MIGRATE_REFUSE;
         options.notice = notice_stderr;

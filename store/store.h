@@ -93,6 +93,11 @@ struct store_options {
      * outlive a deletion or replacement of the file (the faces set it; the
      * throughput tests do not). */
     bool checkpoint_after_write;
+    /* Set up store_change_fd while opening (the TUI): on SQLite an inotify
+     * watch, made while a shared box's group is still held. Only for who
+     * waits for changes: closing one costs the process ~10 ms (the kernel
+     * waits for an RCU grace period), every command's exit included. */
+    bool watch_changes;
     /* Called with one line for the user, e.g. the backup path written before
      * an automatic upgrade; may be NULL. */
     void (*notice)(void *context, const char *message);

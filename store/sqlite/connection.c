@@ -176,7 +176,8 @@ enum mb_status store_sqlite_open(struct store *store, const struct store_options
         if (status == MB_OK)
             status = store_schema_prepare(store, options->migrate, &schema, err);
     }
-    if (status == MB_OK)   /* now, while a shared box's group is held (watch.c) */
+    /* Now, while a shared box's group is held (watch.c). */
+    if (status == MB_OK && options->watch_changes)
         engine->watch = store_sqlite_watch_open(options->path);
     return status;
 }

@@ -157,6 +157,7 @@ static struct store *open_store(const char *path, bool checkpoint_after_write)
 {
     struct store_options options = testutil_options(path);
     options.checkpoint_after_write = checkpoint_after_write;
+    options.watch_changes = true;
     struct store *store = NULL;
     struct mb_error err = { { 0 } };
     if (store_open(&options, &store, &err) != MB_OK)
