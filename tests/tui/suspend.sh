@@ -34,7 +34,8 @@ expect_no_screen "and nothing of the shell left on the screen" "shell> "
 
 # A SIGTSTP sent from outside (kill -TSTP), outside the compose box.
 keys Escape
-pid=$(pgrep -f -- "--db $DB" | head -n 1)
+# The TUI is the child of the pane's shell (env execs sh).
+pid=$(pgrep -P "$(tm display -p -t t '#{pane_pid}')" | head -n 1)
 kill -TSTP "$pid"
 if wait_for "shell> " 5 && ! screen | grep -q "a post to come back to"; then
     ok "kill -TSTP suspends too"
