@@ -39,21 +39,19 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
-#include <pty.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "bench/pty.h"
 #include "store/store.h"
 
 #define MAX_SESSIONS 256
-#define TEXT_KEEP 65536
 #define TOKEN_LENGTH 10
 #define FRAME_TIMEOUT_MS 60000.0
 #define STRAGGLER_MS 5000.0
@@ -63,10 +61,7 @@ struct session {
     int master;
     bool exited;
     bool closed;                /* its terminal gave EOF */
-    int escape;                 /* 0 text, 1 after ESC, 2 CSI, 3 string, 4 one more byte */
-    char text[TEXT_KEEP + 1];   /* stripped output, the newest TEXT_KEEP bytes */
-    size_t length;
-    long long base;             /* absolute position of text[0] */
+    struct pty_text screen;     /* what it was sent, escape sequences stripped */
     int first_unseen;           /* posts before it are all seen */
 };
 
@@ -81,7 +76,6 @@ static double *sent_at;
 static char (*tokens)[TOKEN_LENGTH + 1];
 static long long *search_from;  /* absolute text position per (post, session) */
 static double *seen_at;         /* now_ms() when shown, -1 while unseen */
-static FILE *raw_output;        /* LIVE_RAW: session 0's bytes, for a look */
 
 static double now_ms(void)
 {
@@ -105,53 +99,6 @@ static void fail(const char *format, ...)
     exit(1);
 }
 
-static void append_text(struct session *s, char ch)
-{
-    if (s->length == TEXT_KEEP) {
-        memmove(s->text, s->text + TEXT_KEEP / 2, TEXT_KEEP / 2);
-        s->length = TEXT_KEEP / 2;
-        s->base += TEXT_KEEP / 2;
-    }
-    s->text[s->length++] = ch;
-    s->text[s->length] = '\0';
-}
-
-/* Keeps the printable bytes: escape sequences (CSI, OSC/DCS strings, two-
- * and three-byte ESC sequences) and control characters are dropped, line
- * ends become '\n'. */
-static void strip(struct session *s, const unsigned char *data, size_t length)
-{
-    for (size_t i = 0; i < length; i++) {
-        unsigned char ch = data[i];
-        switch (s->escape) {
-        case 0:
-            if (ch == 0x1b)
-                s->escape = 1;
-            else if (ch == '\r' || ch == '\n')
-                append_text(s, '\n');
-            else if (ch >= 0x20 && ch != 0x7f)
-                append_text(s, (char)ch);
-            break;
-        case 1:
-            s->escape = ch == '[' ? 2
-                        : (ch == ']' || ch == 'P' || ch == '_' || ch == '^') ? 3
-                        : (ch == '(' || ch == ')' || ch == '*' || ch == '+' || ch == '#') ? 4
-                                                                                          : 0;
-            break;
-        case 2:
-            if (ch >= 0x40 && ch <= 0x7e)
-                s->escape = 0;
-            break;
-        case 3:
-            if (ch == 0x07 || ch == 0x1b || ch == 0x9c)
-                s->escape = 0;
-            break;
-        default:
-            s->escape = 0;
-        }
-    }
-}
-
 /* Records the posts whose token session `index` has now shown. */
 static void look_for_tokens(int index, double when)
 {
@@ -160,10 +107,10 @@ static void look_for_tokens(int index, double when)
         size_t at = (size_t)p * (size_t)session_count + (size_t)index;
         if (seen_at[at] >= 0)
             continue;
-        long long from = search_from[at] - s->base;
+        long long from = search_from[at] - s->screen.base;
         if (from < 0)
             from = 0;
-        if (strstr(s->text + from, tokens[p]) != NULL)
+        if (strstr(s->screen.text + from, tokens[p]) != NULL)
             seen_at[at] = when;
     }
     while (s->first_unseen < posts_sent &&
@@ -197,12 +144,11 @@ static long pump(double timeout_ms)
                 continue;
             fail("session %d (pid %ld) closed its terminal; its last output:\n%s", i,
                  (long)sessions[i].pid,
-                 sessions[i].text + (sessions[i].length > 600 ? sessions[i].length - 600 : 0));
+                 sessions[i].screen.text +
+                     (sessions[i].screen.length > 600 ? sessions[i].screen.length - 600 : 0));
         }
         total += got;
-        if (i == 0 && raw_output != NULL)
-            fwrite(buffer, 1, (size_t)got, raw_output);
-        strip(&sessions[i], buffer, (size_t)got);
+        pty_text_add(&sessions[i].screen, buffer, (size_t)got);
         look_for_tokens(i, when);
     }
     return total;
@@ -222,33 +168,6 @@ static void pump_until_quiet(double quiet_ms, double timeout_ms)
     double until = now_ms() + timeout_ms;
     while (now_ms() < until && pump(quiet_ms) > 0) {
     }
-}
-
-static void spawn(struct session *s, char **argv)
-{
-    struct winsize size = { .ws_row = (unsigned short)rows, .ws_col = (unsigned short)cols };
-    char path_env[4096], home[4096], config[4200], data[4200], state[4200], cache[4200];
-    const char *path = getenv("PATH");
-    snprintf(path_env, sizeof path_env, "PATH=%s", path ? path : "/usr/bin:/bin");
-    snprintf(home, sizeof home, "HOME=%s", home_dir);
-    snprintf(config, sizeof config, "XDG_CONFIG_HOME=%s/.config", home_dir);
-    snprintf(data, sizeof data, "XDG_DATA_HOME=%s/.local/share", home_dir);
-    snprintf(state, sizeof state, "XDG_STATE_HOME=%s/.local/state", home_dir);
-    snprintf(cache, sizeof cache, "XDG_CACHE_HOME=%s/.cache", home_dir);
-    char *environment[] = {
-        path_env, home, config, data, state, cache,
-        "TERM=xterm-256color", "TZ=UTC", "LANG=C.UTF-8", "LC_ALL=C.UTF-8",
-        "USER=bench", "LOGNAME=bench", NULL,
-    };
-    s->pid = forkpty(&s->master, NULL, NULL, &size);
-    if (s->pid < 0)
-        fail("forkpty: %s", strerror(errno));
-    if (s->pid == 0) {
-        execve(argv[0], argv, environment);
-        fprintf(stderr, "live: %s: %s\n", argv[0], strerror(errno));
-        _exit(127);
-    }
-    fcntl(s->master, F_SETFL, fcntl(s->master, F_GETFL) | O_NONBLOCK);
 }
 
 /* CPU time of a process so far, in ms. */
@@ -483,10 +402,12 @@ int main(int argc, char **argv)
 
     /* 1. The sessions and their first frames. */
     for (int i = 0; i < session_count; i++)
-        spawn(&sessions[i], &argv[optind]);
+        if ((sessions[i].pid = pty_spawn(&argv[optind], home_dir, cols, rows,
+                                         &sessions[i].master)) < 0)
+            fail("forkpty: %s", strerror(errno));
     double deadline = now_ms() + FRAME_TIMEOUT_MS;
     for (int i = 0; i < session_count; i++)
-        while (strstr(sessions[i].text, marker) == NULL) {
+        while (strstr(sessions[i].screen.text, marker) == NULL) {
             if (now_ms() > deadline)
                 fail("session %d showed no frame with '%s' within %.0f s", i, marker,
                      FRAME_TIMEOUT_MS / 1000);
@@ -494,8 +415,6 @@ int main(int argc, char **argv)
         }
     pump_until_quiet(1000, 10000);
     bool verbose = getenv("LIVE_VERBOSE") != NULL;
-    if (getenv("LIVE_RAW") != NULL)
-        raw_output = fopen(getenv("LIVE_RAW"), "w");
     if (verbose)
         fprintf(stderr, "live: %d first frames after %.0f ms\n", session_count,
                 now_ms() - (deadline - FRAME_TIMEOUT_MS));
@@ -530,7 +449,7 @@ int main(int argc, char **argv)
             tokens[p][k] = (char)((p % 2 ? 'a' : 'A') + rand() % 26);
         for (int i = 0; i < session_count; i++)
             search_from[(size_t)p * (size_t)session_count + (size_t)i] =
-                sessions[i].base + (long long)sessions[i].length;
+                sessions[i].screen.base + (long long)sessions[i].screen.length;
         posts_sent = p + 1;
         struct command post = { .kind = 'P' };
         snprintf(post.body, sizeof post.body, "live %s", tokens[p]);
@@ -564,15 +483,6 @@ int main(int argc, char **argv)
     if (waitpid(writer, &writer_status, 0) != writer || !WIFEXITED(writer_status) ||
         WEXITSTATUS(writer_status) != 0)
         fail("the writer process failed");
-    if (verbose)
-        for (int p = 0; p < post_count; p++) {
-            fprintf(stderr, "post %d %s:", p, tokens[p]);
-            for (int i = 0; i < session_count; i++) {
-                double seen = seen_at[(size_t)p * (size_t)session_count + (size_t)i];
-                fprintf(stderr, " %.0f", seen >= 0 ? seen - sent_at[p] : -1.0);
-            }
-            fputc('\n', stderr);
-        }
     quit_all();
 
     /* A missed one counts with the time waited for it: a lower bound. */
