@@ -58,6 +58,12 @@ void run_return_terminal(void)
     draw_invalidate();
 }
 
+/* With a change descriptor (inotify on a SQLite file, NOTIFY from a
+ * server) polling is only the fallback for what it cannot tell: every
+ * CHANGE_FALLBACK_MS, or refresh_ms when that is longer. 40 idle sessions
+ * polling every 500 ms cost about 0.6% of a core (bench item 9). */
+#define CHANGE_FALLBACK_MS 10000
+
 /* Waits up to timeout_ms for a key or for another session's commit on
  * *change_fd. True when the commit came first (the views are refreshed);
  * false to read keys (there are some, or the time is up). */
@@ -130,6 +136,7 @@ int tui_run(struct store *store, const struct config *config)
     int refresh_ms = config->refresh_ms > 0 ? config->refresh_ms : 500;
     if (refresh_ms < 20)
         refresh_ms = 20;
+    int fallback_ms = refresh_ms > CHANGE_FALLBACK_MS ? refresh_ms : CHANGE_FALLBACK_MS;
     wtimeout(stdscr, refresh_ms);
 
     struct app app;
@@ -152,7 +159,7 @@ int tui_run(struct store *store, const struct config *config)
         /* poll() cannot see bytes ncurses already holds (the rest of an
          * escape sequence): after a key, read again before waiting. */
         if (change_fd >= 0 && !key_just_read &&
-            wait_for_key_or_change(&app, &change_fd, refresh_ms)) {
+            wait_for_key_or_change(&app, &change_fd, fallback_ms)) {
             dirty = true;
             continue;
         }
