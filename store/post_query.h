@@ -1,9 +1,9 @@
-/* What the two files that read posts share (store/post_query.c: the
- * filtered pages; store/post_rows.c: the row reader, single posts and
- * conversations), and what they offer the tests beyond store.h: the plan
- * of the SQL a filter's first page runs, so that a test can see which
- * index it walks on either engine. Only the store and its tests include
- * this. */
+/* What the files that read posts share (store/post_query.c: the filtered
+ * pages, built by store/post_sql.c, post_follow.c and post_search.c;
+ * store/post_rows.c: the row reader, single posts and conversations), and
+ * what they offer the tests beyond store.h: the plan of the SQL a filter's
+ * first page runs, so that a test can see which index it walks on either
+ * engine. Only the store and its tests include this. */
 #ifndef STORE_POST_QUERY_H
 #define STORE_POST_QUERY_H
 
