@@ -1,6 +1,6 @@
 #!/bin/sh
 # Keyset paging on a big timeline: the newest and the oldest of 100,000
-# posts are reached with g/G, and moving across the loaded window's edges
+# posts are reached with g/G, a time in the middle with @, and moving across the loaded window's edges
 # in both directions (pages fetched and dropped as the selection moves)
 # neither skips nor repeats a post.
 . "$MB_ROOT/tests/lib.sh"
@@ -39,6 +39,17 @@ keys $(yes PageDown | head -n 40)
 expect_selected "40 pages down select post 99340" "post number 99340." 20
 keys $(yes PageUp | head -n 40)
 expect_selected "40 pages back up select post 99700 again" "post number 99700." 20
+# Going to a date (issue 12) is a keyset page from that time: posts 50001
+# to 50003 share the second 1601000020, the newest of them is selected.
+keys @
+type_text "2020-09-25T02:13:41Z"
+start=$(date +%s%N)
+keys Enter
+expect_selected "@ a time in the middle of 100,000 posts selects the newest before it" "post number 50003." 20
+echo "# @ to the middle of 100,000 posts: $(( ($(date +%s%N) - start) / 1000000 )) ms"
+expect_screen "and the title shows its day" "Fri 2020-09-25"
+keys j
+expect_selected "the post before it follows (nothing skipped)" "post number 50002." 5
 # A filtered timeline pages the same way.
 keys BTab G
 keys Enter
