@@ -10,28 +10,8 @@ sql_user alice
 sql_post alice "'hello'" 1700000100
 
 status_line() { screen | tail -n 1; }
-expect_status() {
-    deadline=$(( $(date +%s) + 3 ))
-    while :; do
-        case "$(status_line)" in *"$2"*) ok "$1"; return ;; esac
-        if [ "$(date +%s)" -ge "$deadline" ]; then
-            not_ok "$1" "status line: $(status_line | sed 's/\\/\\\\/g')" "wanted: $2"
-            return
-        fi
-        sleep 0.05
-    done
-}
-expect_no_status() {
-    deadline=$(( $(date +%s) + 3 ))
-    while :; do
-        case "$(status_line)" in *"$2"*) ;; *) ok "$1"; return ;; esac
-        if [ "$(date +%s)" -ge "$deadline" ]; then
-            not_ok "$1" "status line: $(status_line | sed 's/\\/\\\\/g')"
-            return
-        fi
-        sleep 0.05
-    done
-}
+expect_status() { expect_in "$1" "$2" status_line 3; }
+expect_no_status() { expect_not_in "$1" "$2" status_line 3; }
 
 tui_start 80 24
 expect_status "the timeline offers its own keys" "Enter:thread"
