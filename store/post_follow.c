@@ -49,6 +49,53 @@ void store_follow_choice(struct store_sql *sql, int follower, int limit)
             limit, limit, limit, follower, follower, follower);
 }
 
+/* The merge: each followed author's (and the follower's own) newest
+ * `limit` keys from their index, the viewer's mutes tested once per author,
+ * the keys ordered and cut to the page, and only then the page's rows read
+ * (a row read for every candidate, with its body sorted along, cost 1.7 ms
+ * for a Home of 30 on 1M posts). SQLite has no LATERAL: each author's
+ * range is bounded below by their limit-th newest key (a correlated
+ * subquery on the covering index (user_id, timestamp, rowid)), which a
+ * tie can only widen; PostgreSQL reads the keys by an index-only scan in
+ * a LATERAL subquery. */
+static void add_merge(struct store_sql *sql, struct store *store, const struct page_request *r,
+                      int follower, int viewer, int limit)
+{
+    const char *order = r->newer ? "ASC" : "DESC";
+    store_sql_add(sql, "SELECT " STORE_PAGE_ROW("p") " FROM (SELECT k.id AS id FROM "
+                       "(SELECT f.followed_id AS uid FROM follow f WHERE f.follower_id = ?%d "
+                       "UNION ALL SELECT CAST(?%d AS BIGINT)) a ",
+                  follower, follower);
+    if (store_sql_lateral(store)) {
+        store_sql_add(sql, "CROSS JOIN LATERAL (SELECT q.id, q.timestamp FROM post q "
+                           "WHERE q.user_id = a.uid");
+        store_page_bounds(sql, r, "q.timestamp", "q.id", NULL);
+        store_sql_add(sql, " ORDER BY q.timestamp %s, q.id %s LIMIT ?%d) k WHERE 1 = 1", order,
+                      order, limit);
+    } else {
+        struct store_sql far = { 0 };
+        store_sql_add(&far, "coalesce((SELECT q.timestamp FROM post q WHERE q.user_id = a.uid");
+        /* The nested builder numbers its parameters after the outer ones. */
+        far.count = sql->count;
+        store_page_bounds(&far, r, "q.timestamp", "q.id", NULL);
+        store_sql_add(&far, " ORDER BY q.timestamp %s, q.id %s LIMIT 1 OFFSET ?%d), ?%d)", order,
+                      order, store_sql_param(&far, r->limit - 1),
+                      store_page_far_param(&far, r));
+        for (size_t i = sql->count; i < far.count; i++)
+            store_sql_param_value(sql, far.params[i]);
+        sql->overflow |= far.overflow;
+        store_sql_add(sql, "JOIN post k ON k.user_id = a.uid");
+        store_page_bounds(sql, r, "k.timestamp", "k.id", far.text);
+        store_sql_add(sql, " WHERE 1 = 1");
+    }
+    store_page_mute(sql, "a.uid", viewer);
+    /* The LIMIT again outside: SQLite would otherwise build the list of
+     * follows (500: 33 us) before it reads k's LIMIT 0 when walking. */
+    store_sql_add(sql, " ORDER BY k.timestamp %s, k.id %s LIMIT " STORE_ARM_LIMIT(1)
+                       ") k JOIN post p ON p.id = k.id LIMIT " STORE_ARM_LIMIT(1),
+                  order, order, limit, limit);
+}
+
 void store_follow_arms(struct store_sql *sql, struct store *store, const struct page_request *r,
                        int follower, int viewer, int limit)
 {
@@ -62,23 +109,5 @@ void store_follow_arms(struct store_sql *sql, struct store *store, const struct 
     store_sql_add(sql, " ORDER BY p.timestamp %s, p.id %s LIMIT " STORE_ARM_LIMIT(0)
                        ") s UNION ALL SELECT * FROM (",
                   order, order, limit);
-    /* Each followed author's (and the follower's own) first `limit` from
-     * their index. SQLite has no LATERAL: a correlated IN on the rowid. */
-    store_sql_add(sql, "SELECT " STORE_PAGE_ROW("p") " FROM (SELECT f.followed_id AS uid "
-                       "FROM follow f WHERE f.follower_id = ?%d UNION ALL "
-                       "SELECT CAST(?%d AS BIGINT)) a ",
-                  follower, follower);
-    bool lateral = store_sql_lateral(store);
-    if (lateral)
-        store_sql_add(sql, "CROSS JOIN LATERAL (SELECT " STORE_PAGE_ROW("q") " FROM post q "
-                           "WHERE q.user_id = a.uid");
-    else
-        store_sql_add(sql, "JOIN post p ON p.id IN (SELECT q.id FROM post q "
-                           "WHERE q.user_id = a.uid");
-    store_page_bounds(sql, r, "q.timestamp", "q.id", NULL);
-    store_sql_add(sql, " ORDER BY q.timestamp %s, q.id %s LIMIT ?%d)%s WHERE 1 = 1", order,
-                  order, limit, lateral ? " p" : "");
-    store_page_mute(sql, "p.user_id", viewer);
-    store_sql_add(sql, " ORDER BY p.timestamp %s, p.id %s LIMIT " STORE_ARM_LIMIT(1), order,
-                  order, limit);
+    add_merge(sql, store, r, follower, viewer, limit);
 }

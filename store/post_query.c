@@ -249,6 +249,33 @@ out:
     return status;
 }
 
+enum mb_status store_posts_sql(struct store *store, const struct post_filter *filter,
+                               const struct post_cursor *cursor, enum page_direction direction,
+                               size_t limit, char **text, int64_t *params, size_t *count)
+{
+    struct page_request r;
+    enum mb_status status =
+        plan_page(store, filter, cursor, direction == PAGE_NEWER, (int64_t)limit, &r);
+    if (status != MB_OK)
+        return status;
+    struct store_sql *sql = xcalloc(1, sizeof *sql);
+    build_page(sql, store, &r, STORE_POST_COLUMNS);
+    status = store_sql_ready(store, sql);
+    for (size_t i = 0; status == MB_OK && i < sql->count; i++) {
+        if (sql->params[i].type != STORE_VALUE_INT)
+            status = store_fail(store, MB_INVALID, "reading posts: a text parameter");
+        else
+            params[i] = sql->params[i].integer;
+    }
+    if (status == MB_OK) {
+        *text = xstrdup(sql->text);
+        *count = sql->count;
+    }
+    request_clear(&r);
+    free(sql);
+    return status;
+}
+
 enum mb_status store_posts_count_newer(struct store *store, const struct post_filter *filter,
                                        const struct post_cursor *after, int64_t cap,
                                        int64_t *count)

@@ -43,6 +43,16 @@ enum mb_status store_posts_run(struct store *store, const struct store_query *qu
 enum mb_status store_posts_explain(struct store *store, const struct post_filter *filter,
                                    enum page_direction direction, bool *merged, char **plan);
 
+/* The SQL of the page store_posts_page reads (the same text, kept
+ * prepared under the same slot) and its parameters, all integers: for a
+ * benchmark's floor, the same statement run without the store. *text newly
+ * allocated (caller frees), params[0..*count) (room for STORE_PAGE_PARAMS
+ * needed); a tag or a search (text parameters) is MB_INVALID. */
+enum { STORE_PAGE_PARAMS = 16 };
+enum mb_status store_posts_sql(struct store *store, const struct post_filter *filter,
+                               const struct post_cursor *cursor, enum page_direction direction,
+                               size_t limit, char **text, int64_t *params, size_t *count);
+
 /* Testing only: makes the following timeline walk the time index
  * (STORE_FOLLOWING_SCAN) or merge the followed authors' indexes
  * (STORE_FOLLOWING_MERGE) whatever the counts say; STORE_FOLLOWING_CHOOSE

@@ -54,7 +54,7 @@ int store_page_far_param(struct store_sql *sql, const struct page_request *r)
 {
     const struct post_filter *f = r->filter;
     if (r->newer)
-        return store_sql_param(sql, f->until != 0 ? f->until : INT64_MAX);
+        return store_sql_param(sql, f->until != 0 ? f->until - 1 : INT64_MAX);
     return store_sql_param(sql, f->since != 0 ? f->since : INT64_MIN);
 }
 
@@ -78,8 +78,8 @@ void store_page_bounds(struct store_sql *sql, const struct page_request *r, cons
     }
     int a = store_sql_param(sql, at), b = store_sql_param(sql, at_id);
     const char *op = r->newer ? ">" : "<";
-    store_sql_add(sql, " AND %s %s= ?%d AND (%s %s ?%d OR %s %s ?%d) AND %s %s ", ts, op, a, ts,
-                  op, a, id, op, b, ts, r->newer ? "<" : ">=");
+    store_sql_add(sql, " AND %s %s= ?%d AND (%s %s ?%d OR %s %s ?%d) AND %s %s= ", ts, op, a, ts,
+                  op, a, id, op, b, ts, r->newer ? "<" : ">");
     if (far != NULL)
         store_sql_add(sql, "%s", far);
     else

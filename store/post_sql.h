@@ -33,7 +33,7 @@ struct store_sql {
     char text[6144];
     size_t length;
     bool overflow;
-    struct store_value params[16];
+    struct store_value params[STORE_PAGE_PARAMS];
     size_t count;
 };
 
@@ -71,14 +71,15 @@ enum mb_status store_sql_ready(struct store *store, const struct store_sql *sql)
 bool store_sql_lateral(const struct store *store);
 
 /* Appends the page's bounds on the walked index's (ts, id) columns: the
- * keyset cursor with the bound on its side folded in, and the far bound
- * (the filter's since for older pages, until for newer ones). far, when
- * not NULL, is SQL that stands for the far bound's value instead (the
- * merge's per-author bound, which is never wider). */
+ * keyset cursor with the bound on its side folded in, and the far bound,
+ * inclusive (the filter's since for older pages, until - 1 for newer
+ * ones). far, when not NULL, is SQL that stands for the far bound's value
+ * instead (the merge's per-author bound, never wider). */
 void store_page_bounds(struct store_sql *sql, const struct page_request *r, const char *ts,
                        const char *id, const char *far);
 
-/* The far bound's parameter number alone (the widest value when absent). */
+/* The far bound's value alone, as a new parameter: since (older pages) or
+ * until - 1 (newer), the widest value when absent. */
 int store_page_far_param(struct store_sql *sql, const struct page_request *r);
 
 /* Appends " AND NOT EXISTS (the viewer ?viewer mutes author)"; nothing
