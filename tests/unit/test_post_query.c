@@ -8,13 +8,15 @@
  * conversations come oldest first in keyset pages; the count of newer
  * posts stops at its cap; a post read alone carries its reply, thread and
  * edit fields, a user their profile; and a revision-0002 database with
- * data upgrades to head with its posts readable through all of these.
+ * data upgrades to head with its posts readable through all of these; a
+ * db copy into PostgreSQL leaves the planner's statistics.
  * On both backends: tests/run.sh runs it on SQLite files
  * (unit/test_post_query) and on its private PostgreSQL cluster
  * (unit-pg/test_post_query). */
 #include "tests/unit/testutil.h"
 
 #include "store/post_query.h"
+#include "store/queries.h"
 
 struct fixture {
     char *dir;
@@ -656,6 +658,47 @@ static void test_revision_2_database_upgrades_with_posts(void **state)
     store_user_clear(&u);
 }
 
+/* A db copy into PostgreSQL leaves the planner statistics of what it
+ * copied (copy_finish's ANALYZE): pg_class.reltuples is -1 for a table
+ * never analyzed, and a fresh copy was planned as empty (a rare word's
+ * search 40 ms instead of 0.4). SQLite keeps no statistics of its own. */
+static void test_copy_into_postgres_gathers_statistics(void **state)
+{
+    struct fixture *f = *state;
+    if (!testutil_postgres()) {
+        print_message("# SKIP PostgreSQL only: db copy gathers PostgreSQL's planner statistics\n");
+        skip();
+    }
+    char *path = xasprintf("%s/source.db", f->dir);
+    struct store *source = testutil_open(path);
+    int64_t a = user(source, "ann"), b = user(source, "bob");
+    expect_ok(source, store_batch_begin(source));
+    for (int i = 0; i < 300; i++)
+        post(source, i % 3 ? a : b, 1000 + i);
+    expect_ok(source, store_batch_commit(source));
+    sql(source, "INSERT INTO follow (follower_id, followed_id, created_at) VALUES (%lld, %lld, 1)",
+        (long long)a, (long long)b);
+    struct copy_report report;
+    expect_ok(f->store, store_copy(source, f->store, &report));
+    assert_int_equal(report.posts, 300);
+    static const char *const tables[] = { "post", "user", "follow", "post_count" };
+    for (size_t i = 0; i < sizeof tables / sizeof tables[0]; i++) {
+        char text[160];
+        snprintf(text, sizeof text, "SELECT CAST(reltuples AS BIGINT) FROM pg_class "
+                                    "WHERE oid = '\"%s\"'::regclass",
+                 tables[i]);
+        struct store_query query = { .slot = -1, .sql = text, .what = "test" };
+        int64_t rows = -2;
+        expect_ok(f->store, f->store->backend->query(f->store, &query, NULL, 0, store_row_ints,
+                                                     &rows, NULL));
+        if (rows < 1)
+            fail_msg("%s: reltuples %lld after the copy (never analyzed)", tables[i],
+                     (long long)rows);
+    }
+    store_close(source);
+    free(path);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -671,6 +714,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_post_get_and_user_carry_new_fields, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_revision_2_database_upgrades_with_posts, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_copy_into_postgres_gathers_statistics, setup,
                                         teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
