@@ -1,14 +1,18 @@
 /* Keyset pages measured inside one process, where microseconds are not
  * drowned by process start-up: store_posts_page() for the newest 50 posts,
  * a user's newest 50, and the 50 after a post deep in the timeline (the
- * cursor of `--before ID`), each beside the same SQL run on a bare SQLite
- * connection (prepared once, 50 rows stepped, text columns copied as the
- * store copies them). Rounds interleave all six, after one untimed round;
- * each figure is the median over rounds, in microseconds.
+ * cursor of `--before ID`), each beside the same statement run on a bare
+ * SQLite connection: the SQL and parameters the store builds for that page
+ * (store_posts_sql), prepared once, 50 rows stepped, the columns read as
+ * the store's row reader reads them (integers; the author, body and the
+ * answered post's author copied). So the floor does the store's work in
+ * SQL and the row measures only what the store adds around it. Rounds
+ * interleave all six, after one untimed round; each figure is the median
+ * over rounds, in microseconds.
  *
- * This file includes <sqlite3.h> outside store/ on purpose: the floor is
- * SQLite with nothing of ours around it. The SQL is copied from the
- * statement table in store/store.c.
+ * This file includes <sqlite3.h> outside store/ on purpose (the floor is
+ * SQLite with nothing of ours around it), and store/post_query.h for the
+ * store's SQL.
  *
  *   pages DB USER_ID DEEP_POST_ID [ROUNDS]
  *
@@ -20,19 +24,15 @@
 #include <string.h>
 
 #include "bench/measure.h"
-#include "store/store.h"
+#include "store/post_query.h"
 
 #define LIMIT 50
 
-#define POST_COLUMNS \
-    "SELECT p.id, p.user_id, (SELECT u.username FROM user u WHERE u.id = p.user_id), " \
-    "p.body, p.timestamp FROM post p "
-
-static const char *const floor_sql[3] = {
-    POST_COLUMNS "ORDER BY p.timestamp DESC, p.id DESC LIMIT ?3",
-    POST_COLUMNS "WHERE p.user_id = ?4 ORDER BY p.timestamp DESC, p.id DESC LIMIT ?3",
-    POST_COLUMNS "WHERE p.timestamp <= ?1 AND (p.timestamp < ?1 OR p.id < ?2) "
-                 "ORDER BY p.timestamp DESC, p.id DESC LIMIT ?3",
+/* A page's statement on the bare connection, with its parameters. */
+struct floor {
+    sqlite3_stmt *stmt;
+    int64_t params[STORE_PAGE_PARAMS];
+    size_t count;
 };
 
 static size_t ours(struct store *store, int64_t user_id, const struct post_cursor *cursor)
@@ -47,24 +47,22 @@ static size_t ours(struct store *store, int64_t user_id, const struct post_curso
     return count;
 }
 
-static size_t bare(sqlite3_stmt *stmt, int64_t user_id, const struct post_cursor *cursor)
+static size_t bare(struct floor *floor)
 {
+    sqlite3_stmt *stmt = floor->stmt;
     sqlite3_reset(stmt);
-    sqlite3_clear_bindings(stmt);
-    if (cursor != NULL) {
-        sqlite3_bind_int64(stmt, 1, cursor->timestamp);
-        sqlite3_bind_int64(stmt, 2, cursor->id);
-    }
-    sqlite3_bind_int64(stmt, 3, LIMIT);
-    if (user_id != 0)
-        sqlite3_bind_int64(stmt, 4, user_id);
+    for (size_t i = 0; i < floor->count; i++)
+        sqlite3_bind_int64(stmt, (int)i + 1, floor->params[i]);
     size_t count = 0;
     while (sqlite3_step(stmt) == SQLITE_ROW) {
-        /* What read_post does: two integers, two copied strings, one more. */
-        volatile int64_t id = sqlite3_column_int64(stmt, 0);
-        (void)id;
-        free(strdup((const char *)sqlite3_column_text(stmt, 2)));
-        free(strdup((const char *)sqlite3_column_text(stmt, 3)));
+        /* What read_post does: the integers, the texts copied. */
+        volatile int64_t sum = 0;
+        for (int c = 0; c < sqlite3_column_count(stmt); c++)
+            if (sqlite3_column_type(stmt, c) == SQLITE_TEXT)
+                free(strdup((const char *)sqlite3_column_text(stmt, c)));
+            else
+                sum += sqlite3_column_int64(stmt, c);
+        (void)sum;
         count++;
     }
     sqlite3_reset(stmt);
@@ -99,15 +97,24 @@ int main(int argc, char **argv)
     store_post_clear(&deep);
 
     sqlite3 *db = NULL;
-    sqlite3_stmt *stmt[3];
+    struct floor floors[3] = { 0 };
     if (sqlite3_open_v2(argv[1], &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
         return 1;
-    for (int i = 0; i < 3; i++)
-        if (sqlite3_prepare_v3(db, floor_sql[i], -1, SQLITE_PREPARE_PERSISTENT, &stmt[i], NULL)
+    for (int i = 0; i < 3; i++) {
+        char *text = NULL;
+        if (store_posts_sql(store, &(struct post_filter){ .author_id = i == 1 ? user_id : 0 },
+                            i == 2 ? &cursor : NULL, PAGE_OLDER, LIMIT, &text, floors[i].params,
+                            &floors[i].count) != MB_OK) {
+            fprintf(stderr, "pages: %s\n", store_error(store));
+            return 1;
+        }
+        if (sqlite3_prepare_v3(db, text, -1, SQLITE_PREPARE_PERSISTENT, &floors[i].stmt, NULL)
             != SQLITE_OK) {
             fprintf(stderr, "pages: %s\n", sqlite3_errmsg(db));
             return 1;
         }
+        free(text);
+    }
 
     static const char *const names[6] = { "first", "first_floor", "user", "user_floor",
                                           "deep", "deep_floor" };
@@ -120,7 +127,7 @@ int main(int argc, char **argv)
             int64_t uid = kind == 1 ? user_id : 0;
             const struct post_cursor *c = kind == 2 ? &cursor : NULL;
             double start = measure_now_us();
-            size_t got = i % 2 == 0 ? ours(store, uid, c) : bare(stmt[kind], uid, c);
+            size_t got = i % 2 == 0 ? ours(store, uid, c) : bare(&floors[kind]);
             double elapsed = measure_now_us() - start;
             if (got != LIMIT) {
                 fprintf(stderr, "pages: %s returned %zu rows\n", names[i], got);
@@ -133,7 +140,7 @@ int main(int argc, char **argv)
     for (int i = 0; i < 6; i++)
         printf("%s %.1f\n", names[i], measure_median(times[i], rounds));
     for (int i = 0; i < 3; i++)
-        sqlite3_finalize(stmt[i]);
+        sqlite3_finalize(floors[i].stmt);
     sqlite3_close(db);
     store_close(store);
     return 0;

@@ -3,7 +3,8 @@
  * store/post_rows.c: the row reader, single posts and conversations), and
  * what they offer the tests beyond store.h: the plan of the SQL a filter's
  * first page runs, so that a test can see which index it walks on either
- * engine. Only the store and its tests include this. */
+ * engine; and the SQL a page runs, for bench/pages.c's floor. Only the
+ * store, its tests and that benchmark include this. */
 #ifndef STORE_POST_QUERY_H
 #define STORE_POST_QUERY_H
 
