@@ -2,6 +2,7 @@
 #include "tui/probe.h"
 
 #include <curses.h>
+#include <errno.h>
 #include <poll.h>
 #include <stdio.h>
 #include <string.h>
@@ -90,6 +91,8 @@ void probe_read_answers(int widths[PROBE_COUNT], int timeout_ms)
         ssize_t n = read(STDIN_FILENO, buffer + length, sizeof buffer - length);
         if (n > 0)
             length += (size_t)n;
+        else if (n == 0 || (errno != EINTR && errno != EAGAIN))
+            break;   /* the terminal hung up: no answer will come */
     }
     /* Keys typed meanwhile go back to curses, in order. */
     for (size_t k = start; k < length && kept_count < sizeof kept; k++)

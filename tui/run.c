@@ -3,13 +3,16 @@
  * changes committed by other processes (store_data_version, or the
  * server's NOTIFY descriptor) show up without a key press, and a database
  * file deleted or replaced under it is noticed; then puts the terminal
- * back, also on a termination signal. What a key does is the app's
- * (tui/app.c). */
+ * back, also on a termination signal or when the terminal hangs up (read
+ * gives EOF or EIO and poll POLLHUP: the SSH link or the terminal emulator
+ * went without a SIGHUP reaching us), which ends the TUI as a SIGHUP does.
+ * What a key does is the app's (tui/app.c). */
 #include "tui/tui.h"
 
 #include <curses.h>
 #include <locale.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -85,6 +88,16 @@ static bool wait_for_key_or_change(struct app *app, int *change_fd, int timeout_
     if (*change_fd < 0)
         wtimeout(stdscr, timeout_ms < SESSION_RECONNECT_MS ? timeout_ms : SESSION_RECONNECT_MS);
     return true;
+}
+
+/* Whether the terminal has hung up: asked when no key came, since curses
+ * says the same ERR for "no key yet" and for a read that failed. Without
+ * it, a terminal gone without a SIGHUP made every wait return at once and
+ * the loop spin at full CPU. */
+static bool terminal_hung_up(void)
+{
+    struct pollfd fd = { .fd = STDIN_FILENO, .events = POLLIN };
+    return poll(&fd, 1, 0) > 0 && (fd.revents & (POLLHUP | POLLERR | POLLNVAL)) != 0;
 }
 
 static void restore_terminal(void)
@@ -168,6 +181,10 @@ int tui_run(struct store *store, const struct config *config)
         key_just_read = rc != ERR;
         if (signals_pending() != 0)
             break;
+        if (rc == ERR && terminal_hung_up()) {
+            exit_status = 128 + SIGHUP;   /* as if the SIGHUP had come */
+            break;
+        }
         if (signals_take_suspend()) {   /* kill -TSTP from outside */
             app_suspend(&app);
             dirty = true;
