@@ -315,12 +315,28 @@ static bool space(int32_t c)
            category == UTF8PROC_CATEGORY_ZL || category == UTF8PROC_CATEGORY_ZP;
 }
 
+/* Whether the word [word, word + length) is among the first count of
+ * words (each a start and a length). */
+static bool word_seen(const char *const *starts, const size_t *lengths, size_t count,
+                      const char *word, size_t length)
+{
+    for (size_t i = 0; i < count; i++)
+        if (lengths[i] == length && memcmp(starts[i], word, length) == 0)
+            return true;
+    return false;
+}
+
 enum mb_status store_search_expression(const char *query, char **out, struct mb_error *err)
 {
-    size_t length = query != NULL ? strlen(query) : 0, used = 0;
+    size_t length = query != NULL ? strlen(query) : 0, used = 0, count = 0;
+    const char *starts[STORE_SEARCH_WORDS_MAX];
+    size_t lengths[STORE_SEARCH_WORDS_MAX];
     *out = NULL;
     if (query == NULL || !text_utf8_valid(query, length))
         return mb_fail(err, MB_INVALID, "the search must be valid UTF-8");
+    if (length > STORE_SEARCH_BYTES_MAX)
+        return mb_fail(err, MB_INVALID, "the search is longer than %d bytes",
+                       STORE_SEARCH_BYTES_MAX);
     /* At worst every byte a doubled quote, and a quote pair per byte. */
     char *expression = xmalloc(4 * length + 1);
     const char *p = query, *end = query + length;
@@ -339,8 +355,15 @@ enum mb_status store_search_expression(const char *query, char **out, struct mb_
             if (p < end)
                 n = text_decode(p, (size_t)(end - p), &c);
         }
-        if (!any)
+        if (!any || word_seen(starts, lengths, count, word, (size_t)(p - word)))
             continue;
+        if (count == STORE_SEARCH_WORDS_MAX) {
+            free(expression);
+            return mb_fail(err, MB_INVALID, "the search has more than %d different words",
+                           STORE_SEARCH_WORDS_MAX);
+        }
+        starts[count] = word;
+        lengths[count++] = (size_t)(p - word);
         if (used > 0)
             expression[used++] = ' ';
         expression[used++] = '"';

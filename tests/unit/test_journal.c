@@ -285,6 +285,47 @@ static void test_search(void **state)
                          MB_INVALID);
         expect_error(store, "the search has no words");
     }
+    /* A search's cost is capped on both engines: 16 different words (a
+     * word given again is free), 1 KiB; past that one line names the
+     * limit, in no time, whatever the query holds. */
+    static const char sixteen[] = "morning coffee b c d e f g h i j k l m n o";
+    filter = (struct post_filter){ .search = sixteen };
+    expect_page(store, &filter, "");
+    char *repeated = xstrdup("");
+    for (int i = 0; i < 40; i++) {
+        char *longer = xasprintf("%smorning Coffee ", repeated);
+        free(repeated);
+        repeated = longer;
+    }
+    filter.search = repeated;
+    expect_page(store, &filter, "2 1");
+    char *seventeen = xasprintf("%s p", sixteen);
+    char *huge = xmalloc(20001);
+    for (size_t i = 0; i < 20000; i++)
+        huge[i] = i % 2 ? ' ' : (char)('a' + i / 2 % 26);
+    huge[20000] = '\0';
+    const struct { const char *query, *error; } refused[] = {
+        { seventeen, "the search has more than 16 different words" },
+        { huge, "the search is longer than 1024 bytes" },
+    };
+    struct timespec start, end;
+    clock_gettime(CLOCK_MONOTONIC, &start);
+    for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++) {
+        struct post_list page = { 0 };
+        filter = (struct post_filter){ .search = refused[i].query };
+        assert_int_equal(store_posts_page(store, &filter, NULL, PAGE_OLDER, 10, &page),
+                         MB_INVALID);
+        expect_error(store, refused[i].error);
+        int64_t newer = 0;
+        assert_int_equal(store_posts_count_newer(store, &filter,
+                                                 &(struct post_cursor){ 1001, 2 }, 10, &newer),
+                         MB_INVALID);
+    }
+    clock_gettime(CLOCK_MONOTONIC, &end);
+    assert_true(end.tv_sec - start.tv_sec < 2);
+    free(huge);
+    free(seventeen);
+    free(repeated);
     store_close(store);
 }
 
@@ -353,6 +394,27 @@ static void test_search_expression(void **state)
     free(out);
     assert_int_equal(store_search_expression("bad \xff", &out, &err), MB_INVALID);
     assert_null(out);
+    /* A word given again is kept once (bytes alike: case is FTS5's). */
+    assert_int_equal(store_search_expression("cat cat dog cat Cat", &out, &err), MB_OK);
+    assert_string_equal(out, "\"cat\" \"dog\" \"Cat\"");
+    free(out);
+    /* 16 different words, and 1024 bytes, are the most. */
+    char query[1100] = "";
+    for (int i = 0; i < 16; i++)
+        sprintf(query + strlen(query), "w%d ", i);
+    assert_int_equal(store_search_expression(query, &out, &err), MB_OK);
+    free(out);
+    strcat(query, "w16");
+    assert_int_equal(store_search_expression(query, &out, &err), MB_INVALID);
+    assert_string_equal(err.message, "the search has more than 16 different words");
+    assert_null(out);
+    memset(query, 'x', 1024);
+    query[1024] = '\0';
+    assert_int_equal(store_search_expression(query, &out, &err), MB_OK);
+    free(out);
+    strcat(query, "x");
+    assert_int_equal(store_search_expression(query, &out, &err), MB_INVALID);
+    assert_string_equal(err.message, "the search is longer than 1024 bytes");
 }
 
 /* ---- private entries ---- */
