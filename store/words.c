@@ -20,7 +20,10 @@
  * '_', with the combining marks that follow them (a decomposed "café"),
  * holding at least one letter ("#12" is an issue number, not a tag). It is
  * stored as NFKC_Casefold of the word (utf8proc: "#Café", "#CAFÉ" and
- * "#ｃａｆｅ" are one tag), once per post, at most STORE_TAGS_MAX per post.
+ * "#ｃａｆｅ" are one tag), once per post, at most STORE_TAGS_MAX per post,
+ * when the folded word is itself a tag word of at most
+ * STORE_TAG_CODEPOINTS_MAX code points (else the word is no tag: a letter
+ * that folds to nothing, or to words and spaces).
  * store_tag_fold applies the same rule to a tag someone asks for. */
 #include "store/words.h"
 
@@ -159,14 +162,31 @@ static size_t tag_length(const char *word, const char *end)
     return any_letter ? (size_t)(p - word) : 0;
 }
 
-/* NFKC_Casefold of the word [word, word + length) (valid UTF-8), newly
- * allocated; NULL only when utf8proc runs out of memory. */
-static char *tag_folded(const char *word, size_t length)
+/* The tag the word [word, word + length) (valid UTF-8, a tag_length
+ * word) is: its NFKC_Casefold, newly allocated in *out, when that is
+ * itself a tag word of at most STORE_TAG_CODEPOINTS_MAX code points.
+ * Folding can empty a word (U+3164, a letter, folds to nothing) or make it
+ * several ("\uFDFA" folds to four words with spaces) or long (18 code
+ * points from one): MB_INVALID, no tag. MB_NOMEM when utf8proc runs out
+ * of memory. */
+static enum mb_status tag_folded(const char *word, size_t length, char **out)
 {
     char *raw = xstrndup(word, length);
-    utf8proc_uint8_t *folded = utf8proc_NFKC_Casefold((const utf8proc_uint8_t *)raw);
+    char *folded = (char *)utf8proc_NFKC_Casefold((const utf8proc_uint8_t *)raw);
+    size_t codepoints = 0;
     free(raw);
-    return (char *)folded;
+    *out = NULL;
+    if (folded == NULL)
+        return MB_NOMEM;
+    size_t folded_length = strlen(folded);
+    if (folded_length == 0 || tag_length(folded, folded + folded_length) != folded_length ||
+        !text_codepoints(folded, folded_length, &codepoints) ||
+        codepoints > STORE_TAG_CODEPOINTS_MAX) {
+        free(folded);
+        return MB_INVALID;
+    }
+    *out = folded;
+    return MB_OK;
 }
 
 enum mb_status store_tag_fold(const char *text, char **out, struct mb_error *err)
@@ -178,11 +198,16 @@ enum mb_status store_tag_fold(const char *text, char **out, struct mb_error *err
     const char *word = text[0] == '#' ? text + 1 : text;
     const char *end = word + strlen(word);
     size_t length = tag_length(word, end);
-    if (length == 0 || word + length != end || codepoints > STORE_BODY_MAX)
+    enum mb_status status = MB_INVALID;
+    if (length != 0 && word + length == end && codepoints <= STORE_BODY_MAX)
+        status = tag_folded(word, length, out);
+    if (status == MB_NOMEM)
+        return mb_fail(err, MB_NOMEM, "out of memory folding a tag");
+    if (status != MB_OK)
         return mb_fail(err, MB_INVALID, "not a tag: a tag is one word of letters, digits "
-                                        "and _, with a letter");
-    *out = tag_folded(word, length);
-    return *out != NULL ? MB_OK : mb_fail(err, MB_NOMEM, "out of memory folding a tag");
+                                        "and _, with a letter (at most %d characters)",
+                       STORE_TAG_CODEPOINTS_MAX);
+    return MB_OK;
 }
 
 struct tags {
@@ -199,8 +224,11 @@ static enum mb_status tag_at(struct store *store, const char *word, const char *
     *next = word + length;
     if (length == 0)
         return MB_OK;
-    char *tag = tag_folded(word, length);
-    if (tag == NULL)
+    char *tag = NULL;
+    enum mb_status status = tag_folded(word, length, &tag);
+    if (status == MB_INVALID)
+        return MB_OK; /* folds to no tag word: no tag */
+    if (status != MB_OK)
         return store_fail(store, MB_NOMEM, "out of memory folding a tag");
     bool seen = false;
     for (size_t i = 0; i < found->count; i++)

@@ -13,6 +13,8 @@
 /* At most this many users and this many tags are recorded for one post. */
 #define STORE_MENTIONS_MAX 16
 #define STORE_TAGS_MAX 16
+/* A tag, folded, is at most this many code points. */
+#define STORE_TAG_CODEPOINTS_MAX 64
 
 /* Inside the write of post post_id by author_id (at timestamp): records,
  * once each, the existing users its body mentions (never the author: a

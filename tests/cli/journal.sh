@@ -64,7 +64,7 @@ expect_eq "tags --json" "café:1 work:2 world:1" \
     "$(printf '%s\n' "$OUT" | json_field '" ".join("%s:%d" % (r["tag"], r["posts"]) for r in rows)')"
 run_cmd mb tags --limit 1 --after '#CAFÉ'
 expect_eq "tags --after --limit is the next page" "2  #work" "$OUT"
-refused "tags --after a non-tag" 2 "microblog-tui: --after: not a tag: a tag is one word of letters, digits and _, with a letter" \
+refused "tags --after a non-tag" 2 "microblog-tui: --after: not a tag: a tag is one word of letters, digits and _, with a letter (at most 64 characters)" \
     mb tags --after "a b"
 expect_eq "an author mentioning themself is no mention" 0 "$(sql 'SELECT count(*) FROM mention')"
 
@@ -77,7 +77,7 @@ expect_eq "posts --tag --json" "2 1" \
     "$(printf '%s\n' "$OUT" | json_field '" ".join(str(r["id"]) for r in rows)')"
 run_cmd mb posts --tag nothing
 expect_eq "an unknown tag lists nothing" "0|" "$RC|$OUT"
-refused "posts --tag a non-tag" 1 "microblog-tui: not a tag: a tag is one word of letters, digits and _, with a letter" \
+refused "posts --tag a non-tag" 1 "microblog-tui: not a tag: a tag is one word of letters, digits and _, with a letter (at most 64 characters)" \
     mb posts --tag 12
 
 mb post edit 1 --as alice "Hello again #world" >/dev/null
@@ -192,3 +192,20 @@ if command -v script >/dev/null 2>&1; then
 else
     echo "ok - passphrases on a terminal # SKIP no script(1)"
 fi
+
+# ---- limits (security review of issue 12) ------------------------------
+# A letter that folds to nothing (U+3164) or to words and spaces (U+FDFA)
+# is no tag: no empty tag, no tag of four words.
+mb post --as bob "#$(printf '\343\205\244') and #$(printf '\357\267\272') and #kept" >/dev/null
+run_cmd mb tags --json
+expect_eq "tags that fold to nothing or to several words are not recorded" "kept" \
+    "$(printf '%s\n' "$OUT" | json_field '" ".join(r["tag"] for r in rows if r["tag"] in ("kept", "") or " " in r["tag"])')"
+refused "posts --tag of a letter that folds to nothing" 1 "microblog-tui: not a tag: a tag is one word of letters, digits and _, with a letter (at most 64 characters)" \
+    mb posts --tag "$(printf '\343\205\244')"
+# A search is at most 16 different words and 1024 bytes.
+run_cmd mb posts --search "kept kept kept kept kept kept kept kept kept kept kept kept kept kept kept kept kept kept"
+expect_eq "a word given again in a search counts once" "0|1" "$RC|$(printf '%s\n' "$OUT" | grep -c .)"
+refused "a search of 17 different words" 1 "microblog-tui: the search has more than 16 different words" \
+    mb posts --search "a b c d e f g h i j k l m n o p q"
+refused "a search longer than 1024 bytes" 1 "microblog-tui: the search is longer than 1024 bytes" \
+    mb posts --search "$(python3 -c 'print(" ".join(["w%d" % i for i in range(3000)]))')"

@@ -120,6 +120,44 @@ static void test_tags_recorded(void **state)
     store_close(store);
 }
 
+/* A word is a tag only when its folded form is one too: U+3164 (Hangul
+ * filler, a letter) folds to nothing, U+FDFA (one Arabic ligature) to four
+ * words and spaces, U+FDFA without spaces would be 18 letters; a folded
+ * tag is at most 64 code points. */
+static void test_tags_fold_to_tag_words(void **state)
+{
+    struct fixture *f = *state;
+    struct store *store = testutil_open(f->path);
+    char long_word[80] = "#";
+    memset(long_word + 1, 'x', 65);
+    long_word[66] = '\0';
+    post_at(store, f->alice, "#\xe3\x85\xa4 #\xef\xb7\xba #ok #a\xe3\x85\xa4" "b", 1000);
+    post_at(store, f->alice, long_word, 1001);
+    char *body = xasprintf("#%.64s", long_word + 1);
+    post_at(store, f->alice, body, 1002);
+    /* 'a', U+3164, 'b' folds to "ab": a tag word, kept. */
+    char *expected = xasprintf("ab\nok\n%.64s\n", long_word + 1);
+    expect_sql(f, "SELECT tag FROM tag ORDER BY tag;", expected);
+    free(expected);
+    free(body);
+
+    struct mb_error err;
+    char *out = NULL;
+    const char *refused[] = { "\xe3\x85\xa4", "#\xef\xb7\xba", long_word };
+    for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++) {
+        assert_int_equal(store_tag_fold(refused[i], &out, &err), MB_INVALID);
+        assert_null(out);
+        assert_non_null(strstr(err.message, "not a tag"));
+    }
+    assert_int_equal(store_tag_fold(long_word + 2, &out, &err), MB_OK);
+    assert_int_equal(strlen(out), 64);
+    free(out);
+    struct post_filter filter = { .tag = "\xe3\x85\xa4" };
+    struct post_list page = { 0 };
+    assert_int_equal(store_posts_page(store, &filter, NULL, PAGE_OLDER, 10, &page), MB_INVALID);
+    store_close(store);
+}
+
 static void test_tags_capped_and_edited(void **state)
 {
     struct fixture *f = *state;
@@ -656,6 +694,7 @@ int main(void)
 #define TEST(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
     const struct CMUnitTest tests[] = {
         TEST(test_tags_recorded),
+        TEST(test_tags_fold_to_tag_words),
         TEST(test_tags_capped_and_edited),
         TEST(test_tag_list_and_pages),
         TEST(test_search),
