@@ -356,7 +356,7 @@ static bool word_seen(const char *const *starts, const size_t *lengths, size_t c
 
 enum mb_status store_search_expression(const char *query, char **out, struct mb_error *err)
 {
-    size_t length = query != NULL ? strlen(query) : 0, used = 0, count = 0;
+    size_t length = query != NULL ? strlen(query) : 0, used = 0, count = 0, given = 0;
     const char *starts[STORE_SEARCH_WORDS_MAX];
     size_t lengths[STORE_SEARCH_WORDS_MAX];
     *out = NULL;
@@ -383,13 +383,17 @@ enum mb_status store_search_expression(const char *query, char **out, struct mb_
             if (p < end)
                 n = text_decode(p, (size_t)(end - p), &c);
         }
-        if (!any || word_seen(starts, lengths, count, word, (size_t)(p - word)))
+        if (!any)
             continue;
-        if (count == STORE_SEARCH_WORDS_MAX) {
+        /* A repeat counts: PostgreSQL reads the query as typed, a GIN scan
+         * per word given (100 times "common the": 2.4 s, against 70 ms). */
+        if (++given > STORE_SEARCH_WORDS_MAX) {
             free(expression);
-            return mb_fail(err, MB_INVALID, "the search has more than %d different words",
+            return mb_fail(err, MB_INVALID, "the search has more than %d words",
                            STORE_SEARCH_WORDS_MAX);
         }
+        if (word_seen(starts, lengths, count, word, (size_t)(p - word)))
+            continue;
         starts[count] = word;
         lengths[count++] = (size_t)(p - word);
         if (used > 0)

@@ -24,9 +24,9 @@
 enum mb_status store_words_record(struct store *store, int64_t post_id, int64_t author_id,
                                   int64_t timestamp, const char *body, bool replace);
 
-/* A search is at most this many bytes and this many different words: each
- * word is one more index walk (FTS5) or tsquery term, and a query of
- * thousands of words cost minutes of CPU on both engines. */
+/* A search is at most this many bytes and this many words (a repeat
+ * counts): each word is one more index walk (FTS5) or tsquery term, and a
+ * query of thousands of words cost minutes of CPU on both engines. */
 #define STORE_SEARCH_BYTES_MAX 1024
 #define STORE_SEARCH_WORDS_MAX 16
 
@@ -36,10 +36,10 @@ enum mb_status store_words_record(struct store *store, int64_t post_id, int64_t 
  * quotes doubled), the strings joined by spaces, which FTS5 reads as AND;
  * its tokenizer splits each string into the words of a phrase, as it split
  * the bodies. No operators, no prefixes: every word must be there; a word
- * given twice is kept once. MB_OK
+ * given twice is looked for once. MB_OK
  * with *out newly allocated (caller frees), or MB_INVALID ("the search has
  * no words", or more than STORE_SEARCH_BYTES_MAX bytes or
- * STORE_SEARCH_WORDS_MAX different words) with the reason in err. PostgreSQL reads the query itself
+ * STORE_SEARCH_WORDS_MAX words) with the reason in err. PostgreSQL reads the query itself
  * (plainto_tsquery: the same AND of words, never an error) but is refused
  * the same queries, through this. */
 enum mb_status store_search_expression(const char *query, char **out, struct mb_error *err);
