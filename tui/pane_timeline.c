@@ -178,6 +178,21 @@ static void keep_margin(struct timeline_pane *tp)
     window_keep_margin(&tp->window, (size_t)view_rows(tp) + 1);
 }
 
+/* Whether the selected post is wholly on the screen. */
+static bool selected_in_view(struct timeline_pane *tp)
+{
+    int start = row_of(tp, tp->window.selected);
+    int h = item_height(tp, tp->window.selected);
+    return start >= 0 && (start + h <= view_rows(tp) || start == 0);
+}
+
+/* Reads the view again after other sessions wrote. At the top (the
+ * newest post on the first row), the view stays at the top: new posts
+ * come in above the selection, which stays on its post while that post
+ * is still wholly on the screen and goes to the newest when they would
+ * push it off (kept on it, a screenful of new posts once scrolled the
+ * view down with it, out of their sight). Scrolled down, the selected
+ * post keeps its row and the new posts are counted (note_reading). */
 void timeline_pane_refresh(struct pane *pane)
 {
     struct timeline_pane *tp = timeline_of(pane);
@@ -198,9 +213,10 @@ void timeline_pane_refresh(struct pane *pane)
     count_total(tp);
     if (tp->window.count == 0)
         return;
-    if (pinned && tp->window.at_start) {
+    if (pinned) {
         tp->window.top = 0;
-        make_visible(tp);
+        if (!tp->window.at_start || !selected_in_view(tp))
+            load_newest(tp);
     } else {
         place_selected_at(tp, row);
     }
