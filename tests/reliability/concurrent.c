@@ -1,19 +1,24 @@
 /* Concurrency: WRITERS processes posting, batching, adding users, deleting
- * and reading at once for SECONDS, plus one process opening and closing
- * connections in a loop and one long reader walking the whole timeline in
- * keyset pages, all through the store API with the program's busy timeout
- * (5000 ms). Every process counts what it committed and every error it
- * saw; at the end the number of posts and users must equal what the
- * processes say they committed, no busy error may have reached any of them,
- * the long reader's pages must be strictly ordered without repeats, and the
- * file must pass integrity_check.
+ * and reading at once for SECONDS, and making the writes of issues 11 and
+ * 12 (social_ops.h: replies, edits with @mentions and #tags, private
+ * entries, follows, mutes, read marks, last seen), plus one process opening
+ * and closing connections in a loop and one long reader walking the whole
+ * timeline in keyset pages, all through the store API with the program's
+ * busy timeout (5000 ms). Every process counts what it committed and every
+ * error it saw; at the end the number of posts and users must equal what
+ * the processes say they committed, no busy error may have reached any of
+ * them, each writer reads back what only it wrote (its posts' bodies, its
+ * private entry, follows, mutes, read mark), the long reader's pages must
+ * be strictly ordered without repeats, the file must pass integrity_check,
+ * and the mentions, tags, tag counts, threads, private entries and the
+ * FTS5 index must hold invariants.h's invariants.
  *
  *   concurrent DIR SECONDS WRITERS [--deferred]
  *
  * --deferred is the negative control: writes begin DEFERRED (a store
  * option for tests), and the run then requires that busy errors DID reach
  * the callers, proving that the test notices them. */
-#include "tests/reliability/rel.h"
+#include "tests/reliability/social_ops.h"
 
 #include <fcntl.h>
 #include <signal.h>
@@ -32,6 +37,7 @@ struct tally {
     int64_t errors;
     int64_t order_errors;   /* long reader: pages out of order / repeated */
     int64_t shared_id;      /* id of the user every writer ensured */
+    struct rel_social_tally social; /* issues 11 and 12's writes (posts included) */
     char first_error[200];
 };
 
@@ -70,8 +76,9 @@ static void writer(struct tally *t, int index, int64_t deadline, uint64_t seed)
     if (store == NULL)
         return;
     struct user shared = { 0 }, own = { 0 };
-    char name[32];
+    char name[32], label[32];
     snprintf(name, sizeof name, "writer%d", index);
+    snprintf(label, sizeof label, "writer %d", index);
     /* A failure here is counted and retried, so that every writer takes
      * part in the load even in the negative control. */
     enum mb_status status;
@@ -88,6 +95,9 @@ static void writer(struct tally *t, int index, int64_t deadline, uint64_t seed)
             goto out;
     }
     t->user_commits += created;
+    struct rel_social social = { .store = store, .own = own.id, .seed = seed, .label = label };
+    if (!rel_social_start(&social, &t->social))
+        goto out;
     int64_t last_post = 0;
     int added_users = 0;
     for (int64_t n = 0; rel_now_ms() < deadline; n++) {
@@ -95,16 +105,10 @@ static void writer(struct tally *t, int index, int64_t deadline, uint64_t seed)
         char body[100];
         snprintf(body, sizeof body, "writer %d post %lld", index, (long long)n);
         int64_t author = op % 2 ? own.id : shared.id;
-        if (op < 55) {
-            int64_t id = 0;
-            status = store_post_add(store, author, body, 0, &id);
-            if (status == MB_OK) {
-                t->post_commits++;
-                last_post = id;
-            } else {
-                note_error(t, status, "post", store_error(store));
-            }
-        } else if (op < 65) {
+        if (op < 35) {
+            int64_t id = rel_social_post(&social, &t->social, author, 0);
+            last_post = id != 0 && author == shared.id ? id : last_post;
+        } else if (op < 43) {
             /* An import-like batch: a lookup, then several posts, atomically. */
             status = store_batch_begin(store);
             int added = 0;
@@ -113,7 +117,7 @@ static void writer(struct tally *t, int index, int64_t deadline, uint64_t seed)
                 status = store_user_ensure(store, "shared", &found, NULL);
             store_user_clear(&found);
             for (int k = 0; status == MB_OK && k < 5; k++) {
-                status = store_post_add(store, author, body, 0, NULL);
+                status = store_post_add(store, shared.id, body, 0, NULL);
                 added += status == MB_OK;
             }
             if (status == MB_OK)
@@ -124,7 +128,7 @@ static void writer(struct tally *t, int index, int64_t deadline, uint64_t seed)
                 t->post_commits += added;
             else
                 note_error(t, status, "batch", store_error(store));
-        } else if (op < 72) {
+        } else if (op < 48) {
             char extra[48];
             snprintf(extra, sizeof extra, "w%d-u%d", index, added_users);
             status = store_user_add(store, extra, NULL, NULL, NULL);
@@ -134,13 +138,15 @@ static void writer(struct tally *t, int index, int64_t deadline, uint64_t seed)
             } else {
                 note_error(t, status, "user add", store_error(store));
             }
-        } else if (op < 76 && last_post != 0) {
+        } else if (op < 51 && last_post != 0) {
             status = store_post_delete(store, last_post);
             if (status == MB_OK)
                 t->post_deletes++;
             else
                 note_error(t, status, "delete", store_error(store));
             last_post = 0;
+        } else if (op < 85) {
+            rel_social_step(&social, &t->social);
         } else {
             struct post_list page = { 0 };
             struct user_list users = { 0 };
@@ -158,6 +164,8 @@ static void writer(struct tally *t, int index, int64_t deadline, uint64_t seed)
             store_user_list_free(&users);
         }
     }
+    if (!deferred)
+        rel_social_verify(&social, &t->social);
 out:
     store_user_clear(&shared);
     store_user_clear(&own);
@@ -240,6 +248,10 @@ int main(int argc, char **argv)
     struct mb_error err;
     if (store_open(&options, &store, &err) != MB_OK)
         rel_die("open %s: %s", path, err.message);
+    /* The users bodies mention exist before anything mentions them. */
+    for (size_t n = 0; n < REL_NAME_COUNT; n++)
+        if (store_user_add(store, rel_names[n], NULL, NULL, NULL) != MB_OK)
+            rel_die("adding %s: %s", rel_names[n], store_error(store));
     store_close(store);
 
     int processes = writers + 2;
@@ -298,6 +310,7 @@ int main(int argc, char **argv)
         sum.busy += t.busy;
         sum.errors += t.errors;
         sum.order_errors += t.order_errors;
+        rel_social_add(&sum.social, &t.social);
         if (t.role == ROLE_WRITER && t.shared_id != 0) {
             if (shared_id != 0 && shared_id != t.shared_id)
                 shared_same = false;
@@ -326,7 +339,20 @@ int main(int argc, char **argv)
     store_user_list_free(&list);
     store_close(store);
     char *health = rel_sqlite_health(path);
-    int64_t expected_users = sum.user_commits + 1; /* + "shared" */
+    char invariants_why[512] = "";
+    int invariant_problems = 0;
+    if (!deferred) {
+        struct rel_db db = { .postgres = false, .target = path, .scratch = argv[1] };
+        invariant_problems = rel_invariants(&db, invariants_why, sizeof invariants_why);
+    }
+    /* The social writes' posts and deletes, and their errors. */
+    sum.post_commits += sum.social.posts;
+    sum.post_deletes += sum.social.deletes;
+    sum.busy += sum.social.busy;
+    sum.errors += sum.social.errors;
+    if (first_error[0] == '\0')
+        snprintf(first_error, sizeof first_error, "%s", sum.social.first_error);
+    int64_t expected_users = sum.user_commits + 1 + (int64_t)REL_NAME_COUNT; /* + "shared" */
 
     rel_check(crashed == 0 && reports == processes, "concurrency: every process finished cleanly",
               "%d of %d processes crashed or did not report", crashed + processes - reports,
@@ -354,6 +380,25 @@ int main(int argc, char **argv)
               "%lld rows out of order or repeated", (long long)sum.order_errors);
     rel_check(health == NULL, "concurrency: integrity_check ok, foreign_key_check empty", "%s",
               health != NULL ? health : "");
+    if (!deferred) {
+        rel_check(sum.social.mismatches == 0,
+                  "concurrency: each writer reads back its posts' bodies, private entry, "
+                  "follows, mutes and read mark",
+                  "%lld differences, first: %s", (long long)sum.social.mismatches,
+                  sum.social.first_error);
+        rel_check(invariant_problems == 0,
+                  "concurrency: mentions and tags match the bodies, tag_count, threads, private "
+                  "entries, post counts; FTS5 integrity-check, matches before and after rebuild",
+                  "%d problems, first: %s", invariant_problems, invariants_why);
+        rel_check(sum.social.replies > 0 && sum.social.edits > 0 && sum.social.privates > 0 &&
+                      sum.social.follows > 0 && sum.social.mutes > 0 && sum.social.marks > 0,
+                  "concurrency: replies, edits, private entries, follows, mutes and read marks "
+                  "were committed",
+                  "replies %lld, edits %lld, private %lld, follows %lld, mutes %lld, marks %lld",
+                  (long long)sum.social.replies, (long long)sum.social.edits,
+                  (long long)sum.social.privates, (long long)sum.social.follows,
+                  (long long)sum.social.mutes, (long long)sum.social.marks);
+    }
     rel_check(sum.post_commits > 100 && sum.opens > 10,
               "concurrency: the load actually ran", "only %lld posts, %lld opens",
               (long long)sum.post_commits, (long long)sum.opens);
@@ -367,6 +412,12 @@ int main(int argc, char **argv)
     rel_note("figure %sopens %lld", prefix, (long long)sum.opens);
     rel_note("figure %sbusy %lld", prefix, (long long)sum.busy);
     rel_note("figure %serrors %lld", prefix, (long long)sum.errors);
+    rel_note("figure %sreplies %lld", prefix, (long long)sum.social.replies);
+    rel_note("figure %sedits %lld", prefix, (long long)sum.social.edits);
+    rel_note("figure %sprivates %lld", prefix, (long long)sum.social.privates);
+    rel_note("figure %sfollows %lld", prefix, (long long)(sum.social.follows + sum.social.mutes));
+    rel_note("figure %smarks %lld", prefix, (long long)(sum.social.marks + sum.social.seen));
+    rel_note("figure %srefused %lld", prefix, (long long)sum.social.refused);
     if (deferred && first_error[0])
         rel_note("first error seen with deferred writes: %s", first_error);
     free(health);

@@ -1,10 +1,16 @@
 #!/bin/sh
 # Concurrency (quick variant): 4 writer/reader processes, an open/close
 # looper and a long reader for 10 s through the store API: no busy error
-# reaches a caller and the counts match the commits. The negative control
-# runs the same load with writes begun DEFERRED and must see busy errors.
-# Then 8 processes at once open an out-of-date database, 30 rounds: each
-# revision runs exactly once. Long variants in torture.sh.
+# reaches a caller and the counts match the commits; the writers also make
+# issue 11 and 12's writes (replies, edits with @mentions and #tags,
+# private entries, follows, mutes, read marks, deletes) and the database
+# must then hold invariants.h's invariants (mentions and tags against the
+# bodies, tag_count, threads, private entries, the FTS5 index). The
+# negative controls: the same load with writes begun DEFERRED must see busy
+# errors, and copies of the loaded database damaged one way at a time must
+# each fail the invariants check. Then 8 processes at once open an
+# out-of-date database, 30 rounds: each revision runs exactly once. Long
+# variants in torture.sh.
 . "$MB_ROOT/tests/lib.sh"
 # The drivers are built only into the sanitizer build (not by `make valgrind`).
 if [ ! -x "$MB_BUILD/tests/reliability/term_scan" ]; then
@@ -12,8 +18,46 @@ if [ ! -x "$MB_BUILD/tests/reliability/term_scan" ]; then
     exit 0
 fi
 drivers="$MB_BUILD/tests/reliability"
-mkdir -p "$T/load" "$T/control" "$T/race"
+mkdir -p "$T/load" "$T/control" "$T/race" "$T/damaged"
 "$drivers/concurrent" "$T/load" "${MB_CONCURRENCY_SECONDS:-10}" 4 || status=1
 "$drivers/concurrent" "$T/control" 4 4 --deferred || status=1
+
+# Each damage must be caught by the invariants check (foreign keys off, as
+# a writer that bypassed the store would leave them).
+damage() {
+    what=$1
+    shift
+    rm -f "$T/damaged.db" "$T/damaged.db-wal" "$T/damaged.db-shm"
+    sqlite3 "$T/load/concurrent.db" ".backup '$T/damaged.db'"
+    sqlite3 "$T/damaged.db" "PRAGMA foreign_keys = OFF; $*"
+    if "$drivers/check_invariants" sqlite "$T/damaged.db" "$T/damaged" > "$T/damaged.out" 2>&1; then
+        not_ok "the invariants check notices $what" "it passed: $(cat "$T/damaged.out")"
+    else
+        ok "the invariants check notices $what"
+    fi
+}
+if [ -f "$T/load/concurrent.db" ]; then
+    damage "a mention row missing" \
+        "DELETE FROM mention WHERE post_id = (SELECT max(post_id) FROM mention)"
+    damage "a mention the body does not make" \
+        "INSERT INTO mention (user_id, timestamp, post_id) SELECT u.id, p.timestamp, p.id
+         FROM user u, post p WHERE u.username = 'alice' AND p.private = 0
+         AND p.body NOT LIKE '%@alice%' LIMIT 1"
+    damage "a tag_count off by one" "UPDATE tag_count SET n = n + 1 WHERE tag = 't1'"
+    damage "a tag on a private entry" \
+        "INSERT INTO tag (tag, timestamp, post_id) SELECT 'leak', timestamp, id FROM post
+         WHERE private = 1 LIMIT 1"
+    damage "a reply outside its parent's thread" \
+        "UPDATE post SET thread_id = thread_id + 1 WHERE id = (SELECT max(id) FROM post
+         WHERE reply_to IS NOT NULL)"
+    damage "a post left out of the search index" \
+        "INSERT INTO post_search (post_search, rowid, body) SELECT 'delete', id, body FROM post
+         WHERE id = (SELECT max(id) FROM post WHERE private = 0)"
+    damage "a private entry's placeholder in the search index" \
+        "INSERT INTO post_search (rowid, body) SELECT id, body FROM post WHERE private = 1 LIMIT 1"
+    damage "a post count off by one" "UPDATE post_count SET n = n + 1 WHERE user_id = 0"
+    damage "a private entry without its sealed text" \
+        "DELETE FROM private_entry WHERE post_id = (SELECT max(post_id) FROM private_entry)"
+fi
 "$drivers/migrate_race" "$T/race" 30 8 || status=1
 exit "${status:-0}"
