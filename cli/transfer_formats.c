@@ -18,12 +18,17 @@
  * Markdown is an export for reading, not a round trip: a heading per
  * local day and a list item per post, escaped so that a body cannot
  * become a heading, a link, HTML or a code block, and sanitized like
- * everything this program shows. */
+ * everything this program shows. GitHub's extended autolinks find links in
+ * plain text: every ':' is escaped (https\://x is text) and so is the '.'
+ * after "www" (www\.x is text), as cmark-gfm renders them. An e-mail
+ * address still shows as a mailto: link there: GFM reads it from the text
+ * whatever is escaped, and only changing the text would stop it. */
 #include "cli/cli.h"
 
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "cli/transfer.h"
 #include "core/text.h"
@@ -226,7 +231,8 @@ out:
 /* ---- Markdown out ------------------------------------------------------- */
 
 /* Writes sanitized text escaped for Markdown: the characters that start
- * inline markup, links, HTML and entities get a backslash everywhere; a
+ * inline markup, links, HTML and entities get a backslash everywhere, as
+ * do ':' and the '.' of "www." (GFM's bare links, above); a
  * newline becomes a hard break (a backslash) and the next line is
  * indented into the list item, its leading blanks dropped and its first
  * character escaped when it could open a block (a heading, a list, a
@@ -254,8 +260,9 @@ static void write_markdown_text(FILE *out, const char *s)
             line_start = false;
             continue;
         }
-        if (strchr("\\`*_[]<>&~|", *p) != NULL
-            || (line_start && strchr("#-+=>", *p) != NULL))
+        if (strchr("\\`*_[]<>&~|:", *p) != NULL
+            || (line_start && strchr("#-+=>", *p) != NULL)
+            || (*p == '.' && p - clean >= 3 && strncasecmp(p - 3, "www", 3) == 0))
             putc('\\', out);
         putc(*p, out);
         line_start = false;

@@ -20,6 +20,9 @@
  * 10000 in a zone east of UTC, which nothing here reads back. */
 #define WHEN_MAX INT64_C(253370764800)
 #define WHEN_HINT "(try 2026-11-29, today, 7d)"
+/* The range's lower end: the epoch itself is 0, which means "no bound"
+ * and "now" elsewhere. */
+#define AT_OR_BEFORE_EPOCH "at or before 1970-01-01T00:00:00Z"
 #define TIMESTAMP_HINT "(expected a time like 2026-11-29T14:05:30Z or with an offset +01:00)"
 
 /* A date, a time of day and an offset as written. */
@@ -149,7 +152,7 @@ static enum mb_status out_of_range(const char *text, int64_t value, int64_t *out
                                    struct mb_error *err)
 {
     if (value <= 0)
-        return mb_fail(err, MB_INVALID, "'%.64s' is before 1970", text);
+        return mb_fail(err, MB_INVALID, "'%.64s' is " AT_OR_BEFORE_EPOCH, text);
     if (value >= WHEN_MAX)
         return mb_fail(err, MB_INVALID, "'%.64s' is after the year 9998", text);
     *out = value;
@@ -163,10 +166,13 @@ static enum mb_status civil_seconds(const char *text, const struct civil *c,
     if (c->month < 1 || c->month > 12 || c->day < 1
         || c->day > days_in_month(c->year, c->month))
         return mb_fail(err, MB_INVALID, "'%.64s' is not a day of the calendar", text);
-    if (c->hour > 23 || c->minute > 59 || c->second > 59)
+    if (c->hour > 23 || c->minute > 59 || c->second > 60)
         return mb_fail(err, MB_INVALID, "'%.64s' is not a time of day", text);
     if (c->year < 1970)
-        return mb_fail(err, MB_INVALID, "'%.64s' is before 1970", text);
+        return mb_fail(err, MB_INVALID, "'%.64s' is " AT_OR_BEFORE_EPOCH, text);
+    /* A leap second (RFC 3339's :60) has no POSIX time of its own: it is
+     * read as the second before it, so it stays in its minute and day. */
+    int second = c->second == 60 ? 59 : c->second;
     int64_t value;
     if (!c->has_time) {
         int day = c->day + (bound == WHEN_UNTIL);
@@ -174,11 +180,11 @@ static enum mb_status civil_seconds(const char *text, const struct civil *c,
             return mb_fail(err, MB_INVALID, "cannot place '%.64s' in the local time zone", text);
     } else if (c->has_offset) {
         value = days_from_civil(c->year, c->month, c->day) * DAY_SECONDS + c->hour * 3600
-                + c->minute * 60 + c->second - c->offset_seconds;
+                + c->minute * 60 + second - c->offset_seconds;
     } else {
         struct tm tm = {
             .tm_year = c->year - 1900, .tm_mon = c->month - 1, .tm_mday = c->day,
-            .tm_hour = c->hour, .tm_min = c->minute, .tm_sec = c->second, .tm_isdst = -1,
+            .tm_hour = c->hour, .tm_min = c->minute, .tm_sec = second, .tm_isdst = -1,
         };
         time_t t = mktime(&tm);
         if (t == (time_t)-1)

@@ -23,8 +23,10 @@
  * --until yesterday` is exactly yesterday. Every other form is the same
  * instant for both bounds.
  *
- * Only 1970-01-01T00:00:01Z and later is accepted (up to the year 9999):
- * 0 means "no bound" in struct post_filter and "now" to store_post_add. */
+ * Only 1970-01-01T00:00:01Z and later is accepted (up to the year 9999),
+ * nothing at or before the epoch: 0 means "no bound" in struct post_filter
+ * and "now" to store_post_add. A leap second (23:59:60, RFC 3339) reads as
+ * the second before it. */
 #ifndef CORE_WHEN_H
 #define CORE_WHEN_H
 

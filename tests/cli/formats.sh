@@ -82,7 +82,8 @@ bad_twtxt() {  # bad_twtxt NAME LINE EXPECTED-PART
 bad_twtxt "a line without a tab" "2026-11-29T10:00:00Z no tab" "expected TIME<TAB>TEXT"
 bad_twtxt "a bad time" "yesterday${TAB}x" "cannot read 'yesterday' as a time"
 bad_twtxt "an impossible day" "2026-02-30T10:00:00Z${TAB}x" "'2026-02-30T10:00:00Z' is not a day of the calendar"
-bad_twtxt "a time before 1970" "1970-01-01T00:00:00Z${TAB}x" "'1970-01-01T00:00:00Z' is before 1970"
+bad_twtxt "a time at the epoch" "1970-01-01T00:00:00Z${TAB}x" "'1970-01-01T00:00:00Z' is at or before 1970-01-01T00:00:00Z"
+bad_twtxt "a second past 60" "2016-12-31T23:59:61Z${TAB}x" "'2016-12-31T23:59:61Z' is not a time of day"
 bad_twtxt "an empty text" "2026-11-29T10:00:00Z${TAB}" "the post is empty"
 bad_twtxt "a body too long" "2026-11-29T10:00:00Z${TAB}$(printf 'x%.0s' $(seq 141))" \
     "the post is 141 characters long; the limit is 140"
@@ -214,7 +215,7 @@ before=$(dump)
 printf '{"author":"ann","timestamp":"1970-01-01T00:00:00Z","body":"the epoch"}\n' >"$T/epoch.jsonl"
 run_cmd mb import "$T/epoch.jsonl"
 expect_eq "a JSON Lines timestamp at the epoch is refused (it would read as now)" \
-    "1|microblog-tui: $T/epoch.jsonl:1: \"timestamp\": '1970-01-01T00:00:00Z' is before 1970" "$RC|$ERR"
+    "1|microblog-tui: $T/epoch.jsonl:1: \"timestamp\": '1970-01-01T00:00:00Z' is at or before 1970-01-01T00:00:00Z" "$RC|$ERR"
 expect_eq "the epoch imports nothing" "$before" "$(dump)"
 
 # ---- JSON Lines: replies come back answering the same posts ----------------
@@ -266,3 +267,27 @@ else
 fi
 expect_eq "markdown is sanitized everywhere" \
     "- 10:00 **ann**: left $(printf '\357\277\275') right" "$(mb export --format markdown | tail -n 1)"
+
+# ---- security review of issue 12 -------------------------------------------
+# A leap second (RFC 3339 :60, as a clock wrote it) reads as the second
+# before it; one second past the epoch is the first accepted.
+fresh_db
+printf '2016-12-31T23:59:60Z\tleap\n1970-01-01T00:00:01Z\tfirst second\n' >"$T/leap.txt"
+run_cmd mb import --format twtxt --as ann "$T/leap.txt"
+expect_eq "twtxt: a leap second and the second after the epoch import" \
+    "0|1483228799 leap,1 first second" "$RC|$(sql 'SELECT timestamp, body FROM post ORDER BY id' | tr '|\n' ' ,' | sed 's/,$//')"
+# GFM's bare links (https://..., www....) are text in the Markdown export.
+printf '{"author":"ann","timestamp":"2026-11-29T10:00:00Z","body":"see https://evil.example/x, www.evil.example and WWW.Evil.example at 14:05"}\n' >"$T/links.jsonl"
+mb import "$T/links.jsonl" >/dev/null
+run_cmd mb export --format markdown
+expect_eq "markdown: ':' and the '.' after www are escaped" \
+    '- 10:00 **ann**: see https\://evil.example/x, www\.evil.example and WWW\.Evil.example at 14\:05' \
+    "$(printf '%s\n' "$OUT" | tail -n 1)"
+if command -v cmark-gfm >/dev/null 2>&1; then
+    html=$(printf '%s\n' "$OUT" | cmark-gfm -e autolink)
+    expect_not_contains "markdown: cmark-gfm with autolinks makes no link of them" "$html" "<a "
+    expect_contains "... and shows the text as written" "$html" \
+        "see https://evil.example/x, www.evil.example and WWW.Evil.example at 14:05"
+else
+    echo "ok - markdown rendered by cmark-gfm # SKIP cmark-gfm is not installed (apt-get install cmark-gfm)"
+fi

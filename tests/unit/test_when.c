@@ -184,22 +184,38 @@ static void test_impossible_dates_and_times_are_refused(void **state)
     assert_string_equal(refusal("2026-11-00", WHEN_SINCE), "'2026-11-00' is not a day of the calendar");
     assert_string_equal(refusal("2026-11-29T24:00", WHEN_SINCE), "'2026-11-29T24:00' is not a time of day");
     assert_string_equal(refusal("2026-11-29T14:60", WHEN_SINCE), "'2026-11-29T14:60' is not a time of day");
-    assert_string_equal(refusal("2026-11-29T14:05:60Z", WHEN_SINCE), "'2026-11-29T14:05:60Z' is not a time of day");
+    assert_string_equal(refusal("2026-11-29T14:05:61Z", WHEN_SINCE), "'2026-11-29T14:05:61Z' is not a time of day");
     assert_string_equal(refusal("2026-11-29T14:05+24:00", WHEN_SINCE),
                         "cannot read '2026-11-29T14:05+24:00' as a date (try 2026-11-29, today, 7d)");
+}
+
+/* RFC 3339 allows a leap second, 23:59:60 (twtxt and jrnl carry what
+ * clocks wrote): read as the second before it, in its own day. */
+static void test_a_leap_second_reads_as_the_second_before(void **state)
+{
+    (void)state;
+    assert_int_equal(parse("2016-12-31T23:59:60Z", WHEN_SINCE, NOW), INT64_C(1483228799));
+    assert_int_equal(parse("2016-12-31T23:59:59Z", WHEN_SINCE, NOW), INT64_C(1483228799));
+    assert_int_equal(parse("2017-01-01T00:59:60+01:00", WHEN_SINCE, NOW), INT64_C(1483228799));
+    int64_t out = 0;
+    struct mb_error err;
+    assert_int_equal(when_parse_timestamp("2016-12-31 23:59:60.5Z", &out, &err), MB_OK);
+    assert_int_equal(out, INT64_C(1483228799));
+    assert_int_equal(when_parse_timestamp("2016-12-31 23:59:60", &out, &err), MB_OK);
+    assert_int_equal(out, INT64_C(1483228799));
 }
 
 static void test_the_range_starts_after_the_epoch(void **state)
 {
     (void)state;
-    assert_string_equal(refusal("1969-12-31", WHEN_SINCE), "'1969-12-31' is before 1970");
+    assert_string_equal(refusal("1969-12-31", WHEN_SINCE), "'1969-12-31' is at or before 1970-01-01T00:00:00Z");
     assert_string_equal(refusal("1970-01-01T00:00:00Z", WHEN_SINCE),
-                        "'1970-01-01T00:00:00Z' is before 1970");
+                        "'1970-01-01T00:00:00Z' is at or before 1970-01-01T00:00:00Z");
     assert_int_equal(parse("1970-01-01T00:00:01Z", WHEN_SINCE, NOW), 1);
     /* In UTC the first day would start at 0, which means "no bound". */
-    assert_string_equal(refusal("1970-01-01", WHEN_SINCE), "'1970-01-01' is before 1970");
+    assert_string_equal(refusal("1970-01-01", WHEN_SINCE), "'1970-01-01' is at or before 1970-01-01T00:00:00Z");
     assert_int_equal(parse("1970-01-01", WHEN_UNTIL, NOW), DAY);
-    assert_string_equal(refusal("999999999w", WHEN_SINCE), "'999999999w' is before 1970");
+    assert_string_equal(refusal("999999999w", WHEN_SINCE), "'999999999w' is at or before 1970-01-01T00:00:00Z");
     assert_int_equal(parse("9998-12-31T23:59:59Z", WHEN_SINCE, NOW), INT64_C(253370764799));
     assert_string_equal(refusal("9999-01-01T00:00:00Z", WHEN_SINCE),
                         "'9999-01-01T00:00:00Z' is after the year 9998");
@@ -277,6 +293,7 @@ int main(void)
         cmocka_unit_test_setup(test_a_day_across_a_dst_change, utc),
         cmocka_unit_test_setup(test_unreadable_text_is_refused_with_a_hint, utc),
         cmocka_unit_test_setup(test_impossible_dates_and_times_are_refused, utc),
+        cmocka_unit_test_setup(test_a_leap_second_reads_as_the_second_before, utc),
         cmocka_unit_test_setup(test_the_range_starts_after_the_epoch, utc),
         cmocka_unit_test_setup(test_timestamps_need_a_time_of_day, utc),
         cmocka_unit_test_setup(test_rfc3339_with_the_local_offset_reads_back, utc),
