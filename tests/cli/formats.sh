@@ -291,3 +291,19 @@ if command -v cmark-gfm >/dev/null 2>&1; then
 else
     echo "ok - markdown rendered by cmark-gfm # SKIP cmark-gfm is not installed (apt-get install cmark-gfm)"
 fi
+# A jrnl export is read whole (its tree up to ~76 times the file): at most
+# 8 MiB, past that one line says to split it.
+jrnl_of_size() {  # jrnl_of_size BYTES FILE: an empty export padded with blanks
+    { printf '{"tags":{},"entries":['; head -c $(($1 - 24)) /dev/zero | tr '\0' ' '; printf ']}'; } >"$2"
+}
+jrnl_of_size 8388608 "$T/at-cap.json"
+expect_eq "a jrnl export of 8 MiB is read" "8388608" "$(wc -c <"$T/at-cap.json" | tr -d ' ')"
+run_cmd mb import --format jrnl "$T/at-cap.json"
+expect_eq "... and imports" "0" "$RC"
+jrnl_of_size 8388609 "$T/over-cap.json"
+before=$(dump)
+run_cmd mb import --format jrnl "$T/over-cap.json"
+expect_eq "a jrnl export over 8 MiB is refused in one line saying to split it" \
+    "1|microblog-tui: $T/over-cap.json: larger than 8 MiB: split it (jrnl -from DATE -to DATE --export json) and import each part" \
+    "$RC|$ERR"
+expect_eq "... and imports nothing" "$before" "$(dump)"
