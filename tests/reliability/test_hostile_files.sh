@@ -42,7 +42,10 @@ tui_refused() {
     label=$1 file=$2
     shift 2
     before=$(fingerprint "$file")
-    sock="hostile$$"
+    # A socket of its own per call: a server started on the socket of one
+    # that is still going down may go down with it.
+    tui_calls=$(( ${tui_calls:-0} + 1 ))
+    sock="hostile$$-$tui_calls"
     tmux -L "$sock" -f /dev/null start-server \; set-option -g remain-on-exit on \; \
         new-session -d -x 80 -y 24 \
         "$* '$MB_BIN' --db '$file' 2>'$T/tui.err'; echo EXIT=\$?; sleep 5"
