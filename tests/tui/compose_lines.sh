@@ -60,6 +60,7 @@ type_text "$(printf 'word%.0s ' 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 
 wait_for "end" 3
 keys Up
 type_text "^"
+wait_for "^" 3
 if screen | grep '\^' | grep -qv end; then
     ok "Up moves to the wrapped line above"
 else
