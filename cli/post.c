@@ -12,6 +12,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/crypto.h"
 #include "core/text.h"
 #include "core/when.h"
 #include "core/xalloc.h"
@@ -102,26 +103,53 @@ static char *join_words(char **words, int count)
     return text;
 }
 
+/* A private entry's text on a terminal: one line, not echoed (it would
+ * stay on the screen and in the terminal's scrollback). */
+static int read_private_body(char **out)
+{
+    *out = NULL;
+    crypto_disable_core_dumps();
+    if (crypto_read_password("Private entry (not shown): ", out) != MB_OK)
+        return cli_fail("no private entry given");
+    return CLI_EXIT_OK;
+}
+
+/* Overwrites the words of a private entry's text in the process's own
+ * argv, as mysql does with -p passwords: /proc/PID/cmdline (and so ps)
+ * reads that memory, which everyone on the box may read while the
+ * passphrase is asked. The shell's history still has them: the README says
+ * to write `post --private -` instead. */
+static void wipe_argv_words(const struct cli_args *args, int first)
+{
+    for (int i = first; i < args->count; i++)
+        crypto_wipe(args->positional[i], strlen(args->positional[i]));
+}
+
 /* The text of a post: the words of args from first on joined by spaces,
- * or stdin for a lone "-" (then the password cannot come from there too).
+ * or stdin for a lone "-" (then the password cannot come from there too;
+ * a private entry's is asked without echo when stdin is a terminal).
  * Checked (store_validate_body) before any database is opened. */
 int cli_post_body(const struct cli_args *args, int first, char **out)
 {
     struct mb_error err = { { 0 } };
+    bool private_entry = cli_flag(args, "--private");
     int status;
     *out = NULL;
     if (args->count == first + 1 && strcmp(args->positional[first], "-") == 0) {
         if (cli_flag(args, "--password-stdin"))
             return cli_usage_error(args, "the password and the post cannot both come "
                                          "from stdin");
-        status = read_body(out);
+        status = private_entry && cli_stdin_is_tty() ? read_private_body(out) : read_body(out);
         if (status != CLI_EXIT_OK)
             return status;
+    } else if (private_entry) {
+        *out = join_words(args->positional + first, args->count - first);
+        wipe_argv_words(args, first);
     } else {
         *out = join_words(args->positional + first, args->count - first);
     }
     if (store_validate_body(*out, &err) != MB_OK) {
-        free(*out);
+        cli_password_free(*out);
         *out = NULL;
         return cli_fail("%s", err.message);
     }
@@ -231,7 +259,7 @@ out:
     store_user_clear(&user);
     store_close(store);
     cli_password_free(passphrase);
-    free(body);
+    cli_password_free(body); /* a private entry's text: wiped */
     return status;
 }
 

@@ -180,15 +180,53 @@ if command -v script >/dev/null 2>&1; then
         (sleep 1; printf '%s\n' "$first"; sleep 1; printf '%s\n' "$second"; sleep 1) |
             script -qec "$*" /dev/null | tr -d '\r'
     }
-    out=$(on_terminal one two "$MB_BIN --db '$DB' post --as carol --private carol")
+    out=$(on_terminal "one horse" "two horses" "$MB_BIN --db '$DB' post --as carol --private carol")
     expect_contains "a first passphrase typed twice must match" "$out" "the passphrases do not match"
     expect_eq "... and nothing is written" 0 "$(sql "SELECT count(*) FROM post p JOIN user u ON u.id = p.user_id WHERE u.username = 'carol'")"
-    out=$(on_terminal one one "$MB_BIN --db '$DB' post --as carol --private carol")
+    out=$(on_terminal "one horse" "one horse" "$MB_BIN --db '$DB' post --as carol --private carol")
     expect_contains "a first passphrase is asked twice" "$out" "Again: "
     expect_contains "... and the entry written" "$out" "posted private entry"
-    out=$(on_terminal one "" "$MB_BIN --db '$DB' post --as carol --private again")
+    out=$(on_terminal "one horse" "" "$MB_BIN --db '$DB' post --as carol --private again")
     expect_not_contains "a later entry's passphrase is asked once" "$out" "Again: "
     expect_contains "... and the entry written" "$out" "posted private entry"
+
+    # The text of `post --private TEXT` is gone from the process's command
+    # line (/proc/PID/cmdline, what ps shows everyone) while the passphrase
+    # is asked. The binary is run as $T/mbargv to be found by its argv[0].
+    ln -s "$MB_BIN" "$T/mbargv"
+    (sleep 3; printf 'one horse\n'; sleep 1) |
+        script -qec "'$T/mbargv' --db '$DB' post --as carol --private zebraargv hidden words" /dev/null \
+        >"$T/argv.out" 2>&1 &
+    script_pid=$!
+    cmdline="" tries=0
+    while [ -z "$cmdline" ] && [ $tries -lt 25 ]; do
+        sleep 0.1
+        tries=$((tries + 1))
+        for pid in $(pgrep -x mbargv); do
+            line=$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null)
+            case "$line" in "$T/mbargv "*) cmdline=$line ;; esac
+        done
+    done
+    sleep 0.5  # the arguments are read: now at the passphrase prompt
+    for pid in $(pgrep -x mbargv); do
+        line=$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null)
+        case "$line" in "$T/mbargv "*) cmdline=$line ;; esac
+    done
+    expect_contains "post --private TEXT is found waiting at the prompt" "$cmdline" "post --as carol --private"
+    expect_not_contains "... its text is not in /proc/PID/cmdline" "$cmdline" "zebraargv"
+    expect_not_contains "... no word of it" "$cmdline" "hidden"
+    wait "$script_pid"
+    expect_contains "... and the entry is written whole" "$(tr -d '\r' <"$T/argv.out")" "posted private entry"
+    printf 'one horse\n' | mb posts --as carol --unlock --password-stdin --limit 1 >"$T/out" 2>&1
+    expect_contains "... as typed" "$(cat "$T/out")" "zebraargv hidden words (private)"
+
+    # post --private - asks for the text without echo on a terminal.
+    out=$(on_terminal "zebrastdin from a prompt" "one horse" "$MB_BIN --db '$DB' post --as carol --private -")
+    expect_contains "post --private - asks for the text" "$out" "Private entry (not shown): "
+    expect_not_contains "... without echo" "$out" "zebrastdin"
+    expect_contains "... and writes it" "$out" "posted private entry"
+    printf 'one horse\n' | mb posts --as carol --unlock --password-stdin --limit 1 >"$T/out" 2>&1
+    expect_contains "... as typed" "$(cat "$T/out")" "zebrastdin from a prompt (private)"
 else
     echo "ok - passphrases on a terminal # SKIP no script(1)"
 fi
