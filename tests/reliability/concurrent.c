@@ -349,7 +349,7 @@ int main(int argc, char **argv)
     sum.post_commits += sum.social.posts;
     sum.post_deletes += sum.social.deletes;
     sum.busy += sum.social.busy;
-    sum.errors += sum.social.errors;
+    sum.errors += sum.social.errors + sum.social.deadlocks; /* none on SQLite */
     if (first_error[0] == '\0')
         snprintf(first_error, sizeof first_error, "%s", sum.social.first_error);
     int64_t expected_users = sum.user_commits + 1 + (int64_t)REL_NAME_COUNT; /* + "shared" */

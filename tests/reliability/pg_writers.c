@@ -11,12 +11,17 @@
  *     "# figure pg_writer_errors N" on stdout, exit 0.
  *
  *   pg_writers load URL SECONDS N
- *     N writer processes at once on one (fresh) database for SECONDS: no
- *     error may reach a caller, and the post count (store_post_count and
- *     the rows) must equal the sum of the commits. Prints TAP lines and
- *     "# figure pg_load_* N" lines.
+ *     N writer processes at once on one (fresh) database for SECONDS, each
+ *     posting and making issue 11 and 12's writes (social_ops.h: replies,
+ *     edits with @mentions and #tags, private entries, follows, mutes, read
+ *     marks, deletes): no error may reach a caller, each writer reads back
+ *     what only it wrote, the post count (store_post_count and the rows)
+ *     must equal the sum of the commits, and the database must hold
+ *     invariants.h's invariants (checked through psql; SCRATCH is a
+ *     directory for its script). Prints TAP lines and "# figure pg_load_* N"
+ *     lines.
  */
-#include "tests/reliability/rel.h"
+#include "tests/reliability/social_ops.h"
 
 #include <fcntl.h>
 #include <signal.h>
@@ -75,42 +80,68 @@ static int write_mode(const char *url, const char *log_path, const char *stop_pa
     return 0;
 }
 
-/* One loaded writer: writes "COMMITS ERRORS" to fd and exits. */
+/* What one loaded writer reports to the parent through its pipe. */
+struct load_report {
+    long commits;    /* plain posts */
+    long errors;
+    struct rel_social_tally social;
+};
+
+/* One loaded writer: writes its load_report to fd and exits. */
 static void load_child(const char *url, int writer, int64_t until_ms, int fd)
 {
     struct store *store = open_store(url);
-    char name[32];
+    char name[32], label[32];
     snprintf(name, sizeof name, "writer%d", writer);
+    snprintf(label, sizeof label, "writer %d", writer);
     struct user user = { 0 };
-    long commits = 0, errors = 0;
+    struct load_report report = { 0 };
+    uint64_t seed = rel_seed() + (uint64_t)writer * 7919;
+    struct rel_social social = { .store = store, .seed = seed, .label = label };
     if (store_user_ensure(store, name, &user, NULL) != MB_OK) {
         fprintf(stderr, "%s: %s\n", name, store_error(store));
-        errors++;
+        report.errors++;
     }
-    for (int seq = 0; errors == 0 && rel_now_ms() < until_ms; seq++) {
+    social.own = user.id;
+    if (report.errors == 0 && !rel_social_start(&social, &report.social))
+        fprintf(stderr, "%s: %s\n", name, report.social.first_error);
+    for (int seq = 0; report.errors + report.social.errors + report.social.busy == 0 &&
+                      rel_now_ms() < until_ms;
+         seq++) {
+        if (rel_random(&seed) % 2) {
+            rel_social_step(&social, &report.social);
+            continue;
+        }
         char body[160];
         body_for(body, sizeof body, writer, seq);
         int64_t id = 0;
         if (store_post_add(store, user.id, body, 0, &id) != MB_OK) {
             fprintf(stderr, "%s: %s\n", name, store_error(store));
-            errors++;
+            report.errors++;
         } else {
-            commits++;
+            report.commits++;
         }
     }
+    if (report.social.errors + report.social.busy > 0)
+        fprintf(stderr, "%s: %s\n", name, report.social.first_error);
+    else
+        rel_social_verify(&social, &report.social);
     store_user_clear(&user);
     store_close(store);
-    char line[64];
-    int n = snprintf(line, sizeof line, "%ld %ld\n", commits, errors);
-    if (write(fd, line, (size_t)n) != n)
+    if (write(fd, &report, sizeof report) != (ssize_t)sizeof report)
         _exit(3);
     exit(0);
 }
 
-static int load_mode(const char *url, int seconds, int writers)
+static int load_mode(const char *url, int seconds, int writers, const char *scratch)
 {
-    /* Brings the database to head once, before the writers race. */
-    store_close(open_store(url));
+    /* Brings the database to head once, before the writers race, with the
+     * users their bodies mention. */
+    struct store *store = open_store(url);
+    for (size_t n = 0; n < REL_NAME_COUNT; n++)
+        if (store_user_add(store, rel_names[n], NULL, NULL, NULL) != MB_OK)
+            rel_die("adding %s: %s", rel_names[n], store_error(store));
+    store_close(store);
     int fds[64][2];
     pid_t pids[64];
     if (writers < 1 || writers > 64)
@@ -130,37 +161,70 @@ static int load_mode(const char *url, int seconds, int writers)
         close(fds[i][1]);
     }
     long commits = 0, errors = 0;
+    struct rel_social_tally social = { 0 };
     int crashed = 0;
     for (int i = 0; i < writers; i++) {
-        char line[64] = "";
-        ssize_t got = read(fds[i][0], line, sizeof line - 1);
+        struct load_report report = { 0 };
+        ssize_t got = read(fds[i][0], &report, sizeof report);
         close(fds[i][0]);
-        long c = 0, e = 0;
-        if (got <= 0 || sscanf(line, "%ld %ld", &c, &e) != 2)
+        if (got != (ssize_t)sizeof report)
             crashed++;
-        commits += c;
-        errors += e;
+        commits += report.commits;
+        errors += report.errors;
+        rel_social_add(&social, &report.social);
         int wstatus = 0;
         while (waitpid(pids[i], &wstatus, 0) < 0 && errno == EINTR)
             ;
         if (!WIFEXITED(wstatus) || WEXITSTATUS(wstatus) != 0)
             crashed++;
     }
+    errors += social.errors + social.busy;
+    if (social.deadlocks > 0)
+        rel_note("known bug (known_bugs.sh): %lld deadlocks between tagged writes reached the "
+                 "writers, first: %s", (long long)social.deadlocks, social.first_deadlock);
+    long posts = commits + (long)social.posts - (long)social.deletes;
     rel_check(crashed == 0, "every writer ran to the end and exited 0 (no sanitizer report)",
               "%d writers crashed or failed", crashed);
     rel_check(errors == 0, "no error reached a caller (serialization failures retried inside)",
-              "%ld errors (on stderr)", errors);
-    struct store *store = open_store(url);
+              "%ld errors (on stderr), first: %s", errors, social.first_error);
+    store = open_store(url);
     int64_t counted = -1;
     enum mb_status status = store_post_count(store, 0, &counted);
-    rel_check(status == MB_OK && counted == commits, "the post count equals the commits",
-              "count %lld (%s), commits %ld", (long long)counted,
-              status == MB_OK ? "ok" : store_error(store), commits);
+    rel_check(status == MB_OK && counted == posts, "the post count equals the commits",
+              "count %lld (%s), commits %ld (%ld plain, %lld social) - %lld deletes",
+              (long long)counted, status == MB_OK ? "ok" : store_error(store), posts, commits,
+              (long long)social.posts, (long long)social.deletes);
     store_close(store);
+    rel_check(social.mismatches == 0,
+              "each writer reads back its posts' bodies, private entry, follows, mutes and read "
+              "mark", "%lld differences, first: %s", (long long)social.mismatches,
+              social.first_error);
+    rel_check(social.replies > 0 && social.edits > 0 && social.privates > 0 &&
+                  social.follows > 0 && social.mutes > 0 && social.marks > 0,
+              "replies, edits, private entries, follows, mutes and read marks were committed",
+              "replies %lld, edits %lld, private %lld, follows %lld, mutes %lld, marks %lld",
+              (long long)social.replies, (long long)social.edits, (long long)social.privates,
+              (long long)social.follows, (long long)social.mutes, (long long)social.marks);
+    struct rel_db db = { .postgres = true, .target = url, .scratch = scratch };
+    char why[512];
+    int problems = rel_invariants(&db, why, sizeof why);
+    rel_check(problems == 0,
+              "mentions and tags match the bodies, tag_count, threads, private entries, post "
+              "counts; search equals to_tsvector('simple', body) and matches the bodies",
+              "%d problems, first: %s", problems, why);
     rel_note("figure pg_load_writers %d", writers);
     rel_note("figure pg_load_seconds %d", seconds);
-    rel_note("figure pg_load_commits %ld", commits);
+    rel_note("figure pg_load_commits %ld", commits + (long)social.posts);
+    rel_note("figure pg_load_rows %ld", posts);
+    rel_note("figure pg_load_social %lld", (long long)(social.replies + social.edits +
+                                                       social.privates + social.deletes +
+                                                       social.follows + social.mutes +
+                                                       social.marks + social.seen));
+    rel_note("figure pg_load_replies %lld", (long long)social.replies);
+    rel_note("figure pg_load_edits %lld", (long long)social.edits);
+    rel_note("figure pg_load_privates %lld", (long long)social.privates);
     rel_note("figure pg_load_errors %ld", errors);
+    rel_note("figure pg_load_deadlocks %lld", (long long)social.deadlocks);
     return rel_failures != 0;
 }
 
@@ -168,8 +232,8 @@ int main(int argc, char **argv)
 {
     if (argc == 5 && strcmp(argv[1], "write") == 0)
         return write_mode(argv[2], argv[3], argv[4]);
-    if (argc == 5 && strcmp(argv[1], "load") == 0)
-        return load_mode(argv[2], atoi(argv[3]), atoi(argv[4]));
-    fprintf(stderr, "usage: pg_writers write URL LOG STOPFILE | load URL SECONDS N\n");
+    if (argc == 6 && strcmp(argv[1], "load") == 0)
+        return load_mode(argv[2], atoi(argv[3]), atoi(argv[4]), argv[5]);
+    fprintf(stderr, "usage: pg_writers write URL LOG STOPFILE | load URL SECONDS N SCRATCH\n");
     return 2;
 }

@@ -10,8 +10,14 @@
 #   (a commit whose answer was lost); the writer reports the lost connection
 #   as an error, carries on after the restart on the same handle, and exits
 #   cleanly (no crash, no sanitizer report).
-# - MB_PG_WRITERS (8) writer processes at once for MB_PG_SECONDS (5): no
-#   error reaches a caller and the post count equals the commits.
+# - MB_PG_WRITERS (8) writer processes at once for MB_PG_SECONDS (5),
+#   posting and making issue 11 and 12's writes (replies, edits with
+#   @mentions and #tags, private entries, follows, mutes, read marks,
+#   deletes): no error reaches a caller, the post count equals the commits,
+#   each writer reads back what only it wrote, and the database holds
+#   invariants.h's invariants (mentions and tags against the bodies,
+#   tag_count, threads, private entries, search = to_tsvector). Deadlocks
+#   between tagged writes are a known bug (known_bugs.sh), noted here.
 . "$MB_ROOT/tests/lib.sh"
 if [ ! -x "$MB_BUILD/tests/reliability/pg_writers" ]; then
     echo "ok - $(basename "$0") # SKIP reliability drivers not built in $MB_BUILD"
@@ -94,9 +100,10 @@ echo "# figure pg_crash_unlogged $extra"
 
 # ---- eight writers at once ------------------------------------------------
 DB=$(cluster createdb "$PG_DIR")
-"$driver" load "$DB" "${MB_PG_SECONDS:-5}" "${MB_PG_WRITERS:-8}" > "$T/load.out" 2> "$T/load.err"
+mkdir -p "$T/scratch"
+"$driver" load "$DB" "${MB_PG_SECONDS:-5}" "${MB_PG_WRITERS:-8}" "$T/scratch" > "$T/load.out" 2> "$T/load.err"
 cat "$T/load.out"
 expect_not_contains "no sanitizer report from the writers" "$(cat "$T/load.err")" "Sanitizer"
-expect_eq "the rows in the server equal the commits" \
-    "$(sed -n 's/^# figure pg_load_commits //p' "$T/load.out")" \
+expect_eq "the rows in the server equal the commits less the deletes" \
+    "$(sed -n 's/^# figure pg_load_rows //p' "$T/load.out")" \
     "$(psql -At "$DB" -c "SELECT count(*) FROM post")"
