@@ -175,9 +175,15 @@ bool crypto_password_needs_rehash(const char *hash, enum crypto_strength strengt
                                                    limits->memlimit) != 0;
 }
 
-/* Private entries. The sealed layout (after "mbp1:" and base64) is the
- * header -- salt, cost, nonce -- then the ciphertext and its tag. */
-#define PRIVATE_PREFIX "mbp1:"
+/* Private entries. The sealed layout (after "mbp2:" and base64) is the
+ * header -- salt, cost, nonce -- then the ciphertext and its tag. Version
+ * 2 pads the text (ISO/IEC 7816-4, sodium_pad) to a multiple of
+ * PRIVATE_PAD_BLOCK bytes before sealing, so that the sealed length tells
+ * the text's length only to the block; version 1 (unpadded, written before)
+ * still opens. Both prefixes have the same length. */
+#define PRIVATE_PREFIX "mbp2:"
+#define PRIVATE_PREFIX_V1 "mbp1:"
+#define PRIVATE_PAD_BLOCK 64
 #define PRIVATE_SALT_BYTES crypto_pwhash_argon2id_SALTBYTES
 #define PRIVATE_COST_BYTES 8 /* passes and memory KiB, u32 little-endian each */
 #define PRIVATE_NONCE_BYTES crypto_aead_xchacha20poly1305_ietf_NPUBBYTES
@@ -262,18 +268,22 @@ bool crypto_private_is_sealed(const char *text)
     return digits >= 1 && digits <= 3 && text[3 + digits] == ':';
 }
 
-/* Decodes a sealed entry of the version this program writes into a new
- * buffer holding the header and the ciphertext (caller frees). MB_INVALID
- * when sealed is not one; MB_AUTH when it is one but damaged. */
-static enum mb_status decode_sealed(const char *sealed, unsigned char **data, size_t *length)
+/* Decodes a sealed entry of a version this program reads (1 or 2, in
+ * *padded: 2) into a new buffer holding the header and the ciphertext
+ * (caller frees). MB_INVALID when sealed is not one; MB_AUTH when it is
+ * one but damaged. */
+static enum mb_status decode_sealed(const char *sealed, unsigned char **data, size_t *length,
+                                    bool *padded)
 {
     const char *base64;
     size_t base64_length, capacity;
 
     *data = NULL;
     *length = 0;
-    if (!crypto_private_is_sealed(sealed) ||
-        strncmp(sealed, PRIVATE_PREFIX, sizeof PRIVATE_PREFIX - 1) != 0)
+    if (!crypto_private_is_sealed(sealed))
+        return MB_INVALID;
+    *padded = strncmp(sealed, PRIVATE_PREFIX, sizeof PRIVATE_PREFIX - 1) == 0;
+    if (!*padded && strncmp(sealed, PRIVATE_PREFIX_V1, sizeof PRIVATE_PREFIX_V1 - 1) != 0)
         return MB_INVALID;
     if (crypto_init() != MB_OK)
         return MB_IO;
@@ -299,10 +309,11 @@ enum mb_status crypto_private_key_derive(const char *passphrase, const char *sea
 {
     unsigned char *data = NULL;
     size_t length;
+    bool padded;
     enum mb_status status;
 
     *out = NULL;
-    status = decode_sealed(sealed, &data, &length);
+    status = decode_sealed(sealed, &data, &length, &padded);
     if (status == MB_AUTH)
         status = MB_INVALID; /* no salt or cost can be read from it */
     if (status != MB_OK)
@@ -323,14 +334,23 @@ bool crypto_private_key_fits(const struct crypto_private_key *key, const char *s
 {
     unsigned char *data = NULL;
     size_t length;
-    bool fits = false;
+    bool fits = false, padded;
 
-    if (key != NULL && decode_sealed(sealed, &data, &length) == MB_OK)
+    if (key != NULL && decode_sealed(sealed, &data, &length, &padded) == MB_OK)
         fits = memcmp(data, key->salt, PRIVATE_SALT_BYTES) == 0 &&
                get_u32le(data + PRIVATE_SALT_BYTES) == key->passes &&
                get_u32le(data + PRIVATE_SALT_BYTES + 4) == key->memory_kib;
     free(data);
     return fits;
+}
+
+bool crypto_private_key_below(const struct crypto_private_key *key,
+                              enum crypto_strength strength)
+{
+    if (key == NULL || (size_t)strength >= STRENGTH_COUNT)
+        return true;
+    const struct strength_limits *limits = &strength_limits[strength];
+    return key->passes < limits->opslimit || key->memory_kib < limits->memlimit / 1024;
 }
 
 void crypto_private_key_free(struct crypto_private_key *key)
@@ -339,16 +359,17 @@ void crypto_private_key_free(struct crypto_private_key *key)
         sodium_free(key);
 }
 
-/* The associated data: prefix, author id and post id (u64 little-endian
- * each), salt, cost. */
-static void associated_data(int64_t author_id, int64_t post_id,
+/* The associated data: prefix (of the entry's version), author id and
+ * post id (u64 little-endian each), salt, cost. */
+static void associated_data(bool padded, int64_t author_id, int64_t post_id,
                             const unsigned char *salt_and_cost,
                             unsigned char ad[PRIVATE_AD_BYTES])
 {
     const uint64_t ids[2] = {(uint64_t)author_id, (uint64_t)post_id};
     unsigned char *p = ad + sizeof PRIVATE_PREFIX - 1;
 
-    memcpy(ad, PRIVATE_PREFIX, sizeof PRIVATE_PREFIX - 1);
+    _Static_assert(sizeof PRIVATE_PREFIX == sizeof PRIVATE_PREFIX_V1, "one prefix length");
+    memcpy(ad, padded ? PRIVATE_PREFIX : PRIVATE_PREFIX_V1, sizeof PRIVATE_PREFIX - 1);
     for (size_t i = 0; i < 2; i++, p += 8) {
         put_u32le(p, ids[i] & 0xffffffffu);
         put_u32le(p + 4, ids[i] >> 32);
@@ -360,8 +381,8 @@ enum mb_status crypto_private_seal(const struct crypto_private_key *key, int64_t
                                    int64_t post_id, const char *plaintext, char **out)
 {
     unsigned char ad[PRIVATE_AD_BYTES];
-    unsigned char *data = NULL;
-    size_t plaintext_length, length, base64_size;
+    unsigned char *data = NULL, *padded = NULL;
+    size_t plaintext_length, padded_capacity, padded_length, length, base64_size;
     unsigned long long ciphertext_length;
     enum mb_status status = MB_OK;
 
@@ -371,17 +392,25 @@ enum mb_status crypto_private_seal(const struct crypto_private_key *key, int64_t
     if (crypto_init() != MB_OK)
         return MB_IO;
     plaintext_length = strlen(plaintext);
-    length = PRIVATE_HEADER_BYTES + plaintext_length + PRIVATE_TAG_BYTES;
+    /* At least one byte of padding: a full block more at worst. */
+    padded_capacity = (plaintext_length / PRIVATE_PAD_BLOCK + 1) * PRIVATE_PAD_BLOCK;
+    padded = xmalloc(padded_capacity);
+    memcpy(padded, plaintext, plaintext_length);
+    if (sodium_pad(&padded_length, padded, plaintext_length, PRIVATE_PAD_BLOCK,
+                   padded_capacity) != 0) {
+        status = MB_INVALID; /* cannot happen: the capacity is enough */
+        goto out;
+    }
+    length = PRIVATE_HEADER_BYTES + padded_length + PRIVATE_TAG_BYTES;
     data = xmalloc(length);
     memcpy(data, key->salt, PRIVATE_SALT_BYTES);
     put_u32le(data + PRIVATE_SALT_BYTES, key->passes);
     put_u32le(data + PRIVATE_SALT_BYTES + 4, key->memory_kib);
     randombytes_buf(data + PRIVATE_SALT_BYTES + PRIVATE_COST_BYTES, PRIVATE_NONCE_BYTES);
-    associated_data(author_id, post_id, data, ad);
+    associated_data(true, author_id, post_id, data, ad);
     if (crypto_aead_xchacha20poly1305_ietf_encrypt(
-            data + PRIVATE_HEADER_BYTES, &ciphertext_length, (const unsigned char *)plaintext,
-            plaintext_length, ad, sizeof ad, NULL,
-            data + PRIVATE_SALT_BYTES + PRIVATE_COST_BYTES, key->key) != 0) {
+            data + PRIVATE_HEADER_BYTES, &ciphertext_length, padded, padded_length, ad,
+            sizeof ad, NULL, data + PRIVATE_SALT_BYTES + PRIVATE_COST_BYTES, key->key) != 0) {
         status = MB_INVALID; /* only a message beyond the cipher's limit */
         goto out;
     }
@@ -391,6 +420,8 @@ enum mb_status crypto_private_seal(const struct crypto_private_key *key, int64_t
     sodium_bin2base64(*out + sizeof PRIVATE_PREFIX - 1, base64_size, data, length,
                       PRIVATE_BASE64);
 out:
+    crypto_wipe(padded, padded_capacity);
+    free(padded);
     free(data);
     return status;
 }
@@ -401,27 +432,38 @@ enum mb_status crypto_private_open(const struct crypto_private_key *key, int64_t
     unsigned char ad[PRIVATE_AD_BYTES];
     unsigned char *data = NULL;
     char *plaintext = NULL;
-    size_t length, ciphertext_length;
+    size_t length, ciphertext_length = 0;
     unsigned long long plaintext_length = 0;
+    bool padded;
     enum mb_status status;
 
     *out = NULL;
     if (key == NULL)
         return MB_INVALID;
-    status = decode_sealed(sealed, &data, &length);
+    status = decode_sealed(sealed, &data, &length, &padded);
     if (status != MB_OK)
         goto out;
     /* A key of another salt or cost needs no check of its own: the key
      * differs and the associated data names both, so the tag fails. */
     ciphertext_length = length - PRIVATE_HEADER_BYTES;
     plaintext = xmalloc(ciphertext_length - PRIVATE_TAG_BYTES + 1);
-    associated_data(author_id, post_id, data, ad);
+    associated_data(padded, author_id, post_id, data, ad);
     if (crypto_aead_xchacha20poly1305_ietf_decrypt(
             (unsigned char *)plaintext, &plaintext_length, NULL, data + PRIVATE_HEADER_BYTES,
             ciphertext_length, ad, sizeof ad, data + PRIVATE_SALT_BYTES + PRIVATE_COST_BYTES,
             key->key) != 0) {
         status = MB_AUTH;
         goto out;
+    }
+    if (padded) {
+        size_t unpadded_length;
+        /* Authentic, so padded by us: a bad padding is a damaged entry. */
+        if (sodium_unpad(&unpadded_length, (unsigned char *)plaintext, (size_t)plaintext_length,
+                         PRIVATE_PAD_BLOCK) != 0) {
+            status = MB_AUTH;
+            goto out;
+        }
+        plaintext_length = unpadded_length;
     }
     plaintext[plaintext_length] = '\0';
     *out = plaintext; /* ownership passes to the caller */

@@ -6,8 +6,13 @@
  * passphrase. The sealed body is text, so that it fits the TEXT body column
  * of both engines:
  *
- *     "mbp1:" base64( salt[16] | passes u32le | memory KiB u32le |
+ *     "mbp2:" base64( salt[16] | passes u32le | memory KiB u32le |
  *                     nonce[24] | ciphertext with its 16-byte tag )
+ *
+ * The text is padded (ISO/IEC 7816-4, libsodium's sodium_pad) to a
+ * multiple of 64 bytes before it is sealed, so that the sealed length tells
+ * its length only to the block. Version 1 ("mbp1:", written before padding)
+ * is the same without it, and still opens; only version 2 is written.
  *
  * "mbp" and a version number first, so that the format can change and an
  * old program refuses a newer entry instead of misreading it (jrnl's
@@ -102,11 +107,17 @@ enum mb_status crypto_private_key_derive(const char *passphrase, const char *sea
  * one to open it with (whether the passphrase was right only opening says). */
 bool crypto_private_key_fits(const struct crypto_private_key *key, const char *sealed);
 
+/* True when key was derived at a cost below strength's (fewer passes or
+ * less memory), or is NULL: the store refuses to seal new entries under a
+ * key below its floor (store/private.c). */
+bool crypto_private_key_below(const struct crypto_private_key *key,
+                              enum crypto_strength strength);
+
 /* Wipes and frees key; NULL is fine. */
 void crypto_private_key_free(struct crypto_private_key *key);
 
 /* Seals plaintext (NUL-terminated UTF-8; may be empty) for the post
- * post_id of author_id under key with a fresh random nonce. Stores a newly allocated "mbp1:..." string
+ * post_id of author_id under key with a fresh random nonce, padded. Stores a newly allocated "mbp2:..." string
  * in *out (caller frees; it holds no secret). MB_INVALID for a NULL key or
  * plaintext; *out is NULL on failure. */
 enum mb_status crypto_private_seal(const struct crypto_private_key *key, int64_t author_id,

@@ -14,14 +14,35 @@
  * entry copied onto another row does not open. Only the author may unlock
  * and write their entries, in every mode (the shared modes' store_authorize
  * says so); reading them opened happens when a page is read on a handle
- * where their author unlocked (store_private_open_posts). */
+ * where their author unlocked (store_private_open_posts).
+ *
+ * A first passphrase (the one that makes an author's key) is at least
+ * PASSPHRASE_MIN characters; an older, shorter one still unlocks. A key is
+ * never made below CRYPTO_STRENGTH_INTERACTIVE's Argon2id cost, whatever
+ * password_strength says, except that a personal store configured with
+ * "minimum" (the tests' strength, documented as for tests only) keeps it;
+ * and since later keys are derived from the author's newest entry, a key
+ * below that floor (made under "minimum" and opened where the floor holds)
+ * opens the entries it sealed but seals no new one. */
 #include "store/private.h"
 
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/text.h"
 #include "core/xalloc.h"
 #include "store/queries.h"
+
+/* The fewest characters of a new passphrase. */
+#define PASSPHRASE_MIN 8
+
+/* The lowest Argon2id cost of a key that seals new entries. */
+static enum crypto_strength key_floor(const struct store *store)
+{
+    if (store->password_strength == CRYPTO_STRENGTH_MINIMUM && store->mode == STORE_MODE_PERSONAL)
+        return CRYPTO_STRENGTH_MINIMUM;
+    return CRYPTO_STRENGTH_INTERACTIVE;
+}
 
 /* The newest sealed entry of an author (post id 0 when none). */
 struct newest {
@@ -88,7 +109,18 @@ enum mb_status store_private_unlock(struct store *store, int64_t user_id, const 
     if (status != MB_OK)
         goto out;
     if (newest.post_id == 0) {
-        status = crypto_private_key_new(passphrase, store->password_strength, &key);
+        size_t characters = 0;
+        if (!text_codepoints(passphrase, strlen(passphrase), &characters) ||
+            characters < PASSPHRASE_MIN) {
+            status = store_fail(store, MB_INVALID, "the passphrase is too short: at least %d "
+                                                   "characters (it is all that guards your "
+                                                   "private entries)", PASSPHRASE_MIN);
+            goto out;
+        }
+        enum crypto_strength strength = store->password_strength;
+        if (strength < key_floor(store))
+            strength = key_floor(store);
+        status = crypto_private_key_new(passphrase, strength, &key);
     } else {
         status = crypto_private_key_derive(passphrase, newest.sealed, &key);
         if (status == MB_OK)
@@ -149,6 +181,11 @@ enum mb_status store_post_private(struct store *store, int64_t user_id, const ch
     if (!store_private_unlocked(store, user_id))
         return store_fail(store, MB_PASSWORD, "unlock your private entries first "
                                               "(a passphrase is needed)");
+    if (crypto_private_key_below(store->private_key, key_floor(store)))
+        return store_fail(store, MB_DENIED, "your private entries are sealed at a cost below "
+                                            "password_strength = interactive (their first was "
+                                            "written under 'minimum', which is for tests): "
+                                            "they still open, but no new entry is sealed so");
     status = store_write_begin(store);
     if (status != MB_OK)
         return status;

@@ -135,6 +135,8 @@ refused "posts --password-stdin without --unlock" 2 "microblog-tui: --password-s
     mb posts --password-stdin
 refused "an empty passphrase" 1 "microblog-tui: the passphrase is empty" \
     sh -c "printf '\n' | $MB_WRAP '$MB_BIN' --db '$DB' post --as bob --private --password-stdin hi"
+refused "a first passphrase of 7 characters" 1 "microblog-tui: the passphrase is too short: at least 8 characters (it is all that guards your private entries)" \
+    sh -c "printf 'seven77\n' | $MB_WRAP '$MB_BIN' --db '$DB' post --as bob --private --password-stdin hi"
 refused "editing a private entry" 1 "microblog-tui: private entries cannot be edited yet" \
     mb post edit 4 --as alice "in the clear"
 # An author with a password: the passphrase first, then the password.

@@ -564,7 +564,7 @@ static void test_private_moved(void **state)
     struct fixture *f = *state;
     struct store *store = testutil_open(f->path);
     int64_t a = 0, b = 0;
-    assert_int_equal(store_private_unlock(store, f->alice, "pass"), MB_OK);
+    assert_int_equal(store_private_unlock(store, f->alice, "pass phrase"), MB_OK);
     assert_int_equal(store_post_private(store, f->alice, "entry a", &a), MB_OK);
     assert_int_equal(store_post_private(store, f->alice, "entry b", &b), MB_OK);
     char *swap = xasprintf("UPDATE private_entry SET sealed = (SELECT sealed FROM private_entry "
@@ -577,20 +577,91 @@ static void test_private_moved(void **state)
     store_close(store);
 }
 
+/* A first passphrase is 8 characters or more (an older, shorter one would
+ * still unlock: the rule is for new keys). */
+static void test_private_passphrase_length(void **state)
+{
+    struct fixture *f = *state;
+    struct store *store = testutil_open(f->path);
+    assert_int_equal(store_private_unlock(store, f->alice, "1234567"), MB_INVALID);
+    expect_error(store, "the passphrase is too short: at least 8 characters");
+    /* Characters, not bytes: seven of two bytes each are still seven. */
+    assert_int_equal(store_private_unlock(store, f->alice, "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
+                                                          "\xc3\xa9\xc3\xa9\xc3\xa9"),
+                     MB_INVALID);
+    assert_false(store_private_unlocked(store, f->alice));
+    assert_int_equal(store_private_unlock(store, f->alice, "12345678"), MB_OK);
+    assert_int_equal(store_post_private(store, f->alice, "first", NULL), MB_OK);
+    store_close(store);
+}
+
+/* The Argon2id cost of a private key's header, from its newest entry. */
+static bool newest_key_below(const struct fixture *f, int64_t author, const char *passphrase,
+                             enum crypto_strength strength)
+{
+    char *query = xasprintf("SELECT e.sealed FROM private_entry e JOIN post p ON p.id = "
+                            "e.post_id WHERE p.user_id = %lld ORDER BY p.id DESC LIMIT 1;",
+                            (long long)author);
+    char *sealed = testutil_sql(f->path, f->dir, query);
+    sealed[strcspn(sealed, "\n")] = '\0';
+    struct crypto_private_key *key = NULL;
+    assert_int_equal(crypto_private_key_derive(passphrase, sealed, &key), MB_OK);
+    bool below = crypto_private_key_below(key, strength);
+    crypto_private_key_free(key);
+    free(sealed);
+    free(query);
+    return below;
+}
+
+/* Keys are never below interactive's cost, but for the tests' "minimum"
+ * in a personal store; a key below the floor opens its entries but seals
+ * no new one. */
+static void test_private_key_floor(void **state)
+{
+    struct fixture *f = *state;
+    /* The tests' strength, personal: alice's key at the minimum. */
+    struct store *store = testutil_open(f->path);
+    int64_t weak = 0;
+    assert_int_equal(store_private_unlock(store, f->alice, "alice phrase"), MB_OK);
+    assert_int_equal(store_post_private(store, f->alice, "under minimum", &weak), MB_OK);
+    store_close(store);
+    assert_true(newest_key_below(f, f->alice, "alice phrase", CRYPTO_STRENGTH_INTERACTIVE));
+
+    /* Configured interactive: alice's old entry opens, a new one is refused. */
+    struct store_options options = testutil_options(f->path);
+    options.password_strength = CRYPTO_STRENGTH_INTERACTIVE;
+    struct mb_error err;
+    assert_int_equal(store_open(&options, &store, &err), MB_OK);
+    assert_int_equal(store_private_unlock(store, f->alice, "alice phrase"), MB_OK);
+    expect_body(store, f->alice, weak, "under minimum", true);
+    assert_int_equal(store_post_private(store, f->alice, "refused", NULL), MB_DENIED);
+    expect_error(store, "below password_strength = interactive");
+    store_close(store);
+    expect_sql(f, "SELECT count(*) FROM private_entry;", "1\n");
+
+    /* A shared box configured with "minimum": bob's first key is made at
+     * interactive's cost all the same. */
+    store = testutil_open_as(f->path, STORE_MODE_SHARED, "bob", false);
+    assert_int_equal(store_private_unlock(store, f->bob, "bob's phrase"), MB_OK);
+    assert_int_equal(store_post_private(store, f->bob, "bob's", NULL), MB_OK);
+    store_close(store);
+    assert_false(newest_key_below(f, f->bob, "bob's phrase", CRYPTO_STRENGTH_INTERACTIVE));
+}
+
 /* Two sessions each unlock for a first entry (two new salts): the second
  * to write is told to unlock again, so an author keeps one salt. */
 static void test_private_first_race(void **state)
 {
     struct fixture *f = *state;
     struct store *one = testutil_open(f->path), *two = testutil_open(f->path);
-    assert_int_equal(store_private_unlock(one, f->alice, "first"), MB_OK);
-    assert_int_equal(store_private_unlock(two, f->alice, "second"), MB_OK);
+    assert_int_equal(store_private_unlock(one, f->alice, "first phrase"), MB_OK);
+    assert_int_equal(store_private_unlock(two, f->alice, "second phrase"), MB_OK);
     assert_int_equal(store_post_private(one, f->alice, "from one", NULL), MB_OK);
     assert_int_equal(store_post_private(two, f->alice, "from two", NULL), MB_AUTH);
     expect_error(two, "unlock again");
     expect_sql(f, "SELECT count(*) FROM post;", "1\n");
-    assert_int_equal(store_private_unlock(two, f->alice, "second"), MB_AUTH);
-    assert_int_equal(store_private_unlock(two, f->alice, "first"), MB_OK);
+    assert_int_equal(store_private_unlock(two, f->alice, "second phrase"), MB_AUTH);
+    assert_int_equal(store_private_unlock(two, f->alice, "first phrase"), MB_OK);
     assert_int_equal(store_post_private(two, f->alice, "from two", NULL), MB_OK);
     store_close(one);
     store_close(two);
@@ -601,7 +672,7 @@ static void test_private_shared_modes(void **state)
     struct fixture *f = *state;
     struct store *store = testutil_open(f->path);
     int64_t id = 0;
-    assert_int_equal(store_private_unlock(store, f->alice, "alice's"), MB_OK);
+    assert_int_equal(store_private_unlock(store, f->alice, "alice's phrase"), MB_OK);
     assert_int_equal(store_post_private(store, f->alice, "alice only", &id), MB_OK);
     store_close(store);
     char *before = testutil_dump(f->path);
@@ -610,7 +681,7 @@ static void test_private_shared_modes(void **state)
     for (size_t i = 0; i < 2; i++) {
         /* bob, even as an admin, neither unlocks nor writes alice's. */
         store = testutil_open_as(f->path, modes[i], "bob", true);
-        assert_int_equal(store_private_unlock(store, f->alice, "alice's"), MB_DENIED);
+        assert_int_equal(store_private_unlock(store, f->alice, "alice's phrase"), MB_DENIED);
         assert_false(store_private_unlocked(store, f->alice));
         assert_int_equal(store_post_private(store, f->alice, "as alice", NULL), MB_DENIED);
         expect_body(store, f->alice, id, STORE_PRIVATE_PLACEHOLDER, true);
@@ -619,7 +690,7 @@ static void test_private_shared_modes(void **state)
         assert_string_equal(before, after);
         free(after);
         store = testutil_open_as(f->path, modes[i], "alice", false);
-        assert_int_equal(store_private_unlock(store, f->alice, "alice's"), MB_OK);
+        assert_int_equal(store_private_unlock(store, f->alice, "alice's phrase"), MB_OK);
         expect_body(store, f->alice, id, "alice only", true);
         store_close(store);
     }
@@ -704,6 +775,8 @@ int main(void)
         cmocka_unit_test(test_search_expression),
         TEST(test_private_entries),
         TEST(test_private_moved),
+        TEST(test_private_passphrase_length),
+        TEST(test_private_key_floor),
         TEST(test_private_first_race),
         TEST(test_private_shared_modes),
         TEST(test_private_never_stored),

@@ -5,7 +5,8 @@
  * that is no sealed entry is MB_INVALID; another post's id is MB_AUTH (two
  * entries of one author swapped, or an old one replayed onto another row); a hostile cost in a header is
  * refused before Argon2id runs; neither the plaintext nor the passphrase
- * appears in the sealed text, decoded or not. Keys use
+ * appears in the sealed text, decoded or not; the text is padded to 64-byte
+ * blocks (version 2) and entries of version 1 still open. Keys use
  * CRYPTO_STRENGTH_MINIMUM so that the suite stays fast. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -22,7 +23,7 @@
 #include "core/crypto.h"
 #include "core/xalloc.h"
 
-#define PREFIX "mbp1:"
+#define PREFIX "mbp2:"
 #define PREFIX_LENGTH (sizeof PREFIX - 1)
 /* The header after decoding: salt, passes, memory KiB, nonce. */
 #define SALT_BYTES 16
@@ -304,7 +305,7 @@ static void test_unknown_version_and_not_sealed(void **state)
     char *opened = NULL;
 
     /* A later version: recognised as sealed, refused as unknown. */
-    static const char *const versions[] = {"mbp2:", "mbp0:", "mbp01:", "mbp10:", "mbp999:"};
+    static const char *const versions[] = {"mbp3:", "mbp0:", "mbp01:", "mbp10:", "mbp999:"};
     for (size_t i = 0; i < sizeof versions / sizeof versions[0]; i++) {
         char *relabelled = xasprintf("%s%s", versions[i], sealed + PREFIX_LENGTH);
         assert_true(crypto_private_is_sealed(relabelled));
@@ -328,7 +329,9 @@ static void test_unknown_version_and_not_sealed(void **state)
     assert_false(crypto_private_is_sealed(NULL));
     assert_int_equal(open_sealed(key, 7, 1, NULL, &opened), MB_INVALID);
 
-    /* Version 1 but no header to read a salt from. */
+    /* Versions 1 and 2 but no header to read a salt from. */
+    assert_int_equal(crypto_private_key_derive("pw", "mbp2:", &derived), MB_INVALID);
+    assert_int_equal(crypto_private_key_derive("pw", "mbp2:AAAA", &derived), MB_INVALID);
     assert_int_equal(crypto_private_key_derive("pw", "mbp1:", &derived), MB_INVALID);
     assert_int_equal(crypto_private_key_derive("pw", "mbp1:AAAA", &derived), MB_INVALID);
     assert_int_equal(crypto_private_key_derive("pw", "mbp1:@@@@", &derived), MB_INVALID);
@@ -351,8 +354,9 @@ static void test_empty_and_long_bodies(void **state)
     longest[140 * 4] = '\0';
     assert_round_trip(key, 7, 1, longest);
     char *sealed = seal(key, 7, 1, longest);
-    /* Overhead: prefix + base64 of 48 header and 16 tag bytes. */
-    size_t expected = PREFIX_LENGTH + ((HEADER_BYTES + 560 + TAG_BYTES) * 4 + 2) / 3;
+    /* Overhead: prefix + base64 of 48 header and 16 tag bytes, and the
+     * 560 bytes padded to 576. */
+    size_t expected = PREFIX_LENGTH + ((HEADER_BYTES + 576 + TAG_BYTES) * 4 + 2) / 3;
     assert_int_equal(strlen(sealed), expected);
     free(sealed);
 
@@ -381,7 +385,7 @@ static void test_plaintext_never_in_sealed_text(void **state)
     /* Nor in the decoded bytes, at any length of 4 or more. */
     size_t length;
     unsigned char *data = base64_decode(sealed + PREFIX_LENGTH, &length);
-    assert_int_equal(length, HEADER_BYTES + strlen(plaintext) + TAG_BYTES);
+    assert_int_equal(length, HEADER_BYTES + 64 + TAG_BYTES); /* 47 bytes, padded */
     for (size_t i = 0; i + 4 <= strlen(plaintext); i++)
         assert_null(memmem(data, length, plaintext + i, 4));
     for (size_t i = 0; i + 4 <= strlen(passphrase); i++)
@@ -452,6 +456,80 @@ static void test_cost_is_recorded_and_bounded(void **state)
     crypto_private_key_free(key);
 }
 
+/* The text is padded to 64-byte blocks before sealing: its sealed length
+ * tells the block, not the length (0 to 63 bytes seal alike; 64 takes a
+ * second block: the padding is at least one byte). */
+static void test_sealed_length_tells_only_the_block(void **state)
+{
+    (void)state;
+    struct crypto_private_key *key = new_key("correct horse");
+    char text[200];
+    size_t first = 0;
+    for (size_t n = 0; n <= 128; n++) {
+        memset(text, 'a', n);
+        text[n] = '\0';
+        char *sealed = seal(key, 7, 1, text);
+        size_t length;
+        unsigned char *data = base64_decode(sealed + PREFIX_LENGTH, &length);
+        assert_int_equal(length, HEADER_BYTES + (n / 64 + 1) * 64 + TAG_BYTES);
+        if (n == 0)
+            first = strlen(sealed);
+        if (n < 64)
+            assert_int_equal(strlen(sealed), first);
+        char *opened = NULL;
+        assert_int_equal(open_sealed(key, 7, 1, sealed, &opened), MB_OK);
+        assert_string_equal(opened, text);
+        free(opened);
+        free(data);
+        free(sealed);
+    }
+    crypto_private_key_free(key);
+}
+
+/* An entry sealed by the program before padding (version 1, "mbp1:",
+ * written by the code of commit 1d39a05 with this passphrase, author 7,
+ * post 41) still opens, and a key derived from it fits it; relabelled as
+ * version 2 it does not open (the version is bound). */
+static void test_version_1_still_opens(void **state)
+{
+    (void)state;
+    static const char old[] =
+        "mbp1:cVaqVtqBifSQC39vhLPggwEAAAAIAAAAwbbPX1El30zWijJR/3XWEn91yIIoC2mN42h30o5QED62x"
+        "VZh1DJR3cXhvNcNQGG5mYxq+7Fb7cZO5U1upS0";
+    struct crypto_private_key *key = NULL;
+    char *opened = NULL;
+    assert_int_equal(crypto_private_key_derive("old horse battery", old, &key), MB_OK);
+    assert_true(crypto_private_key_fits(key, old));
+    assert_int_equal(open_sealed(key, 7, 41, old, &opened), MB_OK);
+    assert_string_equal(opened, "written before padding");
+    free(opened);
+    assert_int_equal(open_sealed(key, 7, 42, old, &opened), MB_AUTH);
+    char *relabelled = xasprintf("mbp2:%s", old + 5);
+    assert_int_equal(open_sealed(key, 7, 41, relabelled, &opened), MB_AUTH);
+    free(relabelled);
+    /* New entries under that key are version 2. */
+    char *sealed = seal(key, 7, 43, "after");
+    assert_memory_equal(sealed, "mbp2:", 5);
+    free(sealed);
+    crypto_private_key_free(key);
+}
+
+/* crypto_private_key_below compares a key's cost with a strength's. */
+static void test_key_below_a_strength(void **state)
+{
+    (void)state;
+    struct crypto_private_key *key = new_key("correct horse");
+    assert_false(crypto_private_key_below(key, CRYPTO_STRENGTH_MINIMUM));
+    assert_true(crypto_private_key_below(key, CRYPTO_STRENGTH_INTERACTIVE));
+    assert_true(crypto_private_key_below(NULL, CRYPTO_STRENGTH_MINIMUM));
+    crypto_private_key_free(key);
+    assert_int_equal(crypto_private_key_new("correct horse", CRYPTO_STRENGTH_INTERACTIVE, &key),
+                     MB_OK);
+    assert_false(crypto_private_key_below(key, CRYPTO_STRENGTH_INTERACTIVE));
+    assert_true(crypto_private_key_below(key, CRYPTO_STRENGTH_MODERATE));
+    crypto_private_key_free(key);
+}
+
 static void test_bad_arguments(void **state)
 {
     (void)state;
@@ -493,6 +571,9 @@ int main(void)
         cmocka_unit_test(test_empty_and_long_bodies),
         cmocka_unit_test(test_plaintext_never_in_sealed_text),
         cmocka_unit_test(test_cost_is_recorded_and_bounded),
+        cmocka_unit_test(test_sealed_length_tells_only_the_block),
+        cmocka_unit_test(test_version_1_still_opens),
+        cmocka_unit_test(test_key_below_a_strength),
         cmocka_unit_test(test_bad_arguments),
     };
     return cmocka_run_group_tests(tests, setup, NULL);
