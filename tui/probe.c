@@ -6,21 +6,15 @@
 #include <poll.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
+
+#include "tui/pace.h"
 
 static const char *const samples[PROBE_COUNT] = {
     [PROBE_ZWJ_SEQUENCE] = "\xf0\x9f\x91\xa8\xe2\x80\x8d\xf0\x9f\x91\xa9\xe2\x80\x8d\xf0\x9f\x91\xa7",
     [PROBE_EMOJI_MODIFIER] = "\xf0\x9f\x91\x8d\xf0\x9f\x8f\xbd",
     [PROBE_KEYCAP] = "1\xe2\x83\xa3",
 };
-
-static long now_ms(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return t.tv_sec * 1000L + t.tv_nsec / 1000000L;
-}
 
 /* Finds "ESC [ row ; col R" in buffer[*start..length): the column, and
  * *start past the answer; -1 when no whole answer is there. The bytes
@@ -75,14 +69,14 @@ void probe_read_answers(int widths[PROBE_COUNT], int timeout_ms)
     unsigned char buffer[512], kept[512];
     size_t length = 0, start = 0, kept_count = 0;
     int answers = 0;
-    long deadline = now_ms() + timeout_ms;
+    long deadline = pace_now_ms() + timeout_ms;
     while (answers < PROBE_COUNT) {
         int col = next_answer(buffer, length, &start, kept, &kept_count, sizeof kept);
         if (col >= 0) {
             widths[answers++] = col - 1;
             continue;
         }
-        long left = deadline - now_ms();
+        long left = deadline - pace_now_ms();
         if (left <= 0 || length == sizeof buffer)
             break;
         struct pollfd fd = { .fd = STDIN_FILENO, .events = POLLIN };

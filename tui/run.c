@@ -6,7 +6,8 @@
  * back, also on a termination signal or when the terminal hangs up (read
  * gives EOF or EIO and poll POLLHUP: the SSH link or the terminal emulator
  * went without a SIGHUP reaching us), which ends the TUI as a SIGHUP does.
- * What a key does is the app's (tui/app.c). */
+ * Changes are read at the pace of tui/pace.h. What a key does is the
+ * app's (tui/app.c). */
 #include "tui/tui.h"
 
 #include <curses.h>
@@ -23,6 +24,7 @@
 #include "core/xalloc.h"
 #include "tui/app.h"
 #include "tui/draw.h"
+#include "tui/pace.h"
 #include "tui/probe.h"
 #include "tui/signals.h"
 
@@ -67,19 +69,46 @@ void run_return_terminal(void)
  * polling every 500 ms cost about 0.6% of a core (bench item 9). */
 #define CHANGE_FALLBACK_MS 10000
 
-/* Waits up to timeout_ms for a key or for another session's commit on
- * *change_fd. True when the commit came first (the views are refreshed);
- * false to read keys (there are some, or the time is up). */
-static bool wait_for_key_or_change(struct app *app, int *change_fd, int timeout_ms)
+/* Looks for changes (app_poll_changes: reads the views again when other
+ * sessions wrote) and notes when that ended, for the pace of the next.
+ * True when the screen must be drawn again. */
+static bool look_for_changes(struct app *app, struct pace *pace)
 {
+    bool redraw = app_poll_changes(app);
+    pace_ran(pace, pace_now_ms());
+    return redraw;
+}
+
+enum wait_outcome {
+    WAIT_READ_KEYS,   /* keys came, or a signal, a hangup, the fallback tick */
+    WAIT_REDRAW,      /* the views were read again */
+    WAIT_AGAIN,       /* a change came too soon after the last reload: later */
+};
+
+/* Waits up to timeout_ms for a key or for another session's commit on
+ * *change_fd, reading the views again when one came, at the pace of
+ * tui/pace.h: a change within PACE_INTERVAL_MS of the last reload is left
+ * pending, and the descriptor is not even listened to until that time is
+ * up (what else comes meanwhile waits in it), then drained and read in
+ * one go: a burst of commits wakes the TUI about twice per interval, not
+ * once or more per commit. */
+static enum wait_outcome wait_for_key_or_change(struct app *app, struct pace *pace,
+                                                int *change_fd, int timeout_ms)
+{
+    long due = pace_due_in(pace, pace_now_ms());
     struct pollfd fds[2] = {
         { .fd = STDIN_FILENO, .events = POLLIN },
-        { .fd = *change_fd, .events = POLLIN },
+        { .fd = due >= 0 ? -1 : *change_fd, .events = POLLIN },
     };
-    if (poll(fds, 2, timeout_ms) <= 0 || fds[1].revents == 0 || fds[0].revents != 0)
-        return false;
+    int ready = poll(fds, 2, due >= 0 && due < timeout_ms ? (int)due : timeout_ms);
+    if (ready < 0 || fds[0].revents != 0 || (ready == 0 && due < 0))
+        return WAIT_READ_KEYS;
+    if (fds[1].revents != 0 && !pace_change(pace, pace_now_ms()))
+        return WAIT_AGAIN;
+    if (ready == 0 && pace_due_in(pace, pace_now_ms()) > 0)
+        return WAIT_AGAIN;
     store_change_drain(app->session.store);
-    app_poll_changes(app);
+    look_for_changes(app, pace);
     /* A lost connection has none (the refresh tick polls, and asks again);
      * one that came back has a new descriptor. */
     *change_fd = store_change_fd(app->session.store);
@@ -87,7 +116,7 @@ static bool wait_for_key_or_change(struct app *app, int *change_fd, int timeout_
      * that the connection is looked for soon, not at the refresh tick. */
     if (*change_fd < 0)
         wtimeout(stdscr, timeout_ms < SESSION_RECONNECT_MS ? timeout_ms : SESSION_RECONNECT_MS);
-    return true;
+    return WAIT_REDRAW;
 }
 
 /* Whether the terminal has hung up: asked when no key came, since curses
@@ -153,9 +182,11 @@ int tui_run(struct store *store, const struct config *config)
     wtimeout(stdscr, refresh_ms);
 
     struct app app;
+    struct pace pace;
+    pace_init(&pace, PACE_INTERVAL_MS);
     app_init(&app, store, config);
     app_relayout(&app);
-    app_poll_changes(&app);
+    look_for_changes(&app, &pace);
     /* A server tells of other sessions' commits on a descriptor (LISTEN/
      * NOTIFY): wait on it beside the keyboard and wake at once, instead of
      * waiting for the next refresh tick. Keys are then read without
@@ -171,10 +202,12 @@ int tui_run(struct store *store, const struct config *config)
         dirty = false;
         /* poll() cannot see bytes ncurses already holds (the rest of an
          * escape sequence): after a key, read again before waiting. */
-        if (change_fd >= 0 && !key_just_read &&
-            wait_for_key_or_change(&app, &change_fd, fallback_ms)) {
-            dirty = true;
-            continue;
+        if (change_fd >= 0 && !key_just_read) {
+            enum wait_outcome outcome =
+                wait_for_key_or_change(&app, &pace, &change_fd, fallback_ms);
+            dirty = outcome == WAIT_REDRAW;
+            if (outcome != WAIT_READ_KEYS)
+                continue;
         }
         wint_t wch = 0;
         int rc = wget_wch(stdscr, &wch);
@@ -201,7 +234,7 @@ int tui_run(struct store *store, const struct config *config)
                 break;
         }
         if (rc == ERR || session_elapsed_ms(&app.session.last_poll) >= refresh_ms) {
-            dirty |= app_poll_changes(&app);
+            dirty |= look_for_changes(&app, &pace);
             if (change_fd < 0 && (change_fd = store_change_fd(app.session.store)) >= 0)
                 wtimeout(stdscr, 0);
         }
