@@ -15,10 +15,10 @@
  * of a primary key. A search is the exception: the engine's full-text
  * index gives its matches (SQLite: FTS5 MATCH on post_search, the query
  * made safe by store_search_expression; PostgreSQL: post.search @@
- * plainto_tsquery). PostgreSQL's planner chooses between sorting the
- * matches and walking the time index with a probe per row; SQLite's does
- * not, so a search alone chooses inside its statement
- * (store/post_search.c), as the following timeline does. */
+ * plainto_tsquery). A search alone chooses between sorting the matches
+ * and walking the time index with a probe per row inside its statement
+ * (store/post_search.c), as the following timeline does: SQLite's planner
+ * does not choose, PostgreSQL's misjudges a word outside its statistics. */
 #include "store/post_query.h"
 
 #include <stdlib.h>
@@ -78,8 +78,9 @@ static void build_page(struct store_sql *sql, struct store *store, const struct 
         break;
     case DRIVE_SEARCH:
         if (r->search_walk != 0)
-            store_search_arms(sql, r, columns, store_sql_param_value(sql, store_value_text(r->search)),
-                            viewer, limit);
+            store_search_arms(sql, r, store_sql_lateral(store), columns,
+                              store_sql_param_value(sql, store_value_text(r->search)), viewer,
+                              limit);
         else if (store_sql_lateral(store))
             store_sql_add(sql, "SELECT %s FROM post p WHERE p.search @@ plainto_tsquery('simple', "
                          "?%d)",
@@ -198,14 +199,15 @@ static enum mb_status plan_page(struct store *store, const struct post_filter *f
     else if (r->filter->following_of != 0)
         r->drive = DRIVE_FOLLOW;
     const struct post_filter *f = r->filter;
-    if (r->drive == DRIVE_SEARCH && !store_sql_lateral(store) && f->author_id == 0 &&
+    if (r->drive == DRIVE_SEARCH && f->author_id == 0 &&
         f->mentioning == 0 && f->following_of == 0 && !store_search_choice_off()) {
         int64_t total = 0;
         if ((status = store_post_count(store, 0, &total)) != MB_OK) {
             request_clear(r);
             return status;
         }
-        r->search_walk = store_search_walk_from(limit, total);
+        r->search_walk = store_search_walk_from(limit, total, store_sql_lateral(store));
+        r->search_window = store_search_window(limit, total, r->search_walk);
     }
     return MB_OK;
 }

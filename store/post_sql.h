@@ -43,8 +43,10 @@ struct page_request {
     const char *tag;      /* the filter's tag folded (store_tag_fold), or NULL */
     const char *search;   /* SQLite: the FTS5 expression; PostgreSQL: the query */
     char *tag_owned, *search_owned; /* freed by the page's caller */
-    int64_t search_walk;  /* SQLite, a search alone: walk the time index from
-                           * this many matches on (0: always sort them) */
+    int64_t search_walk;  /* a search alone: walk the time index from this
+                           * many matches on (0: no choice in the statement) */
+    int64_t search_window; /* PostgreSQL: the walk's rows at most
+                            * (store_search_window) */
     enum store_drive drive;
     bool newer;           /* read oldest first, after the cursor */
     int64_t after_timestamp, after_id; /* the cursor (the widest when none) */
@@ -97,13 +99,16 @@ void store_follow_arms(struct store_sql *sql, struct store *store, const struct 
                        int follower, int viewer, int limit);
 bool store_follow_forced(void);
 
-/* SQLite's search alone (store/post_search.c): from how many matches on
- * its page walks the time index (0: never, the statement without the
- * choice), and the statement with both ways. */
-int64_t store_search_walk_from(int64_t limit, int64_t total);
+/* A search alone (store/post_search.c): from how many matches on its
+ * page walks the time index (the engine's factor), PostgreSQL's window
+ * (the rows a walk reads at most before the matches are sorted instead:
+ * limit * total / walk_from, 0 when walk_from is 0), whether a test turned
+ * the choice off, and the statement with both ways. */
+int64_t store_search_walk_from(int64_t limit, int64_t total, bool postgres);
+int64_t store_search_window(int64_t limit, int64_t total, int64_t walk_from);
 bool store_search_choice_off(void);
-void store_search_arms(struct store_sql *sql, const struct page_request *r, const char *columns,
-                       int query, int viewer, int limit);
+void store_search_arms(struct store_sql *sql, const struct page_request *r, bool postgres,
+                       const char *columns, int query, int viewer, int limit);
 
 /* The following timeline's two ways, each a page of its own; only the one
  * the choice names runs: the other's LIMIT is 0, which both engines read
