@@ -26,7 +26,7 @@
  * plain posts inside the transaction, before COMMIT, so a kill there loses
  * an acknowledged post and the run must report it. Prints TAP lines and
  * "# figure" lines. */
-#include "tests/reliability/invariants.h"
+#include "tests/reliability/writes_log.h"
 
 #include <fcntl.h>
 #include <signal.h>
@@ -36,47 +36,7 @@
 #define PASSPHRASE "the crash passphrase"
 #define CANDIDATES 64
 
-/* One line of the log: KIND is P (post), R (reply), E (edit), V (private
- * entry) or D (delete). */
-struct logged {
-    bool ack;
-    char kind;
-    int64_t id;
-    int64_t parent;
-    int round;
-    int seq;
-};
-
-/* What the parent expects of a post id. */
-struct expected {
-    char kind;        /* the body's: P, R, E (an edit's) or V; 0: nothing known */
-    bool deleted;
-    int64_t parent;   /* the post it answers (0: none) */
-    int round, seq;   /* of the write that made the body */
-};
-
 static bool log_before_commit;
-
-static void body_for(char *out, size_t size, char kind, int round, int seq)
-{
-    char prefix[64];
-    if (kind == 'V') {
-        snprintf(out, size, "round %d private %d: fox #secret @alice", round, seq);
-        return;
-    }
-    snprintf(prefix, sizeof prefix, "round %d %s %d —", round,
-             kind == 'E' ? "edit" : kind == 'R' ? "reply" : "post", seq);
-    rel_social_body(out, size, prefix, (uint64_t)round * 1000003u + (uint64_t)seq * 31u + (uint64_t)kind);
-}
-
-static void write_line(int fd, char ack, char kind, int64_t id, int64_t parent, int round, int seq)
-{
-    char line[96];
-    int n = snprintf(line, sizeof line, "%c %c %lld %lld %d %d\n", ack, kind, (long long)id,
-                     (long long)parent, round, seq);
-    if (write(fd, line, (size_t)n) != n)
-        _exit(4);
-}
 
 static void child_fail(struct store *store, const char *what)
 {
@@ -140,10 +100,10 @@ static void child_write(const char *path, const char *log_path, int round, uint6
         int64_t id = 0;
         if (log_before_commit) {
             /* Deliberately wrong: the log claims a post before it is durable. */
-            body_for(body, sizeof body, 'P', round, seq);
+            rel_write_body(body, sizeof body, 'P', round, seq);
             if (store_batch_begin(store) != MB_OK || store_post_add(store, user.id, body, 0, &id) != MB_OK)
                 _exit(2);
-            write_line(fd, 'A', 'P', id, 0, round, seq);
+            rel_log_line(fd, 'A', 'P', id, 0, round, seq);
             rel_sleep_us(2000); /* most kills land here */
             if (store_batch_commit(store) != MB_OK)
                 _exit(2);
@@ -177,8 +137,8 @@ static void child_write(const char *path, const char *log_path, int round, uint6
         }
         int64_t target = kind == 'E' || kind == 'D' ? c.ids[pick] : 0;
         int64_t parent = kind == 'R' ? c.ids[pick] : 0;
-        body_for(body, sizeof body, kind, round, seq);
-        write_line(fd, 'I', kind, target, parent, round, seq);
+        rel_write_body(body, sizeof body, kind, round, seq);
+        rel_log_line(fd, 'I', kind, target, parent, round, seq);
         enum mb_status status;
         switch (kind) {
         case 'P':
@@ -199,7 +159,7 @@ static void child_write(const char *path, const char *log_path, int round, uint6
         }
         if (status != MB_OK)
             child_fail(store, "write");
-        write_line(fd, 'A', kind, id, parent, round, seq);
+        rel_log_line(fd, 'A', kind, id, parent, round, seq);
         if (kind == 'D')
             c.ids[pick] = c.ids[--c.count], c.private[pick] = c.private[c.count];
         else if (kind != 'E')
@@ -219,38 +179,6 @@ static void child_create(const char *path)
     _exit(0);
 }
 
-/* Reads log lines after *offset into *items; a torn last line is left. */
-static void read_log(const char *log_path, off_t *offset, struct logged **items, size_t *count,
-                     size_t *capacity)
-{
-    FILE *f = fopen(log_path, "r");
-    if (f == NULL)
-        return;
-    fseeko(f, *offset, SEEK_SET);
-    char line[128];
-    while (fgets(line, sizeof line, f) != NULL) {
-        size_t len = strlen(line);
-        if (len == 0 || line[len - 1] != '\n')
-            break;
-        struct logged entry;
-        char ack;
-        long long id, parent;
-        if (sscanf(line, "%c %c %lld %lld %d %d", &ack, &entry.kind, &id, &parent, &entry.round,
-                   &entry.seq) != 6)
-            break;
-        entry.ack = ack == 'A';
-        entry.id = id;
-        entry.parent = parent;
-        if (*count == *capacity) {
-            *capacity = *capacity ? *capacity * 2 : 1024;
-            *items = xreallocarray(*items, *capacity, sizeof **items);
-        }
-        (*items)[(*count)++] = entry;
-        *offset += (off_t)len;
-    }
-    fclose(f);
-}
-
 /* Kills after delay_us; returns true when the child was still running. */
 static bool kill_after(pid_t pid, int64_t delay_us)
 {
@@ -262,86 +190,10 @@ static bool kill_after(pid_t pid, int64_t delay_us)
     return WIFSIGNALED(wstatus) && WTERMSIG(wstatus) == SIGKILL;
 }
 
-/* The expectations, indexed by post id. */
-struct model {
-    struct expected *posts;
-    size_t size;
-};
-
-static struct expected *model_at(struct model *m, int64_t id)
-{
-    if ((size_t)id >= m->size) {
-        size_t size = m->size ? m->size : 1024;
-        while (size <= (size_t)id)
-            size *= 2;
-        m->posts = xreallocarray(m->posts, size, sizeof *m->posts);
-        memset(m->posts + m->size, 0, (size - m->size) * sizeof *m->posts);
-        m->size = size;
-    }
-    return &m->posts[id];
-}
-
-static void model_apply(struct model *m, const struct logged *entry)
-{
-    struct expected *e = model_at(m, entry->id);
-    if (entry->kind == 'D') {
-        e->deleted = true;
-        return;
-    }
-    if (entry->kind != 'E')
-        e->parent = entry->parent;
-    e->kind = entry->kind;
-    e->deleted = false;
-    e->round = entry->round;
-    e->seq = entry->seq;
-}
-
-/* Whether post id, as read on store, holds what body_for(kind, round, seq)
- * wrote; *present says whether it exists at all. Fills *post. */
-static bool post_holds(struct store *store, int64_t id, char kind, int round, int seq,
-                       bool *present, struct post *post)
-{
-    char want[200];
-    body_for(want, sizeof want, kind, round, seq);
-    enum mb_status status = store_post_get(store, id, post);
-    *present = status == MB_OK;
-    return status == MB_OK && strcmp(post->body, want) == 0 && post->is_private == (kind == 'V');
-}
-
-/* Checks one expectation; describes the first problem in why. */
-static int verify_one(struct store *store, struct model *m, int64_t id, char *why, size_t why_size)
-{
-    struct expected *e = model_at(m, id);
-    if (e->kind == 0)
-        return 0;
-    struct post post = { 0 };
-    bool present = false;
-    int problems = 0;
-    bool holds = post_holds(store, id, e->kind, e->round, e->seq, &present, &post);
-    if (e->deleted ? present : !holds) {
-        problems++;
-        snprintf(why, why_size, "post %lld (%c, round %d, seq %d%s): %.100s", (long long)id,
-                 e->kind, e->round, e->seq, e->deleted ? ", deleted" : "",
-                 e->deleted ? "still there" : present ? post.body : "missing");
-    } else if (!e->deleted && e->parent != 0 && post.reply_to != e->parent) {
-        /* The parent's deletion sets reply_to to NULL; nothing else may. */
-        struct post parent = { 0 };
-        bool parent_there = store_post_get(store, e->parent, &parent) == MB_OK;
-        store_post_clear(&parent);
-        if (parent_there || post.reply_to != 0) {
-            problems++;
-            snprintf(why, why_size, "reply %lld answers %lld, not %lld", (long long)id,
-                     (long long)post.reply_to, (long long)e->parent);
-        }
-    }
-    store_post_clear(&post);
-    return problems;
-}
-
 /* The one write intended and not acknowledged: it happened whole or not at
  * all. Adopts it into the model when it happened. Returns the change of the
  * post count it may explain (+1, -1 or 0) through *delta. */
-static int settle_pending(struct store *store, struct model *m, const struct logged *pending,
+static int settle_pending(struct store *store, struct rel_model *m, const struct rel_logged *pending,
                           int *delta, char *why, size_t why_size)
 {
     *delta = 0;
@@ -351,13 +203,13 @@ static int settle_pending(struct store *store, struct model *m, const struct log
     bool present = false;
     int problems = 0;
     if (pending->kind == 'E') {
-        if (post_holds(store, pending->id, 'E', pending->round, pending->seq, &present, &post)) {
-            struct logged done = *pending;
-            model_apply(m, &done);
+        if (rel_post_holds(store, pending->id, 'E', pending->round, pending->seq, &present, &post)) {
+            struct rel_logged done = *pending;
+            rel_model_apply(m, &done);
         }
     } else if (pending->kind == 'D') {
         if (store_post_get(store, pending->id, &post) == MB_NOT_FOUND) {
-            model_apply(m, pending);
+            rel_model_apply(m, pending);
             *delta = -1;
         }
     } else {
@@ -407,10 +259,10 @@ int main(int argc, char **argv)
     if (mkdir(scratch, 0700) != 0 && errno != EEXIST)
         rel_die("mkdir %s", scratch);
     struct rel_db db = { .postgres = false, .target = path, .scratch = scratch };
-    struct logged *items = NULL;
+    struct rel_logged *items = NULL;
     size_t count = 0, capacity = 0;
     off_t offset = 0;
-    struct model model = { 0 };
+    struct rel_model model = { 0 };
     int64_t previous_posts = 0;
     int64_t acked[128] = { 0 };
     int kills = 0, early_exits = 0, missing = 0, extra = 0, unhealthy = 0, broken = 0;
@@ -440,9 +292,9 @@ int main(int argc, char **argv)
             early_exits++;
 
         size_t first = count;
-        read_log(log_path, &offset, &items, &count, &capacity);
+        rel_log_read(log_path, &offset, &items, &count, &capacity);
         /* The acknowledged writes, then the one intended after them. */
-        const struct logged *pending = NULL;
+        const struct rel_logged *pending = NULL;
         int64_t adds = 0;
         for (size_t i = first; i < count; i++) {
             if (!items[i].ack) {
@@ -450,7 +302,7 @@ int main(int argc, char **argv)
                 continue;
             }
             pending = NULL;
-            model_apply(&model, &items[i]);
+            rel_model_apply(&model, &items[i]);
             acked[(unsigned char)items[i].kind]++;
             adds += items[i].kind == 'D' ? -1 : items[i].kind == 'E' ? 0 : 1;
         }
@@ -500,11 +352,11 @@ int main(int argc, char **argv)
             struct post_list newest = { 0 };
             if (store_posts_page(store, NULL, NULL, PAGE_OLDER, 1, &newest) == MB_OK &&
                 newest.count == 1) {
-                struct logged done = *pending;
+                struct rel_logged done = *pending;
                 done.ack = true;
                 done.id = newest.items[0].id;
-                model_apply(&model, &done);
-                problems = verify_one(store, &model, done.id, detail, sizeof detail);
+                rel_model_apply(&model, &done);
+                problems = rel_verify_post(store, &model, done.id, detail, sizeof detail);
                 if (problems > 0 && missing++ == 0)
                     snprintf(why, sizeof why, "round %d: the unacknowledged write: %.300s",
                              round, detail);
@@ -516,7 +368,7 @@ int main(int argc, char **argv)
          * unacknowledged may have taken the id of a post deleted before). */
         problems = 0;
         for (size_t i = first; i < count; i++)
-            problems += verify_one(store, &model, items[i].id, detail, sizeof detail);
+            problems += rel_verify_post(store, &model, items[i].id, detail, sizeof detail);
         if (problems > 0) {
             if (missing == 0)
                 snprintf(why, sizeof why, "round %d: %.300s", round, detail);
@@ -575,7 +427,7 @@ int main(int argc, char **argv)
     struct store *store = open_for_check(path, true, &err, &status);
     if (store != NULL) {
         for (size_t id = 0; id < model.size; id++)
-            final_missing += verify_one(store, &model, (int64_t)id, final_why, sizeof final_why);
+            final_missing += rel_verify_post(store, &model, (int64_t)id, final_why, sizeof final_why);
         store_close(store);
     } else {
         final_missing = (int)count;

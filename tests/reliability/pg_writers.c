@@ -2,15 +2,25 @@
  * through the store API under the sanitizers.
  *
  *   pg_writers write URL LOG STOPFILE
- *     One writer: posts one post per commit until STOPFILE exists, and
- *     appends "ID BODY" to LOG with write(2) only after store_post_add
- *     returned MB_OK. A failure (the server killed under it) is printed on
+ *     One writer: until STOPFILE exists, one commit each, posts with
+ *     @mentions and #tags, replies to its recent posts, edits, private
+ *     entries (a test-strength key) and deletes, logged as writes_log.h
+ *     says (an intent line before, an acknowledgement after the write
+ *     returned MB_OK). A failure (the server killed under it) is printed on
  *     stderr as "error: MESSAGE", and the writer carries on after 50 ms,
  *     with the same handle, so that the store's own reconnection is what is
- *     tested. At the end: "# figure pg_writer_posts N" and
- *     "# figure pg_writer_errors N" on stdout, exit 0.
+ *     tested. At the end: "# figure pg_writer_posts N" (acknowledged
+ *     writes) and "# figure pg_writer_errors N" on stdout, exit 0.
  *
- *   pg_writers load URL SECONDS N
+ *   pg_writers verify URL LOG SCRATCH
+ *     After the writer: every acknowledged write holds (a post or reply
+ *     with its body, an edit's body, a private entry opening to its text, a
+ *     deleted post gone); a write that failed happened whole or not at all
+ *     (an edit's body or the one before; a delete done or not; the post
+ *     count off by at most the failed additions and deletes); invariants.h's
+ *     invariants hold. Prints TAP lines and "# figure pg_crash_unlogged N".
+ *
+ *   pg_writers load URL SECONDS N SCRATCH
  *     N writer processes at once on one (fresh) database for SECONDS, each
  *     posting and making issue 11 and 12's writes (social_ops.h: replies,
  *     edits with @mentions and #tags, private entries, follows, mutes, read
@@ -22,6 +32,7 @@
  *     lines.
  */
 #include "tests/reliability/social_ops.h"
+#include "tests/reliability/writes_log.h"
 
 #include <fcntl.h>
 #include <signal.h>
@@ -45,6 +56,8 @@ static struct store *open_store(const char *url)
     return store;
 }
 
+#define PASSPHRASE "the server is killed under it"
+
 static int write_mode(const char *url, const char *log_path, const char *stop_path)
 {
     int fd = open(log_path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
@@ -54,23 +67,55 @@ static int write_mode(const char *url, const char *log_path, const char *stop_pa
     struct user user = { 0 };
     if (store_user_ensure(store, "crash", &user, NULL) != MB_OK)
         rel_die("user: %s", store_error(store));
+    for (size_t n = 0; n < REL_NAME_COUNT; n++) {
+        struct user named = { 0 };
+        if (store_user_ensure(store, rel_names[n], &named, NULL) != MB_OK)
+            rel_die("user %s: %s", rel_names[n], store_error(store));
+        store_user_clear(&named);
+    }
+    if (store_private_unlock(store, user.id, PASSPHRASE) != MB_OK)
+        rel_die("unlock: %s", store_error(store));
+    uint64_t seed = rel_seed();
+    int64_t ids[64];
+    bool private[64];
+    size_t count = 0;
     long posts = 0, errors = 0;
     for (int seq = 0; access(stop_path, F_OK) != 0; seq++) {
-        char body[160];
-        body_for(body, sizeof body, 0, seq);
-        int64_t id = 0;
-        enum mb_status status = store_post_add(store, user.id, body, 0, &id);
+        unsigned op = (unsigned)(rel_random(&seed) % 100);
+        size_t pick = count > 0 ? (size_t)(rel_random(&seed) % count) : 0;
+        char kind = op < 50 ? 'P' : op < 65 ? 'R' : op < 80 ? 'E' : op < 92 ? 'V' : 'D';
+        if (count == 0 || (kind == 'E' && private[pick]))
+            kind = 'P';
+        int64_t target = kind == 'E' || kind == 'D' ? ids[pick] : 0;
+        int64_t parent = kind == 'R' ? ids[pick] : 0;
+        char body[200];
+        rel_write_body(body, sizeof body, kind, 0, seq);
+        rel_log_line(fd, 'I', kind, target, parent, 0, seq);
+        int64_t id = target;
+        enum mb_status status =
+            kind == 'V'   ? store_post_private(store, user.id, body, &id)
+            : kind == 'E' ? store_post_edit(store, target, user.id, body)
+            : kind == 'D' ? store_post_delete(store, target)
+                          : store_post_reply(store, user.id, parent, body, 0, &id);
+        if (kind == 'D')
+            ids[pick] = ids[--count], private[pick] = private[count];
         if (status != MB_OK) {
             errors++;
             fprintf(stderr, "error: %s\n", store_error(store));
             rel_sleep_us(50000);
             continue;
         }
-        char line[200];
-        int n = snprintf(line, sizeof line, "%lld %s\n", (long long)id, body);
-        if (write(fd, line, (size_t)n) != n)
-            rel_die("write %s", log_path);
+        rel_log_line(fd, 'A', kind, id, parent, 0, seq);
         posts++;
+        if (kind != 'D' && kind != 'E') {
+            if (count == 64) {
+                memmove(ids, ids + 1, 63 * sizeof ids[0]);
+                memmove(private, private + 1, 63 * sizeof private[0]);
+                count--;
+            }
+            ids[count] = id;
+            private[count++] = kind == 'V';
+        }
     }
     close(fd);
     store_user_clear(&user);
@@ -78,6 +123,67 @@ static int write_mode(const char *url, const char *log_path, const char *stop_pa
     rel_note("figure pg_writer_posts %ld", posts);
     rel_note("figure pg_writer_errors %ld", errors);
     return 0;
+}
+
+static int verify_mode(const char *url, const char *log_path, const char *scratch)
+{
+    struct rel_logged *items = NULL;
+    size_t count = 0, capacity = 0;
+    off_t offset = 0;
+    rel_log_read(log_path, &offset, &items, &count, &capacity);
+    struct rel_model model = { 0 };
+    long adds = 0, failed_adds = 0, failed_deletes = 0, acknowledged = 0;
+    const struct rel_logged *pending = NULL;
+    for (size_t i = 0; i <= count; i++) {
+        if (pending != NULL && (i == count || !items[i].ack)) {
+            rel_model_failed(&model, pending);
+            failed_adds += pending->kind != 'E' && pending->kind != 'D';
+            failed_deletes += pending->kind == 'D';
+        }
+        if (i == count)
+            break;
+        if (!items[i].ack) {
+            pending = &items[i];
+            continue;
+        }
+        pending = NULL;
+        acknowledged++;
+        rel_model_apply(&model, &items[i]);
+        adds += items[i].kind == 'D' ? -1 : items[i].kind == 'E' ? 0 : 1;
+    }
+    struct store *store = open_store(url);
+    struct user user = { 0 };
+    if (store_user_get(store, "crash", &user) != MB_OK ||
+        store_private_unlock(store, user.id, PASSPHRASE) != MB_OK)
+        rel_die("unlock: %s", store_error(store));
+    store_user_clear(&user);
+    int missing = 0;
+    char why[512] = "";
+    for (size_t id = 0; id < model.size; id++)
+        missing += rel_verify_post(store, &model, (int64_t)id, why, sizeof why);
+    int64_t posts = -1;
+    enum mb_status status = store_post_count(store, 0, &posts);
+    store_close(store);
+    long unlogged = (long)posts - adds;
+    rel_check(missing == 0,
+              "every acknowledged post, reply, edit, private entry and delete holds (an edit "
+              "or delete that failed is whole or absent)",
+              "%d problems, first: %s", missing, why);
+    rel_check(status == MB_OK && unlogged <= failed_adds && -unlogged <= failed_deletes,
+              "the post count is the acknowledged writes', off by at most the failed ones",
+              "count %lld, acknowledged %ld, failed additions %ld, failed deletes %ld",
+              (long long)posts, adds, failed_adds, failed_deletes);
+    struct rel_db db = { .postgres = true, .target = url, .scratch = scratch };
+    int problems = rel_invariants(&db, why, sizeof why);
+    rel_check(problems == 0,
+              "after the kills mentions and tags match the bodies, tag_count, threads, private "
+              "entries, post counts; search equals to_tsvector('simple', body)",
+              "%d problems, first: %s", problems, why);
+    rel_note("figure pg_crash_acknowledged %ld", acknowledged);
+    rel_note("figure pg_crash_unlogged %ld", unlogged < 0 ? -unlogged : unlogged);
+    free(items);
+    free(model.posts);
+    return rel_failures != 0;
 }
 
 /* What one loaded writer reports to the parent through its pipe. */
@@ -232,8 +338,10 @@ int main(int argc, char **argv)
 {
     if (argc == 5 && strcmp(argv[1], "write") == 0)
         return write_mode(argv[2], argv[3], argv[4]);
+    if (argc == 5 && strcmp(argv[1], "verify") == 0)
+        return verify_mode(argv[2], argv[3], argv[4]);
     if (argc == 6 && strcmp(argv[1], "load") == 0)
         return load_mode(argv[2], atoi(argv[3]), atoi(argv[4]), argv[5]);
-    fprintf(stderr, "usage: pg_writers write URL LOG STOPFILE | load URL SECONDS N SCRATCH\n");
+    fprintf(stderr, "usage: pg_writers write URL LOG STOPFILE | verify URL LOG SCRATCH | load URL SECONDS N SCRATCH\n");
     return 2;
 }
