@@ -15,7 +15,6 @@
  * the entries not yet opened; the caller frees it as always). */
 enum mb_status store_private_open_posts(struct store *store, struct post_list *list);
 
-/* Wipes and frees the key kept on the handle (store_close). */
-void store_private_forget(struct store *store);
+/* store_private_forget (store.h) also runs at store_close. */
 
 #endif

@@ -474,6 +474,10 @@ enum mb_status store_private_unlock(struct store *store, int64_t user_id,
                                     const char *passphrase);
 
 /* Whether user_id's key is unlocked on this handle. */
+/* Locks them again: wipes and forgets the key kept on this handle (a face
+ * that changes whom it acts for calls it, so that one author's entries
+ * never show opened to the next). */
+void store_private_forget(struct store *store);
 bool store_private_unlocked(const struct store *store, int64_t user_id);
 
 /* Writes a private entry of user_id now: the text (validated as a body)

@@ -193,6 +193,14 @@ static void edit_externally(struct app *app)
                         "No editor here: write in the compose box (i).");
         return;
     }
+    /* An editor writes the draft to a file (and its swap and backup
+     * files): a private entry's text must never reach the disk. */
+    if (compose_pane_private(app->panes[FOCUS_COMPOSE])) {
+        session_message(&app->session, STYLE_WARNING,
+                        "A private entry is written here, not in an editor (it would "
+                        "reach the disk).");
+        return;
+    }
     struct edit_buffer *draft = draft_of(app);
     char *text = NULL;
     size_t length = 0;

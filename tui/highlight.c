@@ -40,7 +40,8 @@ void highlight_init(struct highlight *highlight, const char *query)
 {
     *highlight = (struct highlight){ 0 };
     const char *p = query != NULL ? query : "";
-    while (*p != '\0') {
+    /* As many words as a search may hold (store/words.c refuses more). */
+    while (*p != '\0' && highlight->count < 16) {
         while (*p != '\0' && !word_byte((unsigned char)*p))
             p++;
         const char *start = p;

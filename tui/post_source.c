@@ -30,6 +30,7 @@ static void row_from_post(struct post_row *row, const struct post *post)
     row->user_id = post->user_id;
     row->timestamp = post->timestamp;
     row->edited = post->edited_at != 0;
+    row->is_private = post->is_private;
     const char *author = post->author != NULL ? post->author : "?";
     const char *body = post->body != NULL ? post->body : "";
     row->author = text_sanitize(author, strlen(author), 0);

@@ -24,6 +24,7 @@ struct post_row {
     char *author;             /* sanitized, one line */
     char *reply_to_author;    /* sanitized; NULL when the post answers none */
     bool edited;
+    bool is_private;   /* a private entry (opened or not) */
     char *body;               /* sanitized, newlines kept */
     size_t body_length;
     char when[32];            /* local time */

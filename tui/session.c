@@ -334,6 +334,8 @@ enum session_outcome session_switch_author(struct session *session, const char *
     enum mb_status status = author_switch(&session->author, session->store, name, password,
                                           asking);
     if (status == MB_OK) {
+        /* The key unlocked for the last author is not the new one's. */
+        store_private_forget(session->store);
         session_message(session, STYLE_INFO, "Now posting as %s.", session->author.name);
         session_read_marks(session);
         return SESSION_DONE;

@@ -154,7 +154,9 @@ static void draw_header(struct timeline_pane *tp, const struct post_row *row, in
                                  selected ? base : STYLE_AUTHOR);
     }
     if (row->edited)
-        draw_string(y, x, end - x, "  (edited)", selected ? base : STYLE_HINT);
+        x += draw_string(y, x, end - x, "  (edited)", selected ? base : STYLE_HINT);
+    if (row->is_private)
+        draw_string(y, x, end - x, "  (private)", selected ? base : STYLE_HINT);
 }
 
 static void draw_separator(const struct timeline_pane *tp, int y)

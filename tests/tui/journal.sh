@@ -125,6 +125,22 @@ keys U
 type_text "open sesame"
 keys Enter
 expect_screen "the right one unlocks" "my secret plan"
+expect_screen "an opened entry says it is private" "(private)"
+# The editor writes its file to disk: never for a private entry's text.
+keys P
+expect_screen "P again, unlocked: a private draft at once" "Private entry, sealed"
+type_text "never on disk"
+keys C-x
+expect_screen "the editor (Ctrl-X) refuses a private draft" "not in an editor"
+keys C-u Escape
+# Another author, in the same session: the key unlocked is not theirs.
+keys u
+type_text carla
+keys Enter
+expect_screen "u offers to create carla" "create it? (y/n)"
+keys y
+expect_screen "now carla" "posting as carla"
+expect_no_screen "the first author's entry is locked again for carla" "my secret plan"
 keys q
 expect_clean_exit "quits again"
 
