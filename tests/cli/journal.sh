@@ -179,8 +179,9 @@ if command -v script >/dev/null 2>&1; then
     on_terminal() {
         first=$1 second=$2
         shift 2
+        # At most 20 s: a program that waits for more input fails, not hangs.
         (sleep 1; printf '%s\n' "$first"; sleep 1; printf '%s\n' "$second"; sleep 1) |
-            script -qec "$*" /dev/null | tr -d '\r'
+            timeout 20 script -qec "$*" /dev/null | tr -d '\r'
     }
     out=$(on_terminal "one horse" "two horses" "$MB_BIN --db '$DB' post --as carol --private carol")
     expect_contains "a first passphrase typed twice must match" "$out" "the passphrases do not match"
@@ -197,7 +198,7 @@ if command -v script >/dev/null 2>&1; then
     # is asked. The binary is run as $T/mbargv to be found by its argv[0].
     ln -s "$MB_BIN" "$T/mbargv"
     (sleep 3; printf 'one horse\n'; sleep 1) |
-        script -qec "'$T/mbargv' --db '$DB' post --as carol --private zebraargv hidden words" /dev/null \
+        timeout 20 script -qec "'$T/mbargv' --db '$DB' post --as carol --private zebraargv hidden words" /dev/null \
         >"$T/argv.out" 2>&1 &
     script_pid=$!
     cmdline="" tries=0
