@@ -1,8 +1,8 @@
 /* A TUI in a pseudo-terminal, for the benchmark programs: started with the
  * benchmarks' clean environment, and its output kept as text with the
  * escape sequences stripped, to look for what it shows. Header-only (each
- * program in bench/ is a file of its own); bench/live.c uses it, and
- * bench/tui_harness.c has the same two pieces still in itself.
+ * program in bench/ is a file of its own); bench/live.c and
+ * bench/tui_harness.c use it.
  *
  * The environment: PATH, HOME=DIR with XDG_CONFIG_HOME/XDG_DATA_HOME/
  * XDG_STATE_HOME/XDG_CACHE_HOME under it, TERM=xterm-256color, TZ=UTC,
@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pty.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,7 +25,10 @@
 
 /* What a terminal was sent, as text: the newest PTY_TEXT_KEEP bytes. */
 struct pty_text {
+    bool cursor_moves;             /* set by the caller: CSI n C as n spaces, CSI H/f/d as '\n' */
     int escape;                    /* 0 text, 1 after ESC, 2 CSI, 3 string, 4 one more byte */
+    char params[32];               /* the CSI's parameter bytes so far (with cursor_moves) */
+    size_t params_length;
     char text[PTY_TEXT_KEEP + 1];
     size_t length;
     long long base;                /* position of text[0] in everything kept so far */
@@ -43,7 +47,9 @@ static inline void pty_text_append(struct pty_text *t, char ch)
 
 /* Keeps the printable bytes: escape sequences (CSI, OSC/DCS strings, two-
  * and three-byte ESC sequences) and control characters are dropped, line
- * ends become '\n'. */
+ * ends become '\n'. With t->cursor_moves, a cursor-forward CSI n C stands
+ * as n spaces (at most 1000) and a cursor position CSI H, f or d as '\n',
+ * so that text drawn with gaps reads as on the screen. */
 static inline void pty_text_add(struct pty_text *t, const unsigned char *data, size_t length)
 {
     for (size_t i = 0; i < length; i++) {
@@ -62,10 +68,22 @@ static inline void pty_text_add(struct pty_text *t, const unsigned char *data, s
                         : (ch == ']' || ch == 'P' || ch == '_' || ch == '^') ? 3
                         : (ch == '(' || ch == ')' || ch == '*' || ch == '+' || ch == '#') ? 4
                                                                                           : 0;
+            t->params_length = 0;
             break;
         case 2:
-            if (ch >= 0x40 && ch <= 0x7e)
+            if (ch >= 0x40 && ch <= 0x7e) {
+                t->params[t->params_length] = '\0';
+                if (t->cursor_moves && ch == 'C') {
+                    int n = t->params_length ? atoi(t->params) : 1;
+                    for (int k = 0; k < n && k < 1000; k++)
+                        pty_text_append(t, ' ');
+                } else if (t->cursor_moves && (ch == 'H' || ch == 'f' || ch == 'd')) {
+                    pty_text_append(t, '\n');
+                }
                 t->escape = 0;
+            } else if (t->params_length + 1 < sizeof t->params) {
+                t->params[t->params_length++] = (char)ch;
+            }
             break;
         case 3:
             if (ch == 0x07 || ch == 0x1b || ch == 0x9c)

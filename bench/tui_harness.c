@@ -2,12 +2,10 @@
  * start to first complete frame, the latency and the bytes of one scroll
  * step, and the peak RSS of the whole session.
  *
- * The child gets a pty of COLSxROWS (TIOCSWINSZ; LINES and COLUMNS are not
- * set) and a clean environment: PATH, HOME=DIR, XDG_CONFIG_HOME/XDG_DATA_HOME
- * /XDG_STATE_HOME/XDG_CACHE_HOME under it, TERM=xterm-256color, TZ=UTC,
- * LANG=LC_ALL=C.UTF-8, USER=LOGNAME=bench. Everything the child writes is
- * read at once (the child never blocks on a full pty) and timestamped with
- * CLOCK_MONOTONIC.
+ * The child runs in a pty of COLSxROWS with the benchmarks' clean
+ * environment under HOME=DIR (bench/pty.h says which). Everything it writes
+ * is read at once (the child never blocks on a full pty) and timestamped
+ * with CLOCK_MONOTONIC (bench/measure.h).
  *
  * Definitions:
  *  - first complete frame: the marker text (-m, e.g. text of the status line)
@@ -30,24 +28,21 @@
  * median / mean / max, and the session's peak RSS (-v: each step on stderr). Exit status 1 when the
  * TUI never completes a frame, does not quit, or dies. */
 #include <errno.h>
-#include <fcntl.h>
 #include <poll.h>
-#include <pty.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/resource.h>
 #include <sys/time.h>
 #include <sys/wait.h>
-#include <termios.h>
-#include <time.h>
 #include <unistd.h>
 
-#define TEXT_KEEP 8192      /* stripped text kept for the marker search */
+#include "bench/measure.h"
+#include "bench/pty.h"
+
 #define FRAME_TIMEOUT_MS 30000.0
 #define QUIT_TIMEOUT_MS 10000.0
 
@@ -57,12 +52,7 @@ struct child {
     bool exited;
     int status;
     struct rusage usage;
-    /* escape-stripping state and the text seen since the last reset */
-    int escape;             /* 0 none, 1 after ESC, 2 CSI, 3 OSC/DCS string, 4 one more byte */
-    char params[32];
-    size_t params_length;
-    char text[TEXT_KEEP + 1];
-    size_t text_length;
+    struct pty_text screen; /* its output, stripped, cursor moves kept as gaps */
     long long bytes;        /* total bytes read */
 };
 
@@ -70,13 +60,6 @@ static int cols = 120, rows = 40;
 static const char *home_dir;
 static const char *marker;
 static double first_quiet_ms = 150, step_quiet_ms = 40;
-
-static double now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
 
 __attribute__((format(printf, 1, 2), noreturn))
 static void fail(const char *format, ...)
@@ -88,69 +71,6 @@ static void fail(const char *format, ...)
     va_end(args);
     fputc('\n', stderr);
     exit(1);
-}
-
-static void append_text(struct child *c, char ch)
-{
-    if (c->text_length == TEXT_KEEP) {
-        memmove(c->text, c->text + TEXT_KEEP / 2, TEXT_KEEP / 2);
-        c->text_length = TEXT_KEEP / 2;
-    }
-    c->text[c->text_length++] = ch;
-    c->text[c->text_length] = '\0';
-}
-
-/* Feeds output through a small escape-sequence stripper (CSI, OSC/DCS
- * strings, two- and three-byte ESC sequences) into c->text. */
-static void strip(struct child *c, const unsigned char *data, size_t length)
-{
-    for (size_t i = 0; i < length; i++) {
-        unsigned char ch = data[i];
-        switch (c->escape) {
-        case 0:
-            if (ch == 0x1b)
-                c->escape = 1;
-            else if (ch == '\r' || ch == '\n')
-                append_text(c, '\n');
-            else if (ch >= 0x20 && ch != 0x7f)
-                append_text(c, (char)ch);
-            break;
-        case 1:
-            if (ch == '[') {
-                c->escape = 2;
-                c->params_length = 0;
-            } else if (ch == ']' || ch == 'P' || ch == '_' || ch == '^') {
-                c->escape = 3;
-            } else if (ch == '(' || ch == ')' || ch == '*' || ch == '+' || ch == '#') {
-                c->escape = 4;
-            } else {
-                c->escape = 0;
-            }
-            break;
-        case 2:
-            if (ch >= 0x40 && ch <= 0x7e) {
-                c->params[c->params_length] = '\0';
-                if (ch == 'C') {
-                    int n = c->params_length ? atoi(c->params) : 1;
-                    for (int k = 0; k < n && k < 1000; k++)
-                        append_text(c, ' ');
-                } else if (ch == 'H' || ch == 'f' || ch == 'd') {
-                    append_text(c, '\n');
-                }
-                c->escape = 0;
-            } else if (c->params_length + 1 < sizeof c->params) {
-                c->params[c->params_length++] = (char)ch;
-            }
-            break;
-        case 3:
-            if (ch == 0x07 || ch == 0x1b || ch == 0x9c)
-                c->escape = 0; /* ESC \ ends it; the '\' is then dropped as a 2-byte ESC */
-            break;
-        case 4:
-            c->escape = 0;
-            break;
-        }
-    }
 }
 
 static void reap(struct child *c, int flags)
@@ -183,9 +103,9 @@ static long read_some(struct child *c, double timeout_ms, double *last_byte)
             return 0;
         return -1; /* EIO: the child closed its side */
     }
-    *last_byte = now_ms();
+    *last_byte = measure_now_ms();
     c->bytes += got;
-    strip(c, buffer, (size_t)got);
+    pty_text_add(&c->screen, buffer, (size_t)got);
     return got;
 }
 
@@ -193,9 +113,9 @@ static long read_some(struct child *c, double timeout_ms, double *last_byte)
  * byte (or -1 when none came) and adds the bytes read to *bytes. */
 static double read_until_quiet(struct child *c, double quiet_ms, long long *bytes)
 {
-    double last = -1, deadline = now_ms() + quiet_ms;
+    double last = -1, deadline = measure_now_ms() + quiet_ms;
     for (;;) {
-        double remaining = deadline - now_ms();
+        double remaining = deadline - measure_now_ms();
         if (remaining <= 0)
             return last;
         long got = read_some(c, remaining, &last);
@@ -208,47 +128,29 @@ static double read_until_quiet(struct child *c, double quiet_ms, long long *byte
     }
 }
 
-static struct child spawn(char **argv, double *start)
+/* Starts the TUI into *c; *start is the time just before. */
+static void spawn(struct child *c, char **argv, double *start)
 {
-    struct child c = { 0 };
-    struct winsize size = { .ws_row = (unsigned short)rows, .ws_col = (unsigned short)cols };
-    char path_env[4096], home[4096], config[4200], data[4200], state[4200], cache[4200];
-    const char *path = getenv("PATH");
-    snprintf(path_env, sizeof path_env, "PATH=%s", path ? path : "/usr/bin:/bin");
-    snprintf(home, sizeof home, "HOME=%s", home_dir);
-    snprintf(config, sizeof config, "XDG_CONFIG_HOME=%s/.config", home_dir);
-    snprintf(data, sizeof data, "XDG_DATA_HOME=%s/.local/share", home_dir);
-    snprintf(state, sizeof state, "XDG_STATE_HOME=%s/.local/state", home_dir);
-    snprintf(cache, sizeof cache, "XDG_CACHE_HOME=%s/.cache", home_dir);
-    char *environment[] = {
-        path_env, home, config, data, state, cache,
-        "TERM=xterm-256color", "TZ=UTC", "LANG=C.UTF-8", "LC_ALL=C.UTF-8",
-        "USER=bench", "LOGNAME=bench", NULL,
-    };
-    *start = now_ms();
-    c.pid = forkpty(&c.master, NULL, NULL, &size);
-    if (c.pid < 0)
+    memset(c, 0, sizeof *c);
+    c->screen.cursor_moves = true;
+    *start = measure_now_ms();
+    c->pid = pty_spawn(argv, home_dir, cols, rows, &c->master);
+    if (c->pid < 0)
         fail("forkpty: %s", strerror(errno));
-    if (c.pid == 0) {
-        execve(argv[0], argv, environment);
-        fprintf(stderr, "tui_harness: %s: %s\n", argv[0], strerror(errno));
-        _exit(127);
-    }
-    fcntl(c.master, F_SETFL, fcntl(c.master, F_GETFL) | O_NONBLOCK);
-    return c;
 }
 
 /* Waits for the first complete frame; returns its time from start. */
 static double first_frame(struct child *c, double start)
 {
     double last = -1, deadline = start + FRAME_TIMEOUT_MS;
-    while (strstr(c->text, marker) == NULL) {
-        if (now_ms() > deadline)
+    while (strstr(c->screen.text, marker) == NULL) {
+        if (measure_now_ms() > deadline)
             fail("no frame with the marker '%s' within 30 s", marker);
         long got = read_some(c, 100, &last);
         if (got < 0) {
+            size_t length = c->screen.length;
             fprintf(stderr, "tui_harness: the TUI exited before its first frame; its output:\n%s\n",
-                    c->text);
+                    c->screen.text + (length > 4000 ? length - 4000 : 0));
             exit(1);
         }
     }
@@ -270,8 +172,8 @@ static void quit(struct child *c)
 {
     long long ignored = 0;
     send_key(c, "q", 1);
-    double deadline = now_ms() + QUIT_TIMEOUT_MS;
-    while (!c->exited && now_ms() < deadline) {
+    double deadline = measure_now_ms() + QUIT_TIMEOUT_MS;
+    while (!c->exited && measure_now_ms() < deadline) {
         double last;
         if (read_some(c, 20, &last) < 0)
             reap(c, 0);
@@ -287,29 +189,6 @@ static void quit(struct child *c)
     close(c->master);
     if (!WIFEXITED(c->status) || WEXITSTATUS(c->status) != 0)
         fprintf(stderr, "tui_harness: the TUI exited with status %d\n", c->status);
-}
-
-static int compare_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-/* The q-quantile of a sorted array (nearest rank). */
-static double quantile(const double *sorted, int count, double q)
-{
-    if (count == 0)
-        return -1;
-    int index = (int)(q * (count - 1) + 0.5);
-    return sorted[index];
-}
-
-static double median_of(double *values, int count)
-{
-    qsort(values, (size_t)count, sizeof *values, compare_double);
-    if (count == 0)
-        return -1;
-    return count % 2 ? values[count / 2] : (values[count / 2 - 1] + values[count / 2]) / 2;
 }
 
 /* Plays "G k*400 ^D*3" and waits for quiet after each key. */
@@ -374,10 +253,11 @@ int main(int argc, char **argv)
     if (first_runs > 0) {
         double *times = calloc((size_t)first_runs, sizeof *times);
         long max_rss = 0;
+        static struct child c;
         printf("first_frame_ms");
         for (int i = 0; i < first_runs; i++) {
             double start;
-            struct child c = spawn(program, &start);
+            spawn(&c, program, &start);
             times[i] = first_frame(&c, start);
             quit(&c);
             if (c.usage.ru_maxrss > max_rss)
@@ -386,11 +266,12 @@ int main(int argc, char **argv)
             fflush(stdout);
         }
         printf("\nfirst_frame_median_ms %.2f\nfirst_runs_max_rss_kb %ld\n",
-               median_of(times, first_runs), max_rss);
+               measure_median(times, first_runs), max_rss);
     }
     if (steps > 0) {
         double start;
-        struct child c = spawn(program, &start);
+        static struct child c;
+        spawn(&c, program, &start);
         double first = first_frame(&c, start);
         navigate(&c, nav, verbose);
         double *latency = calloc((size_t)steps, sizeof *latency);
@@ -398,7 +279,7 @@ int main(int argc, char **argv)
         int with_output = 0, silent = 0;
         for (int i = 0; i < steps; i++) {
             long long got = 0;
-            double sent = now_ms();
+            double sent = measure_now_ms();
             send_key(&c, "j", 1);
             double last = read_until_quiet(&c, step_quiet_ms, &got);
             bytes[i] = (double)got;
@@ -414,15 +295,15 @@ int main(int argc, char **argv)
         double total = 0;
         for (int i = 0; i < steps; i++)
             total += bytes[i];
-        qsort(bytes, (size_t)steps, sizeof *bytes, compare_double);
-        qsort(latency, (size_t)with_output, sizeof *latency, compare_double);
+        qsort(bytes, (size_t)steps, sizeof *bytes, measure_compare);
+        qsort(latency, (size_t)with_output, sizeof *latency, measure_compare);
         printf("session_first_frame_ms %.2f\n", first);
         printf("steps %d with_output %d silent %d\n", steps, with_output, silent);
         printf("step_median_ms %.3f\nstep_p90_ms %.3f\nstep_max_ms %.3f\n",
-               median_of(latency, with_output), quantile(latency, with_output, 0.9),
+               measure_median(latency, with_output), measure_quantile(latency, with_output, 0.9),
                with_output ? latency[with_output - 1] : -1.0);
         printf("step_bytes_median %.0f\nstep_bytes_mean %.1f\nstep_bytes_max %.0f\n",
-               median_of(bytes, steps), total / steps, bytes[steps - 1]);
+               measure_median(bytes, steps), total / steps, bytes[steps - 1]);
         printf("session_max_rss_kb %ld\n", c.usage.ru_maxrss);
     }
     return 0;
