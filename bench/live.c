@@ -148,6 +148,7 @@ static long pump(double timeout_ms)
                      (sessions[i].screen.length > 600 ? sessions[i].screen.length - 600 : 0));
         }
         total += got;
+        pty_answer_reports(sessions[i].master, buffer, (size_t)got);
         pty_text_add(&sessions[i].screen, buffer, (size_t)got);
         look_for_tokens(i, when);
     }

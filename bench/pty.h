@@ -95,6 +95,22 @@ static inline void pty_text_add(struct pty_text *t, const unsigned char *data, s
     }
 }
 
+/* Answers the cursor position requests (CSI 6n) in data as a terminal
+ * does, on master: the TUI asks at start how wide the terminal draws a
+ * few emoji sequences (tui/probe.c) and waits up to 400 ms for answers
+ * that every terminal gives at once; a pty with nobody behind it would
+ * add those 400 ms to the first frame. The answer says column 3 (a
+ * cluster drawn in two cells, as current terminals do). */
+static inline void pty_answer_reports(int master, const unsigned char *data, size_t length)
+{
+    static const char answer[] = "\033[1;3R";
+    for (size_t i = 0; i + 3 < length; i++)
+        if (data[i] == 0x1b && data[i + 1] == '[' && data[i + 2] == '6' && data[i + 3] == 'n')
+            if (write(master, answer, sizeof answer - 1) < 0) {
+                /* A child that is gone does not need its answer. */
+            }
+}
+
 /* Starts argv in a new pseudo-terminal of cols x rows with the benchmarks'
  * environment under home_dir; *master is its side, non-blocking. Returns
  * the child's pid, or -1 (errno set) when forkpty fails. */

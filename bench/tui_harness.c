@@ -105,6 +105,7 @@ static long read_some(struct child *c, double timeout_ms, double *last_byte)
     }
     *last_byte = measure_now_ms();
     c->bytes += got;
+    pty_answer_reports(c->master, buffer, (size_t)got);
     pty_text_add(&c->screen, buffer, (size_t)got);
     return got;
 }
