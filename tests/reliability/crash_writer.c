@@ -101,7 +101,8 @@ static void child_write(const char *path, const char *log_path, int round, uint6
         if (log_before_commit) {
             /* Deliberately wrong: the log claims a post before it is durable. */
             rel_write_body(body, sizeof body, 'P', round, seq);
-            if (store_batch_begin(store) != MB_OK || store_post_add(store, user.id, body, 0, &id) != MB_OK)
+            if (store_batch_begin(store) != MB_OK ||
+                store_post_add(store, user.id, body, 0, &id) != MB_OK)
                 _exit(2);
             rel_log_line(fd, 'A', 'P', id, 0, round, seq);
             rel_sleep_us(2000); /* most kills land here */
@@ -111,7 +112,12 @@ static void child_write(const char *path, const char *log_path, int round, uint6
         }
         unsigned op = (unsigned)(rel_random(&seed) % 100);
         size_t pick = c.count > 0 ? (size_t)(rel_random(&seed) % c.count) : 0;
-        char kind = op < 45 ? 'P' : op < 60 ? 'R' : op < 75 ? 'E' : op < 85 ? 'V' : op < 92 ? 'D' : 'S';
+        char kind = op < 45   ? 'P'
+                    : op < 60 ? 'R'
+                    : op < 75 ? 'E'
+                    : op < 85 ? 'V'
+                    : op < 92 ? 'D'
+                              : 'S';
         if ((kind == 'R' || kind == 'D') && c.count == 0)
             kind = 'P';
         if (kind == 'E' && (c.count == 0 || c.private[pick]))
@@ -193,8 +199,8 @@ static bool kill_after(pid_t pid, int64_t delay_us)
 /* The one write intended and not acknowledged: it happened whole or not at
  * all. Adopts it into the model when it happened. Returns the change of the
  * post count it may explain (+1, -1 or 0) through *delta. */
-static int settle_pending(struct store *store, struct rel_model *m, const struct rel_logged *pending,
-                          int *delta, char *why, size_t why_size)
+static int settle_pending(struct store *store, struct rel_model *m,
+                          const struct rel_logged *pending, int *delta, char *why, size_t why_size)
 {
     *delta = 0;
     if (pending == NULL)
@@ -203,7 +209,8 @@ static int settle_pending(struct store *store, struct rel_model *m, const struct
     bool present = false;
     int problems = 0;
     if (pending->kind == 'E') {
-        if (rel_post_holds(store, pending->id, 'E', pending->round, pending->seq, &present, &post)) {
+        if (rel_post_holds(store, pending->id, 'E', pending->round, pending->seq, &present,
+                           &post)) {
             struct rel_logged done = *pending;
             rel_model_apply(m, &done);
         }
@@ -427,7 +434,8 @@ int main(int argc, char **argv)
     struct store *store = open_for_check(path, true, &err, &status);
     if (store != NULL) {
         for (size_t id = 0; id < model.size; id++)
-            final_missing += rel_verify_post(store, &model, (int64_t)id, final_why, sizeof final_why);
+            final_missing +=
+                rel_verify_post(store, &model, (int64_t)id, final_why, sizeof final_why);
         store_close(store);
     } else {
         final_missing = (int)count;
@@ -445,7 +453,8 @@ int main(int argc, char **argv)
               "crash: after each kill every acknowledged post, reply, edit, private entry and "
               "delete holds, and the one unacknowledged write is whole or absent",
               "%d missing, %d rounds with unexplained posts: %s", missing, extra, why);
-    rel_check(unhealthy == 0, "crash: integrity_check ok and foreign_key_check empty after each kill",
+    rel_check(unhealthy == 0,
+              "crash: integrity_check ok and foreign_key_check empty after each kill",
               "%d bad rounds: %s", unhealthy, health_why);
     rel_check(broken == 0,
               "crash: after each kill mentions and tags match the bodies, tag_count, threads, "

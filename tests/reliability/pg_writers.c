@@ -342,6 +342,7 @@ int main(int argc, char **argv)
         return verify_mode(argv[2], argv[3], argv[4]);
     if (argc == 6 && strcmp(argv[1], "load") == 0)
         return load_mode(argv[2], atoi(argv[3]), atoi(argv[4]), argv[5]);
-    fprintf(stderr, "usage: pg_writers write URL LOG STOPFILE | verify URL LOG SCRATCH | load URL SECONDS N SCRATCH\n");
+    fprintf(stderr, "usage: pg_writers write URL LOG STOPFILE | verify URL LOG SCRATCH | load URL "
+                    "SECONDS N SCRATCH\n");
     return 2;
 }

@@ -50,14 +50,14 @@ mkdir -p "$work/crash" "$work/load" "$work/control" "$work/race" "$work/big" "$w
 run crash "$drivers/crash_writer" "$work/crash" "${MB_TORTURE_CRASH_ROUNDS:-1000}" 40
 f="$work/crash"
 row "1. crash safety (SIGKILL)" "$(figure crash_rounds "$f") rounds" "1 writer + 1 checker" \
-    "$(figure crash_posts "$f") logged posts, $(figure crash_kills "$f") kills, $(figure crash_recoveries "$f") read-write recoveries" \
+    "$(figure crash_posts "$f") acknowledged writes ($(figure crash_replies "$f") replies, $(figure crash_edits "$f") edits, $(figure crash_privates "$f") private, $(figure crash_deletes "$f") deletes), $(figure crash_kills "$f") kills, $(figure crash_recoveries "$f") read-write recoveries; invariants after each kill" \
     "$(cat "$f.bad")" "$(cat "$f.seconds")"
 
 writers=${MB_TORTURE_WRITERS:-8}
 run load "$drivers/concurrent" "$work/load" "${MB_TORTURE_SECONDS:-60}" "$writers"
 f="$work/load"
 row "2. concurrency" "$(figure concurrency_seconds "$f") s" "$(figure concurrency_processes "$f") ($writers writers, opener, long reader)" \
-    "$(figure concurrency_post_commits "$f") post + $(figure concurrency_user_commits "$f") user commits, $(figure concurrency_deletes "$f") deletes, $(figure concurrency_reads "$f") reads, $(figure concurrency_opens "$f") opens; busy errors: $(figure concurrency_busy "$f")" \
+    "$(figure concurrency_post_commits "$f") post + $(figure concurrency_user_commits "$f") user commits ($(figure concurrency_replies "$f") replies, $(figure concurrency_privates "$f") private), $(figure concurrency_edits "$f") edits, $(figure concurrency_deletes "$f") deletes, $(figure concurrency_follows "$f") follows/mutes, $(figure concurrency_marks "$f") read marks/seen, $(figure concurrency_reads "$f") reads, $(figure concurrency_opens "$f") opens; busy errors: $(figure concurrency_busy "$f")" \
     "$(cat "$f.bad")" "$(cat "$f.seconds")"
 run control "$drivers/concurrent" "$work/control" 10 "$writers" --deferred
 f="$work/control"
@@ -119,10 +119,10 @@ if grep -q '# SKIP' "$f.log"; then
     row "10. PostgreSQL: server SIGKILLed, $writers writers" "-" "-" "skipped: $(sed -n 's/.*# SKIP //p' "$f.log" | head -n 1)" "0" "$(cat "$f.seconds")"
 else
     row "10. PostgreSQL: server SIGKILLed under a writer" "$(figure pg_crash_kills "$f") kills + restarts" "1 writer + server" \
-        "$(figure pg_crash_posts "$f") acknowledged posts, $(figure pg_crash_errors "$f") lost-connection errors reported, $(figure pg_crash_unlogged "$f") unacknowledged commits" \
+        "$(figure pg_crash_posts "$f") acknowledged writes (posts, replies, edits, private, deletes), $(figure pg_crash_errors "$f") lost-connection errors reported, $(figure pg_crash_unlogged "$f") unacknowledged commits; invariants after" \
         "$(cat "$f.bad")" "$(cat "$f.seconds")"
     row "10. PostgreSQL: writers at once" "$(figure pg_load_seconds "$f") s" "$(figure pg_load_writers "$f") writers" \
-        "$(figure pg_load_commits "$f") post commits; errors reaching a caller: $(figure pg_load_errors "$f")" \
+        "$(figure pg_load_commits "$f") post commits ($(figure pg_load_replies "$f") replies, $(figure pg_load_privates "$f") private), $(figure pg_load_edits "$f") edits, $(figure pg_load_social "$f") social writes in all; errors reaching a caller: $(figure pg_load_errors "$f"), deadlocks (known bug 4): $(figure pg_load_deadlocks "$f")" \
         "$(cat "$f.bad")" "-"
 fi
 

@@ -48,10 +48,12 @@ static inline void rel_write_body(char *out, size_t size, char kind, int round, 
     }
     snprintf(prefix, sizeof prefix, "round %d %s %d —", round,
              kind == 'E' ? "edit" : kind == 'R' ? "reply" : "post", seq);
-    rel_social_body(out, size, prefix, (uint64_t)round * 1000003u + (uint64_t)seq * 31u + (uint64_t)kind);
+    rel_social_body(out, size, prefix,
+                    (uint64_t)round * 1000003u + (uint64_t)seq * 31u + (uint64_t)kind);
 }
 
-static inline void rel_log_line(int fd, char ack, char kind, int64_t id, int64_t parent, int round, int seq)
+static inline void rel_log_line(int fd, char ack, char kind, int64_t id, int64_t parent, int round,
+                                int seq)
 {
     char line[96];
     int n = snprintf(line, sizeof line, "%c %c %lld %lld %d %d\n", ack, kind, (long long)id,
@@ -61,8 +63,8 @@ static inline void rel_log_line(int fd, char ack, char kind, int64_t id, int64_t
 }
 
 /* Reads log lines after *offset into *items; a torn last line is left. */
-static inline void rel_log_read(const char *log_path, off_t *offset, struct rel_logged **items, size_t *count,
-                     size_t *capacity)
+static inline void rel_log_read(const char *log_path, off_t *offset, struct rel_logged **items,
+                                size_t *count, size_t *capacity)
 {
     FILE *f = fopen(log_path, "r");
     if (f == NULL)
@@ -155,7 +157,8 @@ static inline bool rel_post_holds(struct store *store, int64_t id, char kind, in
 }
 
 /* Checks one expectation; describes the first problem in why. */
-static inline int rel_verify_post(struct store *store, struct rel_model *m, int64_t id, char *why, size_t why_size)
+static inline int rel_verify_post(struct store *store, struct rel_model *m, int64_t id, char *why,
+                                  size_t why_size)
 {
     struct rel_expected *e = rel_model_at(m, id);
     if (e->kind == 0)
