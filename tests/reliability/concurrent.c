@@ -33,27 +33,14 @@ struct tally {
     int64_t user_commits;   /* users added */
     int64_t reads;
     int64_t opens;
-    int64_t busy;
-    int64_t errors;
     int64_t order_errors;   /* long reader: pages out of order / repeated */
     int64_t shared_id;      /* id of the user every writer ensured */
-    struct rel_social_tally social; /* issues 11 and 12's writes (posts included) */
-    char first_error[200];
+    /* Issues 11 and 12's writes (posts included), and every error seen. */
+    struct rel_social_tally social;
 };
 
 static const char *db_path;
 static bool deferred;
-
-static void note_error(struct tally *t, enum mb_status status, const char *what,
-                       const char *message)
-{
-    if (status == MB_BUSY)
-        t->busy++;
-    else
-        t->errors++;
-    if (t->first_error[0] == '\0')
-        snprintf(t->first_error, sizeof t->first_error, "%s: %s", what, message);
-}
 
 static struct store *open_store(struct tally *t)
 {
@@ -63,7 +50,7 @@ static struct store *open_store(struct tally *t)
     struct mb_error err;
     enum mb_status status = store_open(&options, &store, &err);
     if (status != MB_OK) {
-        note_error(t, status, "open", err.message);
+        rel_social_fail(&t->social, status, "open", err.message);
         return NULL;
     }
     t->opens++;
@@ -83,14 +70,14 @@ static void writer(struct tally *t, int index, int64_t deadline, uint64_t seed)
      * part in the load even in the negative control. */
     enum mb_status status;
     while ((status = store_user_ensure(store, "shared", &shared, NULL)) != MB_OK) {
-        note_error(t, status, "ensure shared", store_error(store));
+        rel_social_fail(&t->social, status, "ensure shared", store_error(store));
         if (status != MB_BUSY || rel_now_ms() >= deadline)
             goto out;
     }
     t->shared_id = shared.id;
     bool created = false;
     while ((status = store_user_ensure(store, name, &own, &created)) != MB_OK) {
-        note_error(t, status, "ensure own", store_error(store));
+        rel_social_fail(&t->social, status, "ensure own", store_error(store));
         if (status != MB_BUSY || rel_now_ms() >= deadline)
             goto out;
     }
@@ -127,7 +114,7 @@ static void writer(struct tally *t, int index, int64_t deadline, uint64_t seed)
             if (status == MB_OK)
                 t->post_commits += added;
             else
-                note_error(t, status, "batch", store_error(store));
+                rel_social_fail(&t->social, status, "batch", store_error(store));
         } else if (op < 48) {
             char extra[48];
             snprintf(extra, sizeof extra, "w%d-u%d", index, added_users);
@@ -136,14 +123,14 @@ static void writer(struct tally *t, int index, int64_t deadline, uint64_t seed)
                 t->user_commits++;
                 added_users++;
             } else {
-                note_error(t, status, "user add", store_error(store));
+                rel_social_fail(&t->social, status, "user add", store_error(store));
             }
         } else if (op < 51 && last_post != 0) {
             status = store_post_delete(store, last_post);
             if (status == MB_OK)
                 t->post_deletes++;
             else
-                note_error(t, status, "delete", store_error(store));
+                rel_social_fail(&t->social, status, "delete", store_error(store));
             last_post = 0;
         } else if (op < 85) {
             rel_social_step(&social, &t->social);
@@ -159,7 +146,7 @@ static void writer(struct tally *t, int index, int64_t deadline, uint64_t seed)
             if (status == MB_OK)
                 t->reads++;
             else
-                note_error(t, status, "read", store_error(store));
+                rel_social_fail(&t->social, status, "read", store_error(store));
             store_post_list_free(&page);
             store_user_list_free(&users);
         }
@@ -186,7 +173,7 @@ static void opener(struct tally *t, int64_t deadline)
         if (status == MB_OK)
             t->reads++;
         else
-            note_error(t, status, "opener read", store_error(store));
+            rel_social_fail(&t->social, status, "opener read", store_error(store));
         store_close(store);
     }
 }
@@ -205,7 +192,7 @@ static void long_reader(struct tally *t, int64_t deadline)
             enum mb_status status =
                 store_posts_page(store, NULL, have ? &cursor : NULL, PAGE_OLDER, 50, &page);
             if (status != MB_OK) {
-                note_error(t, status, "long read", store_error(store));
+                rel_social_fail(&t->social, status, "long read", store_error(store));
                 break;
             }
             t->reads++;
@@ -297,7 +284,6 @@ int main(int argc, char **argv)
     struct tally sum = { 0 };
     int64_t shared_id = 0;
     bool shared_same = true;
-    char first_error[256] = "";
     int reports = 0;
     struct tally t;
     while (read(pipes[0], &t, sizeof t) == (ssize_t)sizeof t) {
@@ -307,8 +293,6 @@ int main(int argc, char **argv)
         sum.user_commits += t.user_commits;
         sum.reads += t.reads;
         sum.opens += t.opens;
-        sum.busy += t.busy;
-        sum.errors += t.errors;
         sum.order_errors += t.order_errors;
         rel_social_add(&sum.social, &t.social);
         if (t.role == ROLE_WRITER && t.shared_id != 0) {
@@ -316,8 +300,6 @@ int main(int argc, char **argv)
                 shared_same = false;
             shared_id = t.shared_id;
         }
-        if (first_error[0] == '\0' && t.first_error[0] != '\0')
-            snprintf(first_error, sizeof first_error, "%s", t.first_error);
     }
     close(pipes[0]);
     int crashed = 0;
@@ -348,25 +330,24 @@ int main(int argc, char **argv)
     /* The social writes' posts and deletes, and their errors. */
     sum.post_commits += sum.social.posts;
     sum.post_deletes += sum.social.deletes;
-    sum.busy += sum.social.busy;
-    sum.errors += sum.social.errors + sum.social.deadlocks; /* none on SQLite */
-    if (first_error[0] == '\0')
-        snprintf(first_error, sizeof first_error, "%s", sum.social.first_error);
+    int64_t busy = sum.social.busy;
+    int64_t errors = sum.social.errors + sum.social.deadlocks; /* no deadlock on SQLite */
+    const char *first_error = sum.social.first_error;
     int64_t expected_users = sum.user_commits + 1 + (int64_t)REL_NAME_COUNT; /* + "shared" */
 
     rel_check(crashed == 0 && reports == processes, "concurrency: every process finished cleanly",
               "%d of %d processes crashed or did not report", crashed + processes - reports,
               processes);
     if (deferred) {
-        rel_check(sum.busy > 0,
+        rel_check(busy > 0,
                   "concurrency negative control: DEFERRED writes let busy errors reach the caller",
                   "no busy error with deferred writes: the test could not detect them");
     } else {
-        rel_check(sum.busy == 0,
+        rel_check(busy == 0,
                   "concurrency: no busy/locked error reached any caller (busy_timeout 5000)",
-                  "%lld busy errors, first: %s", (long long)sum.busy, first_error);
-        rel_check(sum.errors == 0, "concurrency: no other error either",
-                  "%lld errors, first: %s", (long long)sum.errors, first_error);
+                  "%lld busy errors, first: %s", (long long)busy, first_error);
+        rel_check(errors == 0, "concurrency: no other error either",
+                  "%lld errors, first: %s", (long long)errors, first_error);
     }
     rel_check(posts == sum.post_commits - sum.post_deletes,
               "concurrency: post count equals the successful commits",
@@ -410,8 +391,8 @@ int main(int argc, char **argv)
     rel_note("figure %sdeletes %lld", prefix, (long long)sum.post_deletes);
     rel_note("figure %sreads %lld", prefix, (long long)sum.reads);
     rel_note("figure %sopens %lld", prefix, (long long)sum.opens);
-    rel_note("figure %sbusy %lld", prefix, (long long)sum.busy);
-    rel_note("figure %serrors %lld", prefix, (long long)sum.errors);
+    rel_note("figure %sbusy %lld", prefix, (long long)busy);
+    rel_note("figure %serrors %lld", prefix, (long long)errors);
     rel_note("figure %sreplies %lld", prefix, (long long)sum.social.replies);
     rel_note("figure %sedits %lld", prefix, (long long)sum.social.edits);
     rel_note("figure %sprivates %lld", prefix, (long long)sum.social.privates);
