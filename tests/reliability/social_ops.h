@@ -54,7 +54,7 @@ static inline void rel_social_fail(struct rel_social_tally *t, enum mb_status st
 {
     if (strstr(message, "deadlock detected") != NULL) {
         if (t->deadlocks++ == 0)
-            snprintf(t->first_deadlock, sizeof t->first_deadlock, "%s: %s", what, message);
+            snprintf(t->first_deadlock, sizeof t->first_deadlock, "%.40s: %.150s", what, message);
         return;
     }
     if (status == MB_BUSY)
@@ -62,7 +62,7 @@ static inline void rel_social_fail(struct rel_social_tally *t, enum mb_status st
     else
         t->errors++;
     if (t->first_error[0] == '\0')
-        snprintf(t->first_error, sizeof t->first_error, "%s: %s", what, message);
+        snprintf(t->first_error, sizeof t->first_error, "%.40s: %.150s", what, message);
 }
 
 static inline void rel_social_mismatch(struct rel_social_tally *t, const char *format, ...)
