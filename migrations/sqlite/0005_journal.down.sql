@@ -6,7 +6,6 @@ DROP TRIGGER tr_post_search_update;
 DROP TRIGGER tr_post_search_delete;
 DROP TRIGGER tr_post_search_insert;
 DROP TABLE post_search;
-DROP VIEW post_public;
 DROP TABLE private_entry;
 -- A private entry's text exists only sealed: going back to a revision
 -- that cannot tell it from a post would publish the placeholder as if it

@@ -13,15 +13,11 @@ CREATE TABLE private_entry (
 );
 
 -- Full-text search: an FTS5 index over the bodies of the posts that are
--- not private (external content: the text is read from the view
--- post_public, so that FTS5's own integrity-check and 'rebuild' see
--- exactly the rows the triggers index — with the whole post table as its
--- content, a rebuild indexed the private entries' placeholders), words
+-- not private (external content: the text is read from post), words
 -- folded to lower case without diacritics (unicode61). Kept by triggers,
 -- so every writer keeps it, microblog-tui or not.
-CREATE VIEW post_public AS SELECT id, body FROM post WHERE private = 0;
 CREATE VIRTUAL TABLE post_search USING fts5(
-    body, content = 'post_public', content_rowid = 'id',
+    body, content = 'post', content_rowid = 'id',
     tokenize = 'unicode61 remove_diacritics 2'
 );
 INSERT INTO post_search (rowid, body) SELECT id, body FROM post WHERE private = 0;
