@@ -631,9 +631,13 @@ restart:
         struct sigaction action = {.sa_handler = record_signal};
         sigemptyset(&action.sa_mask);
         /* No SA_RESTART: read() must return with EINTR so that the
-         * terminal is restored before the signal takes effect. */
+         * terminal is restored before the signal takes effect. A signal
+         * ignored on purpose (nohup's SIGHUP) stays ignored: it must not
+         * interrupt the prompt either. */
         caught_signals[watched_signals[i]] = 0;
-        sigaction(watched_signals[i], &action, &previous[i]);
+        sigaction(watched_signals[i], NULL, &previous[i]);
+        if (previous[i].sa_handler != SIG_IGN)
+            sigaction(watched_signals[i], &action, NULL);
     }
     if (is_terminal && tcgetattr(fd, &saved) == 0) {
         quiet = saved;

@@ -373,6 +373,9 @@ static void test_terminal_restored_when_killed_at_the_prompt(void **state)
         if (pid < 0)
             skip();
         if (pid == 0) {
+            /* As a terminal session starts it (a runner under nohup would
+             * hand the child SIGHUP ignored, and it would stay so). */
+            signal(signals[i], SIG_DFL);
             char *password = NULL;
             (void)crypto_read_password("Password: ", &password);
             _exit(3); /* not reached: the signal ends the process */
