@@ -12,13 +12,13 @@
  * everyone's (ix_post_timestamp), or the following timeline's choice
  * between the time index and the followed authors' indexes merged
  * (store/post_follow.c). The other fields of the filter are per-row probes
- * of a primary key. A search is the exception: the engine's full-text
- * index gives its matches (SQLite: FTS5 MATCH on post_search, the query
- * made safe by store_search_expression; PostgreSQL: post.search @@
- * plainto_tsquery). A search alone chooses between sorting the matches
- * and walking the time index with a probe per row inside its statement
- * (store/post_search.c), as the following timeline does: SQLite's planner
- * does not choose, PostgreSQL's misjudges a word outside its statistics. */
+ * of a primary key. A search walks the engine's full-text index
+ * (store/post_search.c): SQLite's FTS5 post_search in its key order (the
+ * query made safe by store_search_expression); PostgreSQL's post.search
+ * @@ plainto_tsquery, whose search alone chooses between sorting the
+ * matches and walking the time index inside its statement, as the
+ * following timeline does (its planner misjudges a word outside its
+ * statistics). */
 #include "store/post_query.h"
 
 #include <stdlib.h>
@@ -35,8 +35,8 @@
 enum {
     SLOT_PAGE_FIRST = STORE_SLOT_PAGES, /* + (drive * 2 + viewer) * 2 + newer */
     SLOT_COUNT_FIRST = SLOT_PAGE_FIRST + DRIVE_KEPT * 4, /* + drive * 2 + viewer */
-    SLOT_SEARCH_FIRST = SLOT_COUNT_FIRST + DRIVE_KEPT * 2, /* + viewer * 2 + newer: SQLite's
-                                                            * search alone (store_search_arms) */
+    SLOT_SEARCH_FIRST = SLOT_COUNT_FIRST + DRIVE_KEPT * 2, /* + viewer * 2 + newer: a
+                                                            * search alone */
     SLOT_END = SLOT_SEARCH_FIRST + 4,
 };
 _Static_assert(SLOT_END <= 32, "the post reads have slots 0..31");
@@ -52,7 +52,7 @@ static void build_page(struct store_sql *sql, struct store *store, const struct 
     int follower = f->following_of != 0 ? store_sql_param(sql, f->following_of) : 0;
     const char *ts = "p.timestamp", *id = "p.id";
     /* Shapes whose arms each read in order, the viewer's mutes inside. */
-    bool arms = r->drive == DRIVE_FOLLOW || r->search_walk != 0;
+    bool arms = r->drive == DRIVE_FOLLOW || (r->search_walk != 0 && store_sql_lateral(store));
     switch (r->drive) {
     case DRIVE_FOLLOW:
         store_sql_add(sql, "WITH choice AS (");
@@ -77,20 +77,21 @@ static void build_page(struct store_sql *sql, struct store *store, const struct 
         store_page_bounds(sql, r, ts, id, NULL);
         break;
     case DRIVE_SEARCH:
-        if (r->search_walk != 0)
-            store_search_arms(sql, r, store_sql_lateral(store), columns,
+        if (!store_sql_lateral(store)) {
+            ts = "s.rowid";
+            id = NULL;
+            store_search_walk(sql, r, columns,
+                              store_sql_param_value(sql, store_value_text(r->search)));
+        } else if (r->search_walk != 0) {
+            store_search_arms(sql, r, columns,
                               store_sql_param_value(sql, store_value_text(r->search)), viewer,
                               limit);
-        else if (store_sql_lateral(store))
-            store_sql_add(sql, "SELECT %s FROM post p WHERE p.search @@ plainto_tsquery('simple', "
-                         "?%d)",
+        } else {
+            store_sql_add(sql, "SELECT %s FROM post p WHERE p.search @@ plainto_tsquery("
+                         STORE_PG_SEARCH_CONFIG ", ?%d)",
                     columns, store_sql_param_value(sql, store_value_text(r->search)));
-        else
-            store_sql_add(sql, "SELECT %s FROM post_search s JOIN post p ON p.id = s.rowid "
-                         "WHERE post_search MATCH ?%d",
-                    columns, store_sql_param_value(sql, store_value_text(r->search)));
-        if (r->search_walk == 0)
             store_page_bounds(sql, r, ts, id, NULL);
+        }
         break;
     case DRIVE_AUTHOR:
     case DRIVE_TIME:
@@ -113,16 +114,19 @@ static void build_page(struct store_sql *sql, struct store *store, const struct 
     if (r->search != NULL && r->drive != DRIVE_SEARCH) {
         int query = store_sql_param_value(sql, store_value_text(r->search));
         if (store_sql_lateral(store))
-            store_sql_add(sql, " AND p.search @@ plainto_tsquery('simple', ?%d)", query);
+            store_sql_add(sql, " AND p.search @@ plainto_tsquery(" STORE_PG_SEARCH_CONFIG ", ?%d)",
+                          query);
         else
-            store_sql_add(sql, " AND p.id IN (SELECT s.rowid FROM post_search s "
-                         "WHERE post_search MATCH ?%d)", query);
+            store_sql_add(sql, " AND p.id IN (SELECT k.post_id FROM post_search s JOIN "
+                         "search_key k ON k.key = s.rowid WHERE post_search MATCH ?%d)", query);
     }
     /* The following timeline's arms are exclusive and each in order:
      * SQLite runs UNION ALL arms one after the other and a LIMITed
      * subquery's rows come in its order, so only PostgreSQL (whose
      * planner may run arms in parallel) sorts its at most limit rows. */
-    if (!arms || store_sql_lateral(store))
+    if (id == NULL) /* SQLite's search: the key alone */
+        store_sql_add(sql, " ORDER BY %s %s LIMIT ?%d", ts, order, limit);
+    else if (!arms || store_sql_lateral(store))
         store_sql_add(sql, " ORDER BY %s %s, %s %s LIMIT ?%d", ts, order, id, order, limit);
 }
 
@@ -133,7 +137,7 @@ static void build_page(struct store_sql *sql, struct store *store, const struct 
 static int page_slot(const struct page_request *r, int first, int per_drive)
 {
     const struct post_filter *f = r->filter;
-    if (r->search_walk != 0) /* its pages only: the TUI counts new posts seldom */
+    if (r->search_alone) /* its pages only: the TUI counts new posts seldom */
         return per_drive > 1 ? SLOT_SEARCH_FIRST + (f->viewer_id != 0) * 2 + r->newer : -1;
     bool plain = !store_follow_forced() && r->drive < DRIVE_KEPT &&
                  r->tag == NULL && r->search == NULL;
@@ -199,17 +203,22 @@ static enum mb_status plan_page(struct store *store, const struct post_filter *f
     else if (r->filter->following_of != 0)
         r->drive = DRIVE_FOLLOW;
     const struct post_filter *f = r->filter;
-    if (r->drive == DRIVE_SEARCH && f->author_id == 0 &&
-        f->mentioning == 0 && f->following_of == 0 && !store_search_choice_off()) {
+    /* One shape whatever the values (kept prepared): PostgreSQL's only
+     * when it chooses (a test may turn that off). */
+    r->search_alone = r->drive == DRIVE_SEARCH && f->author_id == 0 && f->mentioning == 0 &&
+                      f->following_of == 0 &&
+                      (!store_sql_lateral(store) || !store_search_choice_off());
+    if (r->drive == DRIVE_SEARCH && !store_sql_lateral(store)) {
+        status = store_search_keys(store, r);
+    } else if (r->search_alone) {
         int64_t total = 0;
-        if ((status = store_post_count(store, 0, &total)) != MB_OK) {
-            request_clear(r);
-            return status;
-        }
-        r->search_walk = store_search_walk_from(limit, total, store_sql_lateral(store));
+        status = store_post_count(store, 0, &total);
+        r->search_walk = store_search_walk_from(limit, total);
         r->search_window = store_search_window(limit, total, r->search_walk);
     }
-    return MB_OK;
+    if (status != MB_OK)
+        request_clear(r);
+    return status;
 }
 
 enum mb_status store_posts_page(struct store *store, const struct post_filter *filter,

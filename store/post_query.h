@@ -28,6 +28,7 @@ enum store_post_slot {
     STORE_SLOT_POST_GET,
     STORE_SLOT_THREAD_ROOT,
     STORE_SLOT_THREAD_PAGE,
+    STORE_SLOT_SEARCH_KEY, /* the key of a search page's cursor post (SQLite) */
     STORE_SLOT_PAGES,
 };
 
@@ -65,9 +66,10 @@ enum store_following_strategy {
 };
 void store_test_following_strategy(enum store_following_strategy strategy);
 
-/* Testing only: a SQLite search alone walks the time index from this many
- * matches on (1: always), or never (-1: the matches sorted, the statement
- * without the choice); 0 (the default) decides from the post count. */
+/* Testing only: a PostgreSQL search alone walks the time index from this
+ * many matches on (1: always), or never (-1: the matches sorted, the
+ * statement without the choice); 0 (the default) decides from the post
+ * count. SQLite's search has no choice: its index is in time order. */
 void store_test_search_walk(int64_t matches);
 
 #endif

@@ -1,21 +1,31 @@
-/* A search alone chooses inside its statement, on both engines, as the
- * following timeline does: sorting the matches costs a post row read per
- * match, walking the time index with a probe per row reads about
- * limit * total / matches rows. The walk costs less from
- * T = sqrt(limit * total * k) matches on, k the cost of a probe over that
- * of a match's row. SQLite: k = 128 (a row 1.4 us on 1M posts, an FTS5
- * probe 6 to 180 us as merged as the index is), and the matches are
- * counted up to T in the FTS5 index (200,000: 7 ms). PostgreSQL: k = 1
- * (a row of the GIN bitmap ~1.1 us, a walked row and its @@ ~1.1 us, 100k
- * posts), and its
- * matches cannot be counted cheaply (each counted match reads its heap
- * row: 20,000 cost 10-20 ms), so the walk itself is the fact: it reads at
- * most limit * total / T rows (the window, where T matches would give a
- * page) and is kept when it filled the page or saw every row in the
- * bounds; else the matches are sorted (the planner alone walked the whole
- * time index for a word outside its statistics: 20 ms for 20 matches of
- * 100k). */
+/* A search's page, for both engines.
+ *
+ * SQLite (revision 0006): the FTS5 index's rowids are search keys, which
+ * sort as the posts do (the second times 2^20 plus a slot, table
+ * search_key to the post), so a page is the index's own order read from
+ * the cursor's key until `limit` matches pass the page's other filters:
+ * about 50 us for any word on a million posts, where sorting the matches
+ * read a row per match (bench item 10). Within a second the keys follow
+ * the ids but past a collision (migrations/sqlite/0006_search_index.up.sql),
+ * so a search's page is in key order, and its cursor is the key of the
+ * cursor's post (looked up; computed as the migration assigns it when the
+ * post is gone).
+ *
+ * PostgreSQL: a search alone chooses inside its statement between sorting
+ * the GIN index's matches (a heap row per match) and walking the time
+ * index with a probe per row, which reads about limit * total / matches
+ * rows: the walk costs less from T = sqrt(limit * total * k) matches on,
+ * k = 1/4 (a row of the GIN bitmap ~1.1 us, a walked row and its @@
+ * ~1.1 us, 100k posts). Its matches cannot be counted cheaply (each
+ * counted match reads its heap row: 20,000 cost 10-20 ms), so the walk
+ * itself is the fact: it reads at most limit * total / T rows (the
+ * window, where T matches would give a page) and is kept when it filled
+ * the page or saw every row in the bounds; else the matches are sorted
+ * (the planner alone walked the whole time index for a word outside its
+ * statistics: 20 ms for 20 matches of 100k). */
 #include "store/post_sql.h"
+
+#include "store/queries.h"
 
 static int64_t forced_search_walk = 0;
 
@@ -29,15 +39,15 @@ bool store_search_choice_off(void)
     return forced_search_walk < 0;
 }
 
-/* The least n with n * n >= limit * total * k, at least 1; the factors
+/* The least n with n * n >= limit * total / 4, at least 1; the factors
  * clamped so that the product fits. A test's forced figure instead. */
-int64_t store_search_walk_from(int64_t limit, int64_t total, bool postgres)
+int64_t store_search_walk_from(int64_t limit, int64_t total)
 {
     if (forced_search_walk > 0)
         return forced_search_walk;
     int64_t target = (limit < (1 << 20) ? limit : (1 << 20)) *
                      (total < ((int64_t)1 << 32) ? total : ((int64_t)1 << 32));
-    target = postgres ? target / 4 : target * 128;
+    target /= 4;
     int64_t low = 1, high = (int64_t)1 << 31;
     while (low < high) {
         int64_t middle = low + (high - low) / 2;
@@ -71,7 +81,7 @@ static void postgres_arms(struct store_sql *sql, const struct page_request *r,
                        ", p.search FROM post p WHERE 1 = 1");
     store_page_bounds(sql, r, "p.timestamp", "p.id", NULL);
     store_sql_add(sql, " ORDER BY p.timestamp %s, p.id %s LIMIT ?%d) p WHERE p.search @@ "
-                       "plainto_tsquery('simple', ?%d)",
+                       "plainto_tsquery(" STORE_PG_SEARCH_CONFIG ", ?%d)",
                   order, order, window, query);
     store_page_mute(sql, "p.user_id", viewer);
     store_sql_add(sql, " ORDER BY p.timestamp %s, p.id %s LIMIT ?%d), choice AS (SELECT CASE "
@@ -81,7 +91,7 @@ static void postgres_arms(struct store_sql *sql, const struct page_request *r,
     store_page_bounds(sql, r, "p.timestamp", "p.id", NULL);
     store_sql_add(sql, " LIMIT ?%d) n) < ?%d THEN 1 ELSE 0 END AS merge), matches AS "
                        "MATERIALIZED (SELECT p.timestamp, p.id FROM post p WHERE p.search @@ "
-                       "plainto_tsquery('simple', ?%d)",
+                       "plainto_tsquery(" STORE_PG_SEARCH_CONFIG ", ?%d)",
                   window, window, query);
     /* The bounds as expressions, which no index answers: a generic plan
      * (bounds unknown) ANDed the whole time index's bitmap in (5 ms). */
@@ -97,31 +107,83 @@ static void postgres_arms(struct store_sql *sql, const struct page_request *r,
 
 /* Both ways in one statement, the other's LIMIT 0 (STORE_ARM_LIMIT); the
  * choice column is named as the follow's. */
-void store_search_arms(struct store_sql *sql, const struct page_request *r, bool postgres,
-                       const char *columns, int query, int viewer, int limit)
+void store_search_arms(struct store_sql *sql, const struct page_request *r, const char *columns,
+                       int query, int viewer, int limit)
 {
-    if (postgres) {
-        postgres_arms(sql, r, columns, query, viewer, limit);
-        return;
+    postgres_arms(sql, r, columns, query, viewer, limit);
+}
+
+/* ---- SQLite: the keyed index ---- */
+
+enum { SECOND_BITS = 20 };
+static const int64_t SLOT_MASK = ((int64_t)1 << SECOND_BITS) - 1;
+/* Seconds outside +-2^43 share the outermost one (the migration's clamp). */
+static const int64_t SECOND_LIMIT = (int64_t)1 << (63 - SECOND_BITS);
+
+static int64_t key_base(int64_t timestamp)
+{
+    int64_t second = timestamp < -SECOND_LIMIT       ? -SECOND_LIMIT
+                     : timestamp > SECOND_LIMIT - 1 ? SECOND_LIMIT - 1
+                                                     : timestamp;
+    return (int64_t)((uint64_t)second << SECOND_BITS);
+}
+
+/* The key a post has (search_key), or the one the migration's rule gives
+ * it when it has none (gone, or private). */
+static enum mb_status cursor_key(struct store *store, const struct page_request *r,
+                                 int64_t *key)
+{
+    static const struct store_query query = {
+        .slot = STORE_SLOT_SEARCH_KEY,
+        .sql = "SELECT 1, key FROM search_key WHERE post_id = ?1",
+        .what = "reading posts",
+    };
+    struct store_value id = store_value_int(r->after_id);
+    int64_t found[2] = { 0, 0 }; /* present, key */
+    enum mb_status status =
+        store->backend->query(store, &query, &id, 1, store_row_ints, found, NULL);
+    if (status == MB_OK)
+        *key = found[0] != 0 ? found[1] : key_base(r->after_timestamp) + (r->after_id & SLOT_MASK);
+    return status;
+}
+
+enum mb_status store_search_keys(struct store *store, struct page_request *r)
+{
+    const struct post_filter *f = r->filter;
+    bool cursor = r->newer ? r->after_timestamp != INT64_MIN || r->after_id != INT64_MIN
+                           : r->after_timestamp != INT64_MAX || r->after_id != INT64_MAX;
+    int64_t low = f->since != 0 ? key_base(f->since) : INT64_MIN;
+    int64_t high = f->until != 0 ? key_base(f->until - 1) + SLOT_MASK : INT64_MAX;
+    if (cursor) {
+        int64_t key = 0;
+        enum mb_status status = cursor_key(store, r, &key);
+        if (status != MB_OK)
+            return status;
+        if (r->newer && key == INT64_MAX)
+            low = INT64_MAX, high = INT64_MIN; /* nothing after */
+        else if (!r->newer && key == INT64_MIN)
+            low = INT64_MAX, high = INT64_MIN; /* nothing before */
+        else if (r->newer && key + 1 > low)
+            low = key + 1;
+        else if (!r->newer && key - 1 < high)
+            high = key - 1;
     }
-    const char *order = r->newer ? "ASC" : "DESC";
-    int walk = store_sql_param(sql, r->search_walk);
-    store_sql_add(sql, "WITH choice AS (SELECT CASE WHEN (SELECT count(*) FROM (SELECT 1 "
-                       "FROM post_search WHERE post_search MATCH ?%d LIMIT ?%d) n) >= ?%d "
-                       "THEN 1 ELSE 0 END AS merge) SELECT %s FROM (SELECT * FROM (SELECT "
-                       STORE_PAGE_ROW("p") " FROM post_search s JOIN post p ON p.id = s.rowid "
-                       "WHERE post_search MATCH ?%d",
-                  query, walk, walk, columns, query);
-    store_page_bounds(sql, r, "p.timestamp", "p.id", NULL);
-    store_page_mute(sql, "p.user_id", viewer);
-    store_sql_add(sql, " ORDER BY p.timestamp %s, p.id %s LIMIT " STORE_ARM_LIMIT(0)
-                       ") a UNION ALL SELECT * FROM (SELECT " STORE_PAGE_ROW("p")
-                       " FROM post p WHERE EXISTS (SELECT 1 FROM post_search x "
-                       "WHERE post_search MATCH ?%d AND x.rowid = p.id)",
-                  order, order, limit, query);
-    store_page_bounds(sql, r, "p.timestamp", "p.id", NULL);
-    store_page_mute(sql, "p.user_id", viewer);
-    store_sql_add(sql, " ORDER BY p.timestamp %s, p.id %s LIMIT " STORE_ARM_LIMIT(1)
-                       ") b) p WHERE 1 = 1",
-                  order, order, limit);
+    r->search_low = low;
+    r->search_high = high;
+    return MB_OK;
+}
+
+void store_search_walk(struct store_sql *sql, const struct page_request *r, const char *columns,
+                       int query)
+{
+    const struct post_filter *f = r->filter;
+    store_sql_add(sql, "SELECT %s FROM post_search s JOIN search_key k ON k.key = s.rowid "
+                       "JOIN post p ON p.id = k.post_id WHERE post_search MATCH ?%d "
+                       "AND s.rowid >= ?%d AND s.rowid <= ?%d",
+                  columns, query, store_sql_param(sql, r->search_low),
+                  store_sql_param(sql, r->search_high));
+    /* The keys of the outermost seconds hold more than one second. */
+    store_sql_add(sql, " AND p.timestamp >= ?%d AND p.timestamp <= ?%d",
+                  store_sql_param(sql, f->since != 0 ? f->since : INT64_MIN),
+                  store_sql_param(sql, f->until != 0 ? f->until - 1 : INT64_MAX));
 }

@@ -1,8 +1,8 @@
 /* The pieces that build a page's SQL, shared by the files that build it:
  * store/post_sql.c (the text and parameters, the keyset bounds, the
  * viewer's mutes), store/post_follow.c (the following timeline's choice
- * and its two ways), store/post_search.c (SQLite's search alone, its
- * choice and its two ways) and store/post_query.c (the page over a
+ * and its two ways), store/post_search.c (a search's page: SQLite's
+ * keyed index, PostgreSQL's choice and its two ways) and store/post_query.c (the page over a
  * post_filter, which runs them). Only those four include this. */
 #ifndef STORE_POST_SQL_H
 #define STORE_POST_SQL_H
@@ -23,7 +23,8 @@ enum store_drive {
     DRIVE_KEPT,     /* the drives above have kept statements; these are built
                      * for each call (and, like the shell, prepared each time) */
     DRIVE_TAG = DRIVE_KEPT, /* the tag primary key (tag, timestamp, post_id) */
-    DRIVE_SEARCH,   /* the full-text index's matches, sorted */
+    DRIVE_SEARCH,   /* SQLite: the full-text index in key order (store_search_walk);
+                     * PostgreSQL: its matches sorted, or the time index walked */
 };
 
 /* A statement being built: its text and its parameters (?1, ?2, ...).
@@ -43,15 +44,23 @@ struct page_request {
     const char *tag;      /* the filter's tag folded (store_tag_fold), or NULL */
     const char *search;   /* SQLite: the FTS5 expression; PostgreSQL: the query */
     char *tag_owned, *search_owned; /* freed by the page's caller */
-    int64_t search_walk;  /* a search alone: walk the time index from this
-                           * many matches on (0: no choice in the statement) */
+    bool search_alone;    /* a search, no author, mentions or following */
+    int64_t search_walk;  /* PostgreSQL's search alone: walk the time index
+                           * from this many matches on (0: no choice in the
+                           * statement) */
     int64_t search_window; /* PostgreSQL: the walk's rows at most
                             * (store_search_window) */
+    int64_t search_low, search_high; /* SQLite: the keys the page reads
+                                      * (store_search_keys) */
     enum store_drive drive;
     bool newer;           /* read oldest first, after the cursor */
     int64_t after_timestamp, after_id; /* the cursor (the widest when none) */
     int64_t limit;
 };
+
+/* PostgreSQL's text search configuration of post.search (the migrations'
+ * generated column), as its queries name it. */
+#define STORE_PG_SEARCH_CONFIG "'simple'"
 
 /* The columns of a post row that the pages pass up (alias a). */
 #define STORE_PAGE_ROW(a) a ".id, " a ".user_id, " a ".body, " a ".timestamp, " a ".reply_to, " \
@@ -99,16 +108,22 @@ void store_follow_arms(struct store_sql *sql, struct store *store, const struct 
                        int follower, int viewer, int limit);
 bool store_follow_forced(void);
 
-/* A search alone (store/post_search.c): from how many matches on its
- * page walks the time index (the engine's factor), PostgreSQL's window
- * (the rows a walk reads at most before the matches are sorted instead:
- * limit * total / walk_from, 0 when walk_from is 0), whether a test turned
- * the choice off, and the statement with both ways. */
-int64_t store_search_walk_from(int64_t limit, int64_t total, bool postgres);
+/* A search (store/post_search.c). PostgreSQL's search alone: from how
+ * many matches on its page walks the time index, the window (the rows a
+ * walk reads at most before the matches are sorted instead: limit * total
+ * / walk_from, 0 when walk_from is 0), whether a test turned the choice
+ * off, and the statement with both ways. SQLite's: store_search_keys sets
+ * r's search_low and search_high, the keys between the cursor and the far
+ * bound (reading the cursor post's key); store_search_walk appends the
+ * SELECT of the matches among them, to be ordered by s.rowid. */
+int64_t store_search_walk_from(int64_t limit, int64_t total);
 int64_t store_search_window(int64_t limit, int64_t total, int64_t walk_from);
 bool store_search_choice_off(void);
-void store_search_arms(struct store_sql *sql, const struct page_request *r, bool postgres,
-                       const char *columns, int query, int viewer, int limit);
+void store_search_arms(struct store_sql *sql, const struct page_request *r, const char *columns,
+                       int query, int viewer, int limit);
+enum mb_status store_search_keys(struct store *store, struct page_request *r);
+void store_search_walk(struct store_sql *sql, const struct page_request *r, const char *columns,
+                       int query);
 
 /* The following timeline's two ways, each a page of its own; only the one
  * the choice names runs: the other's LIMIT is 0, which both engines read

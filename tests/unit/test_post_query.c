@@ -271,22 +271,39 @@ static void test_keyset_inside_equal_timestamps(void **state)
 #define R_USERS 8
 #define R_POSTS 300
 
+/* Words of the posts' bodies, for the searches: post i has word w when
+ * bit w of words[i] is set. */
+static const char *const r_words[] = { "alpha", "beta", "gamma" };
+
 struct random_world {
     int64_t users[R_USERS];
     int64_t ids[R_POSTS], ts[R_POSTS];
     int author[R_POSTS];
+    unsigned words[R_POSTS];
     bool follows[R_USERS][R_USERS], mutes[R_USERS][R_USERS];
 };
 
-/* The posts of u's home as viewer v sees them (v < 0: nobody), in
- * [since, until) (0: no bound), newest first. */
-static size_t reference(const struct random_world *r, int u, int v, int64_t since, int64_t until,
-                        int64_t *out)
+/* What the reference keeps: the home of user `home` (-1: everyone's
+ * posts), as viewer v sees them (-1: nobody), in [since, until) (0: no
+ * bound), with word `word` (-1: any). */
+struct reference_filter {
+    int home, viewer;
+    int64_t since, until;
+    int word;
+};
+
+/* The posts the filter keeps, newest first. */
+static size_t reference_of(const struct random_world *r, const struct reference_filter *q,
+                           int64_t *out)
 {
+    int u = q->home, v = q->viewer;
+    int64_t since = q->since, until = q->until;
     size_t n = 0;
     for (int i = 0; i < R_POSTS; i++) {
         int a = r->author[i];
-        if (a != u && !r->follows[u][a])
+        if (u >= 0 && a != u && !r->follows[u][a])
+            continue;
+        if (q->word >= 0 && !(r->words[i] & (1u << q->word)))
             continue;
         if (v >= 0 && r->mutes[v][a])
             continue;
@@ -308,44 +325,66 @@ static size_t reference(const struct random_world *r, int u, int v, int64_t sinc
     return n;
 }
 
-static void test_following_strategies_match_reference(void **state)
+/* The posts of u's home as viewer v sees them (v < 0: nobody), in
+ * [since, until) (0: no bound), newest first. */
+static size_t reference(const struct random_world *r, int u, int v, int64_t since, int64_t until,
+                        int64_t *out)
 {
-    struct fixture *f = *state;
-    struct random_world *r = xcalloc(1, sizeof *r);
-    srand(11);
+    struct reference_filter q = { .home = u, .viewer = v, .since = since, .until = until,
+                                  .word = -1 };
+    return reference_of(r, &q, out);
+}
+
+/* Users, R_POSTS posts with few distinct timestamps (many ties; users
+ * 0..1 busy, 6..7 quiet) and random words, follows and mutes. */
+static void random_world_fill(struct store *store, struct random_world *r)
+{
     for (int u = 0; u < R_USERS; u++) {
         char name[24];
         snprintf(name, sizeof name, "user%d", u);
-        r->users[u] = user(f->store, name);
+        r->users[u] = user(store, name);
     }
-    /* Few distinct timestamps: many ties. Users 0..1 busy, 6..7 quiet. */
-    expect_ok(f->store, store_batch_begin(f->store));
+    expect_ok(store, store_batch_begin(store));
     for (int i = 0; i < R_POSTS; i++) {
         int a = rand() % 10;
         r->author[i] = a < 6 ? a % 2 : a - 4 < R_USERS ? a - 4 : 7;
         if (rand() % 20 == 0)
             r->author[i] = 6 + rand() % 2;
         r->ts[i] = 1000 + rand() % 40;
-        r->ids[i] = post(f->store, r->users[r->author[i]], r->ts[i]);
+        r->words[i] = (unsigned)(rand() % 8);
+        char body[64];
+        snprintf(body, sizeof body, "at %lld%s%s%s", (long long)r->ts[i],
+                 r->words[i] & 1 ? " alpha" : "", r->words[i] & 2 ? " beta" : "",
+                 r->words[i] & 4 ? " gamma" : "");
+        expect_ok(store, store_post_add(store, r->users[r->author[i]], body, r->ts[i],
+                                        &r->ids[i]));
     }
-    expect_ok(f->store, store_batch_commit(f->store));
+    expect_ok(store, store_batch_commit(store));
     for (int u = 0; u < R_USERS; u++)
         for (int v = 0; v < R_USERS; v++) {
             if (u == v)
                 continue;
             if (rand() % 3 == 0) {
                 r->follows[u][v] = true;
-                sql(f->store, "INSERT INTO follow (follower_id, followed_id, created_at) "
-                              "VALUES (%lld, %lld, 1)",
+                sql(store, "INSERT INTO follow (follower_id, followed_id, created_at) "
+                           "VALUES (%lld, %lld, 1)",
                     (long long)r->users[u], (long long)r->users[v]);
             }
             if (rand() % 5 == 0) {
                 r->mutes[u][v] = true;
-                sql(f->store, "INSERT INTO mute (user_id, muted_id, created_at) "
-                              "VALUES (%lld, %lld, 1)",
+                sql(store, "INSERT INTO mute (user_id, muted_id, created_at) "
+                           "VALUES (%lld, %lld, 1)",
                     (long long)r->users[u], (long long)r->users[v]);
             }
         }
+}
+
+static void test_following_strategies_match_reference(void **state)
+{
+    struct fixture *f = *state;
+    struct random_world *r = xcalloc(1, sizeof *r);
+    srand(11);
+    random_world_fill(f->store, r);
     int64_t *want = xcalloc(R_POSTS, sizeof *want), *got = xcalloc(R_POSTS, sizeof *got);
     for (int s = STORE_FOLLOWING_SCAN; s <= STORE_FOLLOWING_MERGE; s++) {
         store_test_following_strategy((enum store_following_strategy)s);
@@ -377,6 +416,77 @@ static void test_following_strategies_match_reference(void **state)
     }
     free(want);
     free(got);
+    free(r);
+}
+
+/* A search gives, alone and with every other filter, exactly the posts
+ * with the word newest first, in keyset pages both ways among many ties
+ * (SQLite: its index's key order; PostgreSQL: both of its ways); then
+ * after edits and deletions. */
+static void search_matches_reference(struct store *store, struct random_world *r,
+                                     const char *what)
+{
+    int64_t *want = xcalloc(R_POSTS, sizeof *want), *got = xcalloc(R_POSTS, sizeof *got);
+    for (int word = 0; word < 3; word++)
+        for (int round = 0; round < 6; round++) {
+            struct reference_filter q = {
+                .home = round == 3 ? rand() % R_USERS : -1,
+                .viewer = round == 1 || round == 4 ? rand() % R_USERS : -1,
+                .since = round >= 2 ? 1000 + rand() % 20 : 0,
+                .until = round >= 2 ? 1020 + rand() % 21 : 0,
+                .word = word,
+            };
+            struct post_filter filter = {
+                .search = r_words[word],
+                .following_of = q.home >= 0 ? r->users[q.home] : 0,
+                .viewer_id = q.viewer >= 0 ? r->users[q.viewer] : 0,
+                .since = q.since,
+                .until = q.until,
+            };
+            size_t n = reference_of(r, &q, want);
+            char text[200];
+            snprintf(text, sizeof text, "%s: '%s', home %d, viewer %d, [%lld, %lld)", what,
+                     r_words[word], q.home, q.viewer, (long long)q.since, (long long)q.until);
+            size_t limit = (size_t)(1 + rand() % 9);
+            size_t count = walk(store, &filter, PAGE_OLDER, limit, got, R_POSTS);
+            expect_ids(got, count, want, n, text);
+            count = walk(store, &filter, PAGE_NEWER, limit, got, R_POSTS);
+            expect_ids(got, count, want, n, text);
+            int64_t newer = -1;
+            expect_ok(store, store_posts_count_newer(store, &filter, NULL, 5, &newer));
+            assert_int_equal(newer, n < 5 ? (int64_t)n : 5);
+        }
+    free(want);
+    free(got);
+}
+
+static void test_search_matches_reference(void **state)
+{
+    struct fixture *f = *state;
+    struct random_world *r = xcalloc(1, sizeof *r);
+    srand(12);
+    random_world_fill(f->store, r);
+    static const int64_t walks[] = { 0, -1, 1 };
+    for (size_t w = 0; w < sizeof walks / sizeof walks[0]; w++) {
+        store_test_search_walk(walks[w]);
+        search_matches_reference(f->store, r, "as written");
+    }
+    store_test_search_walk(0);
+    /* Edits change words (and keep the posts' places), deletions leave
+     * no match behind. */
+    for (int i = 0; i < R_POSTS; i += 7) {
+        r->words[i] = (r->words[i] + 3) % 8;
+        char body[64];
+        snprintf(body, sizeof body, "at %lld%s%s%s", (long long)r->ts[i],
+                 r->words[i] & 1 ? " alpha" : "", r->words[i] & 2 ? " beta" : "",
+                 r->words[i] & 4 ? " gamma" : "");
+        expect_ok(f->store, store_post_edit(f->store, r->ids[i], r->users[r->author[i]], body));
+    }
+    for (int i = 3; i < R_POSTS; i += 11) {
+        expect_ok(f->store, store_post_delete(f->store, r->ids[i]));
+        r->words[i] = 0;
+    }
+    search_matches_reference(f->store, r, "after edits and deletions");
     free(r);
 }
 
@@ -704,6 +814,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_filters_alone_and_combined, setup, teardown),
         cmocka_unit_test_setup_teardown(test_keyset_inside_equal_timestamps, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_search_matches_reference, setup, teardown),
         cmocka_unit_test_setup_teardown(test_following_strategies_match_reference, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_following_chooses_by_counts, setup, teardown),
