@@ -18,12 +18,17 @@
  *   sealed row each; nothing in the search index (rel_words holds
  *   "private" and "entry", which only the placeholder says);
  * - search: the posts a word matches are those that are not private whose
- *   body holds it as a whole word (any case); SQLite: FTS5's
- *   integrity-check, every term of the index (fts5vocab) equal to the
- *   words of the bodies that are not private, and an index rebuilt from
- *   scratch on those bodies (checked against them: rank 1) matching the
- *   same posts; PostgreSQL: search equals to_tsvector('simple', body),
- *   NULL for private entries;
+ *   body holds it as a whole word (any case); SQLite (revision 0006: the
+ *   index's rowids are search keys, search_key maps each to its post):
+ *   every post that is not private has one search key and a private entry
+ *   none, no key names a missing post, each key lies in its post's second
+ *   (key >> 20 is the timestamp clamped to +-2^43), FTS5's integrity-check
+ *   (rank 1) passes, every term of the index (fts5vocab) read through
+ *   search_key equals the words of the bodies that are not private, the
+ *   matches read through search_key are the posts above, and an index
+ *   rebuilt from scratch on those bodies (checked against them: rank 1)
+ *   matches the same posts; PostgreSQL: search equals
+ *   to_tsvector('simple', body), NULL for private entries;
  * - replies: thread_id is the parent's thread, or the parent, while the
  *   parent exists; post counts kept by triggers equal count(*).
  * Header-only, as rel.h: each driver is its own program. */
@@ -285,18 +290,31 @@ static inline char *rel_script(const struct rel_db *db)
             REL_APPEND("\\echo '#CHECK match %s'\nSELECT id FROM post WHERE search @@ "
                        "to_tsquery('simple', '%s');\n", rel_words[w], rel_words[w]);
     } else {
-        /* FTS5's own check, inside the index (its content-table comparison,
-         * rank 1, cannot pass: the content table 'post' also holds the
-         * private rows the triggers keep out; known_bugs.sh). Its messages
-         * go to stderr, which must stay empty. Then every term of the index
-         * per post, in order, for the comparison with the bodies. */
-        REL_APPEND("INSERT INTO post_search (post_search) VALUES ('integrity-check');\n"
+        /* The search keys: one for each post that is not private, none for
+         * a private entry or a missing post, each in its post's second
+         * (0006_search_index.up.sql's clamp). */
+        REL_APPEND(".print '#CHECK search_keys'\nSELECT (SELECT count(*) FROM post p WHERE "
+                   "(p.private = 0) <> EXISTS (SELECT 1 FROM search_key k WHERE k.post_id = "
+                   "p.id)) + (SELECT count(*) FROM search_key k WHERE NOT EXISTS (SELECT 1 FROM "
+                   "post p WHERE p.id = k.post_id));\n"
+                   ".print '#CHECK key_seconds'\nSELECT count(*) FROM search_key k JOIN post p "
+                   "ON p.id = k.post_id WHERE k.key >> 20 <> max(min(p.timestamp, "
+                   "8796093022207), -8796093022208);\n");
+        /* FTS5's own check (rank 1: against its content, which a
+         * contentless index has none of, so the index's own structure).
+         * Its messages go to stderr, which must stay empty. Then every
+         * term of the index per post (a key with no search_key row shows
+         * as "nokey KEY"), in order, for the comparison with the bodies. */
+        REL_APPEND("INSERT INTO post_search (post_search, rank) VALUES ('integrity-check', 1);\n"
                    "CREATE VIRTUAL TABLE temp.terms USING fts5vocab(main, post_search, instance);\n"
-                   ".print '#CHECK terms'\nSELECT doc || '|' || group_concat(term, ' ') FROM "
-                   "(SELECT doc, term FROM temp.terms ORDER BY doc, offset) GROUP BY doc;\n");
+                   ".print '#CHECK terms'\nSELECT coalesce(k.post_id, 'nokey ' || t.doc) || '|' "
+                   "|| t.words FROM (SELECT doc, group_concat(term, ' ') AS words FROM (SELECT "
+                   "doc, term FROM temp.terms ORDER BY doc, offset) GROUP BY doc) t LEFT JOIN "
+                   "search_key k ON k.key = t.doc;\n");
         for (size_t w = 0; w < REL_WORD_COUNT; w++)
-            REL_APPEND(".print '#CHECK match %s'\nSELECT rowid FROM post_search WHERE "
-                       "post_search MATCH '%s';\n", rel_words[w], rel_words[w]);
+            REL_APPEND(".print '#CHECK match %s'\nSELECT coalesce(k.post_id, 'nokey ' || "
+                       "s.rowid) FROM post_search s LEFT JOIN search_key k ON k.key = s.rowid "
+                       "WHERE post_search MATCH '%s';\n", rel_words[w], rel_words[w]);
         /* Rebuilt from scratch on what should be indexed, and checked
          * against that content (rank 1): the same matches. */
         REL_APPEND("CREATE VIEW rel_searchable AS SELECT id, body FROM post WHERE private = 0;\n"
@@ -334,11 +352,14 @@ static inline int rel_invariants(const struct rel_db *db, char *why, size_t why_
     char *out = rel_db_script(db, script, &errors);
     if (errors[0] != '\0' && problems++ == 0)
         snprintf(why, why_size, "the client said: %.300s", errors);
-    for (size_t i = REL_ZERO_FIRST; i < sizeof rel_common_checks / sizeof rel_common_checks[0] + 1;
-         i++) {
-        const char *name = i < sizeof rel_common_checks / sizeof rel_common_checks[0]
-                               ? rel_common_checks[i][0]
-                               : db->postgres ? "search_column" : NULL;
+    /* The sections that must print 0: the common ones from REL_ZERO_FIRST,
+     * then the engine's own (rel_script). */
+    static const char *const postgres_zero[] = { "search_column", NULL };
+    static const char *const sqlite_zero[] = { "search_keys", "key_seconds", NULL };
+    const size_t common = sizeof rel_common_checks / sizeof rel_common_checks[0];
+    const char *const *engine_zero = db->postgres ? postgres_zero : sqlite_zero;
+    for (size_t i = REL_ZERO_FIRST;; i++) {
+        const char *name = i < common ? rel_common_checks[i][0] : engine_zero[i - common];
         if (name == NULL)
             break;
         struct rel_lines lines = rel_section(out, name);

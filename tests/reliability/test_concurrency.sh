@@ -5,10 +5,10 @@
 # issue 11 and 12's writes (replies, edits with @mentions and #tags,
 # private entries, follows, mutes, read marks, deletes) and the database
 # must then hold invariants.h's invariants (mentions and tags against the
-# bodies, tag_count, threads, private entries, the FTS5 index). The
-# negative controls: the same load with writes begun DEFERRED must see busy
-# errors, and copies of the loaded database damaged one way at a time must
-# each fail the invariants check. Then 8 processes at once open an
+# bodies, tag_count, threads, private entries, the FTS5 index and its
+# search keys). The negative controls: the same load with writes begun
+# DEFERRED must see busy errors, and copies of the loaded database damaged
+# one way at a time must each fail the invariants check. Then 8 processes at once open an
 # out-of-date database, 30 rounds: each revision runs exactly once. Long
 # variants in torture.sh.
 . "$MB_ROOT/tests/lib.sh"
@@ -50,11 +50,34 @@ if [ -f "$T/load/concurrent.db" ]; then
     damage "a reply outside its parent's thread" \
         "UPDATE post SET thread_id = thread_id + 1 WHERE id = (SELECT max(id) FROM post
          WHERE reply_to IS NOT NULL)"
+    # The search index (0006: rowids are search keys, search_key maps them
+    # to posts); "last" is the newest post that is not private.
+    last="(SELECT max(id) FROM post WHERE private = 0)"
     damage "a post left out of the search index" \
-        "INSERT INTO post_search (post_search, rowid, body) SELECT 'delete', id, body FROM post
-         WHERE id = (SELECT max(id) FROM post WHERE private = 0)"
-    damage "a private entry's placeholder in the search index" \
-        "INSERT INTO post_search (rowid, body) SELECT id, body FROM post WHERE private = 1 LIMIT 1"
+        "INSERT INTO post_search (post_search, rowid, body) SELECT 'delete', k.key, p.body
+         FROM post p JOIN search_key k ON k.post_id = p.id WHERE p.id = $last"
+    damage "a private entry's placeholder in the search index, with a search key" \
+        "INSERT INTO search_key_assign (post_id, timestamp) SELECT id, timestamp FROM post
+         WHERE private = 1 LIMIT 1;
+         INSERT INTO post_search (rowid, body) SELECT k.key, p.body FROM search_key k
+         JOIN post p ON p.id = k.post_id WHERE p.private = 1"
+    damage "an index entry whose key names no post" \
+        "INSERT INTO post_search (rowid, body) SELECT max(key) + 1, 'fox lazy' FROM search_key"
+    damage "a private entry with a search key (nothing indexed)" \
+        "INSERT INTO search_key_assign (post_id, timestamp) SELECT id, timestamp FROM post
+         WHERE private = 1 LIMIT 1"
+    damage "a search key naming a deleted post" \
+        "INSERT INTO search_key (key, post_id) SELECT max(key) + 1, max(post_id) + 1000
+         FROM search_key"
+    damage "a post's key and index entry moved out of its second" \
+        "INSERT INTO post_search (post_search, rowid, body) SELECT 'delete', k.key, p.body
+         FROM post p JOIN search_key k ON k.post_id = p.id WHERE p.id = $last;
+         UPDATE search_key SET key = key + 1048576 WHERE post_id = $last;
+         INSERT INTO post_search (rowid, body) SELECT k.key, p.body FROM post p
+         JOIN search_key k ON k.post_id = p.id WHERE p.id = $last"
+    damage "a second text indexed under a post's key" \
+        "INSERT INTO post_search (rowid, body) SELECT key, 'zebra' FROM search_key
+         WHERE post_id = $last"
     damage "a post count off by one" "UPDATE post_count SET n = n + 1 WHERE user_id = 0"
     damage "a private entry without its sealed text" \
         "DELETE FROM private_entry WHERE post_id = (SELECT max(post_id) FROM private_entry)"
