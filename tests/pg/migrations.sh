@@ -44,8 +44,8 @@ fi
 # Every revision of migrations/postgres, oldest first, and newest first.
 revisions=$(cd "$migrations" && ls -- *.up.sql | sed 's/\.up\.sql$//')
 revisions_down=$(printf '%s\n' $revisions | sort -r)
-expect_eq "the revisions are 0001 to 0005, numbered alike on both engines" \
-    "0001_users_table 0002_posts_table 0003_username_keys 0004_social 0005_journal" \
+expect_eq "the revisions are 0001 to 0006, numbered alike on both engines" \
+    "0001_users_table 0002_posts_table 0003_username_keys 0004_social 0005_journal 0006_search_index" \
     "$(echo $revisions)"
 apply() { q "$DBURL" --single-transaction -f "$migrations/$1.$2.sql"; }
 # The public schema's objects, as one line per object (to compare).
@@ -80,6 +80,9 @@ for r in $revisions; do
     expect_eq "up $r" "0|" "$RC|$ERR"
 done
 at_head=$(catalog)
+# 0006: the search column folds diacritics as SQLite's index does.
+run_cmd q "$DBURL" -c "SELECT to_tsvector('mb_search', 'Zoë''s café-crème') @@ plainto_tsquery('mb_search', 'zoe CAFE creme')"
+expect_eq "mb_search folds diacritics (cafe finds café, Zoë zoe)" "t" "$OUT"
 run_cmd apply 0002_posts_table up
 check "a failing revision (0002 again) exits non-zero" test "$RC" != 0
 expect_eq "... and leaves the schema as it was" "$at_head" "$(catalog)"

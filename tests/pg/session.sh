@@ -53,7 +53,8 @@ expect_eq "db upgrade applies every revision" "upgraded to 0001 users table
 upgraded to 0002 posts table
 upgraded to 0003 username keys
 upgraded to 0004 social
-upgraded to 0005 journal (head)" "$OUT"
+upgraded to 0005 journal
+upgraded to 0006 search index (head)" "$OUT"
 run_cmd "$MB_BIN" --db "$PGDB" db check
 expect_eq "db check compares the catalog with a scratch schema: clean" 0 "$RC"
 psql -q "$PGDB" -c 'CREATE INDEX ix_extra ON post (body)' > /dev/null 2>&1
@@ -64,7 +65,7 @@ psql -q "$PGDB" -c 'DROP INDEX ix_extra' > /dev/null 2>&1
 "$MB_BIN" --db "$PGDB" post --as nobody x > /dev/null 2>&1
 "$MB_BIN" --db "$PGDB" post "kept" > /dev/null
 run_cmd "$MB_BIN" --db "$PGDB" db history
-expect_contains "db history marks current and head" "$OUT" "* 0005 journal        applied "
+expect_contains "db history marks current and head" "$OUT" "* 0006 search index   applied "
 expect_contains "and says so" "$OUT" "(current, head)"
 run_cmd "$MB_BIN" --db "$PGDB" user add 'аlice2' --no-password
 run_cmd "$MB_BIN" --db "$PGDB" user add 'alice2' --no-password
@@ -79,7 +80,8 @@ run_cmd env DATABASE_URL="$PGDB" "$MB_BIN" db downgrade 9
 expect_not_contains "nor the right one, in any error" "$ERR" "$PASSWORD"
 run_cmd "$MB_BIN" --db "$PGDB" db downgrade 1
 expect_not_contains "nor in a notice" "$OUT$ERR" "$PASSWORD"
-expect_contains "db downgrade 1 reverts 0005 and 0004 too" "$OUT" "reverted 0005 journal
+expect_contains "db downgrade 1 reverts 0006, 0005 and 0004 too" "$OUT" "reverted 0006 search index
+reverted 0005 journal
 reverted 0004 social"
 "$MB_BIN" --db "$PGDB" db upgrade > /dev/null 2>&1
 run_cmd "$MB_BIN" --db "$PGDB" db check
