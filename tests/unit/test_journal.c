@@ -397,6 +397,41 @@ static void test_search_never_fails(void **state)
     store_close(store);
 }
 
+/* Search folds diacritics on both engines (SQLite: FTS5's unicode61
+ * remove_diacritics 2; PostgreSQL: revision 0006's mb_search, unaccent
+ * then simple): "cafe" finds "café" and "Zoë" finds "zoe", whichever side
+ * holds the accent, whatever the case; a hyphenated word's parts too. On
+ * PostgreSQL through both ways of a search alone (the GIN matches and the
+ * time-index walk). */
+static void test_search_folds_diacritics(void **state)
+{
+    struct fixture *f = *state;
+    struct store *store = testutil_open(f->path);
+    post_at(store, f->alice, "breakfast at the caf\xc3\xa9", 1000);    /* 1 */
+    post_at(store, f->bob, "Zo\xc3\xab says hi", 1001);                /* 2 */
+    post_at(store, f->alice, "a cafe without its accent, zoe", 1002); /* 3 */
+    post_at(store, f->bob, "nothing to see", 1003);                   /* 4 */
+    post_at(store, f->alice, "un caf\xc3\xa9-cr\xc3\xa8me", 1004);      /* 5 */
+    static const int64_t walks[] = { 0, 1, (int64_t)1 << 40 };
+    for (size_t i = 0; i < sizeof walks / sizeof walks[0]; i++) {
+        store_test_search_walk(walks[i]);
+        struct post_filter filter = { .search = "cafe" };
+        expect_page(store, &filter, "5 3 1");
+        filter.search = "CAF\xc3\x89";
+        expect_page(store, &filter, "5 3 1");
+        filter.search = "zoe";
+        expect_page(store, &filter, "3 2");
+        filter.search = "Zo\xc3\xab";
+        expect_page(store, &filter, "3 2");
+        filter.search = "creme";
+        expect_page(store, &filter, "5");
+        filter.search = "cafe zoe";
+        expect_page(store, &filter, "3");
+    }
+    store_test_search_walk(0);
+    store_close(store);
+}
+
 /* SQLite's plans: a tag's page walks the tag primary key; a search's walks
  * the FTS5 index in its rowid (search key) order, newest first, between
  * two keys (FTS5's idxNum 192: ordered by rowid, descending; "M1><": the
@@ -775,6 +810,7 @@ int main(void)
         TEST(test_tag_list_and_pages),
         TEST(test_search),
         TEST(test_search_never_fails),
+        TEST(test_search_folds_diacritics),
         TEST(test_plans),
         cmocka_unit_test(test_search_expression),
         TEST(test_private_entries),
