@@ -136,6 +136,9 @@ enum mb_status store_post_delete(struct store *store, int64_t id)
             status = store_authorize(store, STORE_ACTION_POST_DELETE, post.user_id);
         store_post_clear(&post);
     }
+    /* Its cascade deletes the tag rows in no order of ours. */
+    if (status == MB_OK)
+        status = store_tags_lock(store, 0, id);
     if (status == MB_OK)
         status = store->backend->post_delete(store, id);
     return store_write_end(store, status);

@@ -39,8 +39,14 @@ enum store_query_id {
     QUERY_POST_EDIT,
     /* tags (store/words.c) */
     QUERY_TAG_INSERT,
-    QUERY_TAGS_FORGET,
+    QUERY_TAG_FORGET,
+    QUERY_TAGS_OF_POST,
     QUERY_TAG_PAGE,
+    /* PostgreSQL only: a deletion's row locks in order (store/tag_locks.c) */
+    QUERY_LOCK_USER,
+    QUERY_LOCK_POSTS,
+    QUERY_LOCK_POST_COUNTS,
+    QUERY_LOCK_TAG_COUNTS,
     /* private entries (store/private.c) */
     QUERY_PRIVATE_NEWEST,
     QUERY_PRIVATE_MARK,

@@ -13,6 +13,7 @@
 #include "core/names.h"
 #include "core/xalloc.h"
 #include "store/internal.h"
+#include "store/words.h"
 
 /* Users without lookalike keys filled in per write while backfilling. */
 #define BACKFILL_BATCH 256
@@ -263,8 +264,12 @@ enum mb_status store_user_delete(struct store *store, int64_t id)
     status = store_write_begin(store);
     if (status != MB_OK)
         return status;
-    /* ON DELETE CASCADE removes the posts in the same transaction. */
-    return store_write_end(store, store->backend->user_delete(store, id));
+    /* ON DELETE CASCADE removes the posts in the same transaction, their
+     * tag rows in no order of ours. */
+    status = store_tags_lock(store, id, 0);
+    if (status == MB_OK)
+        status = store->backend->user_delete(store, id);
+    return store_write_end(store, status);
 }
 
 /* One batch of users without keys, filled in one write; *done when none

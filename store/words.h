@@ -19,10 +19,19 @@
 /* Inside the write of post post_id by author_id (at timestamp): records,
  * once each, the existing users its body mentions (never the author: a
  * note to yourself is no mention) and its tags; with replace (an edit),
- * first forgets those recorded before. A name that is no user is ignored.
- * Never called for a private entry (nothing of its text is recorded). */
+ * in place of those recorded before (a tag it keeps keeps its row). A
+ * name that is no user is ignored. Tag rows are written in byte order of
+ * the tags (the lock order of tagged writes, store_tags_lock). Never
+ * called for a private entry (nothing of its text is recorded). */
 enum mb_status store_words_record(struct store *store, int64_t post_id, int64_t author_id,
                                   int64_t timestamp, const char *body, bool replace);
+
+/* Inside the write, just before deleting post post_id or (post_id 0) user
+ * user_id with all their posts, whose cascades delete tag rows in no
+ * particular order: on PostgreSQL, locks the rows the deletion will
+ * change in the one order of tagged writes (store/tag_locks.c); nothing
+ * on SQLite (one writer at a time). */
+enum mb_status store_tags_lock(struct store *store, int64_t user_id, int64_t post_id);
 
 /* A search is at most this many bytes and this many words (a repeat
  * counts): each word is one more index walk (FTS5) or tsquery term, and a
