@@ -8,7 +8,8 @@ if sqlite_backend; then engine=sqlite; else engine=postgres; fi
 
 dump() { sqlite3 "$DB" .dump | sha256sum; }
 sum() { sha256sum "$1" | cut -d' ' -f1; }
-# The expected texts below name the built-in revisions (head 0005 journal);
+# The expected texts below name the built-in revisions (head 0006 search
+# index);
 # a revision number that must not exist is one past the files.
 head=$(ls "$MB_ROOT/migrations/$engine"/*.up.sql | wc -l)
 unknown=$((head + 1))
@@ -21,7 +22,8 @@ expect_eq "db history at base" "  0001 users table    not applied
   0002 posts table    not applied
   0003 username keys  not applied
   0004 social         not applied
-  0005 journal        not applied                  (head)
+  0005 journal        not applied
+  0006 search index   not applied                  (head)
 * base  (current)" "$OUT"
 
 run_cmd mb db upgrade 1
@@ -40,25 +42,26 @@ fi
 expect_eq "db upgrade to head" "upgraded to 0002 posts table
 upgraded to 0003 username keys
 upgraded to 0004 social
-upgraded to 0005 journal (head)" "$OUT"
+upgraded to 0005 journal
+upgraded to 0006 search index (head)" "$OUT"
 run_cmd mb db current
-expect_eq "db current at head" "0005 journal (head)" "$OUT"
+expect_eq "db current at head" "0006 search index (head)" "$OUT"
 run_cmd mb db upgrade
-expect_eq "db upgrade at head changes nothing" "already at 0005 journal (head)" "$OUT"
+expect_eq "db upgrade at head changes nothing" "already at 0006 search index (head)" "$OUT"
 run_cmd mb db upgrade 1
 expect_eq "db upgrade to an older revision exits 1" 1 "$RC"
 expect_eq "db upgrade to an older revision points to downgrade" \
-    "microblog-tui: the database is at 0005 journal, past 0001 users table: use 'db downgrade'" "$ERR"
+    "microblog-tui: the database is at 0006 search index, past 0001 users table: use 'db downgrade'" "$ERR"
 run_cmd mb db upgrade "$unknown"
 expect_eq "db upgrade to an unknown revision exits 1" 1 "$RC"
 expect_contains "db upgrade to an unknown revision says so" "$ERR" "unknown revision '$unknown'"
 run_cmd mb db history
-expect_eq "db history marks applied, current and head" 5 \
-    "$(printf '%s\n' "$OUT" | grep -cE '^[ *] 000[12345] (users table  |posts table  |username keys|social       |journal      )  applied [0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}')"
-expect_eq "db history marks the current revision" "* 0005 journal  " \
+expect_eq "db history marks applied, current and head" 6 \
+    "$(printf '%s\n' "$OUT" | grep -cE '^[ *] 000[123456] (users table  |posts table  |username keys|social       |journal      |search index )  applied [0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}')"
+expect_eq "db history marks the current revision" "* 0006 search in" \
     "$(printf '%s\n' "$OUT" | grep '^\*' | cut -c1-16)"
 expect_contains "db history marks current and head" "$OUT" "(current, head)"
-expect_eq "db history is oldest first" "0001 0002 0003 0004 0005" "$(printf '%s\n' "$OUT" | cut -c3-6 | paste -sd' ')"
+expect_eq "db history is oldest first" "0001 0002 0003 0004 0005 0006" "$(printf '%s\n' "$OUT" | cut -c3-6 | paste -sd' ')"
 
 run_cmd mb db show 2
 expect_eq "db show exits 0" 0 "$RC"
@@ -68,8 +71,8 @@ expect_eq "db show prints the up and the down SQL" \
 run_cmd mb db show 0001
 if sqlite_backend; then table='CREATE TABLE user'; else table='CREATE TABLE "user"'; fi
 expect_contains "db show takes 0001" "$OUT" "$table"
-run_cmd mb db show 5
-expect_contains "db show takes the head" "$OUT" "-- 0005 journal: downgrade"
+run_cmd mb db show 6
+expect_contains "db show takes the head" "$OUT" "-- 0006 search index: downgrade"
 run_cmd mb db show "$unknown"
 expect_eq "db show of an unknown revision exits 1" 1 "$RC"
 expect_contains "db show of an unknown revision says so" "$ERR" "microblog-tui: unknown revision '$unknown'"
@@ -102,9 +105,10 @@ run_cmd mb db check
 expect_eq "db check after stamping back exits 0" 0 "$RC"
 sqlite_only "the rest of db.sh: backup files, sqlite_schema, migrations/sqlite files, byte-identical files and -wal (tests/pg/session.sh and tests/pg/migrations.sh cover PostgreSQL's own)"
 
-# downgrade and upgrade again, rows kept, with a backup: through 0005
-# (journal: the search index and its triggers, tags) and 0004 (social: a
-# follow, a mention) holding rows.
+# downgrade and upgrade again, rows kept, with a backup: through 0006
+# (search index: keys in time order, search_key), 0005 (journal: the search
+# index and its triggers, tags) and 0004 (social: a follow, a mention)
+# holding rows.
 mb user add john >/dev/null
 mb user add susan >/dev/null
 mb post --as john "hello @susan #world" >/dev/null
@@ -114,6 +118,20 @@ expect_eq "the social and journal tables hold rows" "1 1 1 1" \
     "$(sql "SELECT (SELECT count(*) FROM follow), (SELECT count(*) FROM mention),
                    (SELECT count(*) FROM tag), (SELECT count(*) FROM post_search
                                                 WHERE post_search MATCH 'hello')" | tr '|' ' ')"
+post=$(sql "SELECT id FROM post")
+expect_eq "0006's index finds the post through its search key" "$post" \
+    "$(sql "SELECT k.post_id FROM post_search s JOIN search_key k ON k.key = s.rowid
+            WHERE post_search MATCH 'hello'")"
+run_cmd mb db downgrade
+expect_eq "db downgrade of 0006 exits 0" 0 "$RC"
+expect_contains "db downgrade reverts 0006" "$OUT" "reverted 0006 search index"
+expect_contains "db downgrade of 0006 says where it is" "$OUT" "now at 0005 journal"
+expect_eq "0005's index finds the post by its id" "$post" \
+    "$(sql "SELECT rowid FROM post_search WHERE post_search MATCH 'hello'")"
+expect_eq "the search keys are gone with 0006" 0 \
+    "$(sql "SELECT count(*) FROM sqlite_schema WHERE name LIKE 'search_key%'")"
+run_cmd mb db check
+expect_eq "db check after reverting 0006 with data exits 0" 0 "$RC"
 run_cmd mb db downgrade
 expect_eq "db downgrade exits 0" 0 "$RC"
 expect_contains "db downgrade says what it reverted" "$OUT" "reverted 0005 journal"
@@ -144,7 +162,7 @@ expect_contains "the automatic upgrade prints the backup on stderr" "$ERR" "micr
 expect_eq "the data command still prints its result" "1  john
 2  susan" "$OUT"
 run_cmd mb db current
-expect_eq "the automatic upgrade reached head" "0005 journal (head)" "$OUT"
+expect_eq "the automatic upgrade reached head" "0006 search index (head)" "$OUT"
 run_cmd mb db check
 expect_eq "db check after down and up again exits 0" 0 "$RC"
 run_cmd mb db downgrade base
@@ -156,43 +174,43 @@ expect_eq "db downgrade at base exits 1" 1 "$RC"
 mb db upgrade >/dev/null
 mb user add john >/dev/null
 
-# db new writes the next empty pair, after the real revisions (0006 after
-# 0005 journal).
+# db new writes the next empty pair, after the real revisions (0007 after
+# 0006 search index).
 mkdir "$T/migrations"
 cp "$MB_ROOT"/migrations/sqlite/*.sql "$T/migrations/"
 run_cmd mb db new "add likes" --migrations "$T/migrations"
 expect_eq "db new exits 0" 0 "$RC"
-expect_eq "db new prints the two paths" "$T/migrations/0006_add_likes.up.sql
-$T/migrations/0006_add_likes.down.sql" "$OUT"
-check "db new writes the up file" test -f "$T/migrations/0006_add_likes.up.sql"
-check "db new writes the down file" test -f "$T/migrations/0006_add_likes.down.sql"
+expect_eq "db new prints the two paths" "$T/migrations/0007_add_likes.up.sql
+$T/migrations/0007_add_likes.down.sql" "$OUT"
+check "db new writes the up file" test -f "$T/migrations/0007_add_likes.up.sql"
+check "db new writes the down file" test -f "$T/migrations/0007_add_likes.down.sql"
 mkdir -p "$T/repo/migrations/sqlite"
 cp "$T"/migrations/*.sql "$T/repo/migrations/sqlite/"
 (cd "$T/repo" && "$MB_BIN" --db "$DB" db new "second one" >"$T/out" 2>&1)
-expect_eq "db new defaults to ./migrations/sqlite" "migrations/sqlite/0007_second_one.up.sql
-migrations/sqlite/0007_second_one.down.sql" "$(cat "$T/out")"
+expect_eq "db new defaults to ./migrations/sqlite" "migrations/sqlite/0008_second_one.up.sql
+migrations/sqlite/0008_second_one.down.sql" "$(cat "$T/out")"
 
 # A failing revision from a test directory leaves the database as it was.
 mb post --as john hello >/dev/null
 printf 'ALTER TABLE post ADD COLUMN likes INTEGER NOT NULL DEFAULT 0;\nINSERT INTO nowhere VALUES (1);\n' \
-    >"$T/migrations/0006_add_likes.up.sql"
-printf 'ALTER TABLE post DROP COLUMN likes;\n' >"$T/migrations/0006_add_likes.down.sql"
+    >"$T/migrations/0007_add_likes.up.sql"
+printf 'ALTER TABLE post DROP COLUMN likes;\n' >"$T/migrations/0007_add_likes.down.sql"
 before=$(dump)
 run_cmd mb db upgrade --migrations "$T/migrations"
 expect_eq "a failing revision exits 1" 1 "$RC"
-expect_contains "the error names the revision" "$ERR" "revision 0006"
+expect_contains "the error names the revision" "$ERR" "revision 0007"
 expect_contains "the error names the statement" "$ERR" "nowhere"
 expect_eq "the failing revision's error is one line" 1 "$(printf '%s\n' "$ERR" | wc -l)"
 expect_eq "a failing revision leaves the database as it was" "$before" "$(dump)"
 
 # A working one: the database is then newer than the binary.
 printf 'ALTER TABLE post ADD COLUMN likes INTEGER NOT NULL DEFAULT 0;\n' \
-    >"$T/migrations/0006_add_likes.up.sql"
+    >"$T/migrations/0007_add_likes.up.sql"
 run_cmd mb db history --migrations "$T/migrations"
-expect_contains "db history shows a pending revision" "$OUT" "  0006 add likes      not applied"
+expect_contains "db history shows a pending revision" "$OUT" "  0007 add likes      not applied"
 run_cmd mb db upgrade --migrations "$T/migrations"
 expect_eq "db upgrade --migrations exits 0" 0 "$RC"
-expect_contains "db upgrade --migrations applies 0006" "$OUT" "upgraded to 0006 add likes (head)"
+expect_contains "db upgrade --migrations applies 0007" "$OUT" "upgraded to 0007 add likes (head)"
 rm -f "$DB"-wal "$DB"-shm
 sum_before=$(sum "$DB")
 for cmd in "posts" "user list" "user add mary" "post newer" "db upgrade" "db downgrade" \
@@ -200,20 +218,20 @@ for cmd in "posts" "user list" "user add mary" "post newer" "db upgrade" "db dow
     # shellcheck disable=SC2086
     run_cmd mb $cmd
     expect_eq "'$cmd' on a newer database exits 1" 1 "$RC"
-    expect_contains "'$cmd' on a newer database names the revisions" "$ERR" "0006"
+    expect_contains "'$cmd' on a newer database names the revisions" "$ERR" "0007"
     expect_eq "'$cmd' leaves a newer database byte-identical" "$sum_before" "$(sum "$DB")"
 done
 run_cmd mb posts
-expect_contains "the refusal names the known head" "$ERR" "newer than this program's head 0005 (journal)"
+expect_contains "the refusal names the known head" "$ERR" "newer than this program's head 0006 (search index)"
 run_cmd mb db current
 expect_eq "db current works on a newer database" 0 "$RC"
-expect_contains "db current names the unknown revision" "$OUT" "0006"
+expect_contains "db current names the unknown revision" "$OUT" "0007"
 run_cmd mb db history
 expect_eq "db history works on a newer database" 0 "$RC"
-expect_contains "db history lists the unknown revision" "$OUT" "* 0006 (unknown"
+expect_contains "db history lists the unknown revision" "$OUT" "* 0007 (unknown"
 expect_eq "db current and history leave it byte-identical" "$sum_before" "$(sum "$DB")"
 check "no -wal file was left beside the newer database" test ! -e "$DB-wal"
-mb db downgrade 5 --migrations "$T/migrations" >/dev/null
+mb db downgrade 6 --migrations "$T/migrations" >/dev/null
 
 # Foreign files: not SQLite, or SQLite that is not ours.
 printf 'my shopping list\n' >"$T/notes.txt"
