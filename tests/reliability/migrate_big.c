@@ -10,8 +10,12 @@
  *
  *  - upgrade -> downgrade -> upgrade -> downgrade across the rebuild keeps
  *    every user and post row (hash of the rows), foreign_key_check stays
- *    empty, `db check` finds no drift; the downgrade of 0002 (which drops
- *    the post table by design) first writes a backup holding every post;
+ *    empty, `db check` finds no drift, and the search index (0006: rowids
+ *    are search keys, search_key maps them to posts) finds the same posts
+ *    through search_key, passes FTS5's integrity-check and keeps its key
+ *    rules; on the rebuilt table the recreated triggers still index a new
+ *    post and drop a deleted one; the downgrade of 0002 (which drops the
+ *    post table by design) first writes a backup holding every post;
  *  - for every revision, in both directions, a failure injected before each
  *    of its statements leaves the file's schema, version and content
  *    byte-identical (hash of .dump + user_version + application_id) and the
@@ -122,6 +126,44 @@ static char *hash_of(const char *path, const char *sql)
 
 #define USER_ROWS "SELECT id, username, email, password_hash, created_at FROM user ORDER BY id"
 #define POST_ROWS "SELECT id, body, timestamp, user_id FROM post ORDER BY id"
+/* The posts the search index finds for a word of every body, through the
+ * search keys. */
+#define SEARCH_ROWS                                                                                \
+    "SELECT k.post_id FROM post_search s JOIN search_key k ON k.key = s.rowid "                    \
+    "WHERE post_search MATCH 'quotes' ORDER BY s.rowid"
+
+/* What is wrong with the search index (caller frees), or NULL: FTS5's
+ * integrity-check, and the key rules (one key per post that is not
+ * private, none for others, each in its post's clamped second). */
+static char *search_problem(const char *path)
+{
+    char *out = rel_shell(
+        "sqlite3 '%s' \"INSERT INTO post_search (post_search, rank) VALUES ('integrity-check', 1); "
+        "SELECT (SELECT count(*) FROM post p WHERE (p.private = 0) <> EXISTS (SELECT 1 FROM "
+        "search_key k WHERE k.post_id = p.id)) + (SELECT count(*) FROM search_key k WHERE NOT "
+        "EXISTS (SELECT 1 FROM post p WHERE p.id = k.post_id)) + (SELECT count(*) FROM "
+        "search_key k JOIN post p ON p.id = k.post_id WHERE k.key >> 20 <> max(min(p.timestamp, "
+        "8796093022207), -8796093022208))\" 2>&1",
+        path);
+    if (strcmp(out, "0\n") == 0) {
+        free(out);
+        return NULL;
+    }
+    return out;
+}
+
+/* Whether the search for word finds exactly post id (found) or nothing. */
+static bool search_finds(const char *path, const char *word, int64_t id, bool found)
+{
+    char *out = rel_shell("sqlite3 -readonly '%s' \"SELECT k.post_id FROM post_search s JOIN "
+                          "search_key k ON k.key = s.rowid WHERE post_search MATCH '%s'\" 2>&1",
+                          path, word);
+    char *expected = found ? xasprintf("%lld\n", (long long)id) : xstrdup("");
+    bool same = strcmp(out, expected) == 0;
+    free(out);
+    free(expected);
+    return same;
+}
 
 static int current_of(struct store *store)
 {
@@ -264,6 +306,7 @@ int main(int argc, char **argv)
 
     char *users_hash = hash_of(path, USER_ROWS);
     char *posts_hash = hash_of(path, POST_ROWS);
+    char *search_hash = hash_of(path, SEARCH_ROWS);
     struct store_options options = rel_options(path);
     options.migrate = STORE_MIGRATE_NONE;
     options.migrations = set;
@@ -283,27 +326,53 @@ int main(int argc, char **argv)
         remove_backups();
         char *u = hash_of(path, USER_ROWS);
         char *p = hash_of(path, POST_ROWS);
+        char *found = hash_of(path, SEARCH_ROWS);
+        char *search = search_problem(path);
         char *report = NULL;
         /* No drift after every step: the rebuild's way back writes the
          * table's stored text again. */
         enum mb_status check = status == MB_OK ? store_check(store, &report) : status;
         if ((status != MB_OK || current_of(store) != target || strcmp(u, users_hash) != 0 ||
-             strcmp(p, posts_hash) != 0 || !fk_clean(path) || check != MB_OK) &&
+             strcmp(p, posts_hash) != 0 || strcmp(found, search_hash) != 0 || search != NULL ||
+             !fk_clean(path) || check != MB_OK) &&
             cycle_bad++ == 0)
             snprintf(cycle_why, sizeof cycle_why,
-                     "step %zu to %d: %s; users %s, posts %s, fk %s, check %.100s", s, target,
-                     status == MB_OK ? "ok" : store_error(store),
+                     "step %zu to %d: %s; users %s, posts %s, search %s (%.100s), fk %s, "
+                     "check %.100s", s, target, status == MB_OK ? "ok" : store_error(store),
                      strcmp(u, users_hash) ? "CHANGED" : "same",
-                     strcmp(p, posts_hash) ? "CHANGED" : "same", fk_clean(path) ? "clean" : "BROKEN",
-                     report ? report : mb_status_message(check));
+                     strcmp(p, posts_hash) ? "CHANGED" : "same",
+                     strcmp(found, search_hash) ? "CHANGED" : "same", search ? search : "sound",
+                     fk_clean(path) ? "clean" : "BROKEN", report ? report : mb_status_message(check));
+        /* On the rebuilt table, the search triggers it got back: a post is
+         * indexed, its edit replaces its words, its deletion drops them. */
+        if (target == head && status == MB_OK) {
+            int64_t id = 0;
+            bool added = store_post_add(store, 1, "a zyzzyva after the rebuild", 0, &id) == MB_OK;
+            bool indexed = added && search_finds(path, "zyzzyva", id, true);
+            bool edited = added && store_post_edit(store, id, 1, "a quokka now") == MB_OK &&
+                          search_finds(path, "zyzzyva", id, false) &&
+                          search_finds(path, "quokka", id, true);
+            bool deleted = added && store_post_delete(store, id) == MB_OK &&
+                           search_finds(path, "quokka", id, false);
+            if ((!indexed || !edited || !deleted) && cycle_bad++ == 0)
+                snprintf(cycle_why, sizeof cycle_why,
+                         "step %zu to %d, the rebuilt table's search triggers: %s", s, target,
+                         !added     ? store_error(store)
+                         : !indexed ? "a new post is not found"
+                         : !edited  ? "an edit is not indexed"
+                                    : "a deleted post is still found");
+        }
         free(report);
+        free(search);
+        free(found);
         free(u);
         free(p);
     }
     char *health = rel_sqlite_health(path);
     rel_check(cycle_bad == 0 && health == NULL && count_of(path, "post") == posts,
               "migration: upgrade/downgrade/upgrade/downgrade of a post-table rebuild keeps "
-              "every row of a big database, foreign keys clean, no drift",
+              "every row of a big database, foreign keys clean, no drift, the search index "
+              "sound and its triggers working",
               "%s; health %s", cycle_why, health ? health : "ok");
     free(health);
 
@@ -357,6 +426,7 @@ int main(int argc, char **argv)
     rel_note("figure migrate_seconds %.1f", (double)(rel_now_ms() - started) / 1000.0);
     free(users_hash);
     free(posts_hash);
+    free(search_hash);
     migration_set_free(set);
     free(path);
     return rel_failures == 0 ? 0 : 1;
