@@ -5,24 +5,22 @@
  * word given; a tag's first page (filter.tag); store_tag_list's first page
  * of 500 (cli/journal.c's). Each beside the same SQL run bare, and the
  * search beside two things a person might write instead: the plain FTS5
- * join, and LIKE '%word%' newest first (ILIKE on PostgreSQL).
+ * join through search_key (revision 0006: the index's rowids are search
+ * keys) newest first, and LIKE '%word%' newest first (ILIKE on
+ * PostgreSQL).
  *
- * SQLite's floor is the store's own statement, taken from the store as it
- * runs: this program defines sqlite3_step, which the store (linked
- * statically) calls; every call goes on to the library's own (dlsym
- * RTLD_NEXT), and while one untimed store call is made to capture it, the
- * expanded text (sqlite3_expanded_sql: the parameters written in as
- * literals) of each statement started is kept, but for those FTS5 steps
- * inside another step; the page's is the last.
- * So the floor follows the store's SQL whatever it becomes. It runs on a
- * bare read-only connection, as the sqlite3 shell runs it (prepare, step
- * every row copying the text columns as the store copies them, finalize:
- * "same"), and prepared once ("kept": what the store does with a search's
- * statement). PostgreSQL's floor is the store's statement written out
- * here (store/post_query.c's text for that engine, STORE_POST_COLUMNS),
- * run with PQexecParams as the store runs a search page (not kept
- * prepared). Every floor must return the same rows, in the same order, as
- * the store did, or the program stops.
+ * Every floor is the store's own statement, taken from the store as it
+ * runs (bench/capture.h: one untimed store call, the page's statement the
+ * last it started), so that it follows the store's SQL whatever it
+ * becomes. PostgreSQL's floor was a hand copy of an older statement.
+ * The floors run on a bare connection of their own: SQLite's read-only,
+ * as the sqlite3 shell runs it (prepare, step every row copying the text
+ * columns as the store copies them, finalize: "same"), and prepared once
+ * ("kept": what the store does with a search's statement); PostgreSQL's
+ * with PQexecParams ("same": parsed and planned per call, the parameters
+ * apart) and prepared once (PQprepare, then PQexecPrepared: "kept", as
+ * the store keeps a search's statement). Every floor must return the
+ * same rows, in the same order, as the store did, or the program stops.
  *
  * Cases run in groups (one word's first and next pages with their floors;
  * the tag page and the tag list), ROUNDS interleaved rounds each after one
@@ -33,16 +31,18 @@
  *   search sqlite DB ROUNDS SLOW_ROUNDS TAG LABEL=WORD...
  *   search pg URL ROUNDS SLOW_ROUNDS TAG LABEL=WORD...
  *   search sql DB search WORD | sql DB tag TAG | sql DB tags
+ *   search pgsql URL search WORD | ... (the same on PostgreSQL)
  *
  * The first two print "name median_us" lines (LABEL_api, LABEL_same,
  * LABEL_kept, LABEL_next_api, ..., LABEL_plain, LABEL_like; tag_api,
  * tag_same, tags_api, ...) and "name_rows N" lines; LABEL_matches is the
  * word's number of matches. `sql` prints the store's statement of that
- * first page on SQLite, for the sqlite3 shell.
+ * first page on SQLite, for the sqlite3 shell; `pgsql` the PostgreSQL
+ * one as psql's PREPARE page AS ...; EXECUTE page(...parameters...), for
+ * psql (EXPLAIN ANALYZE EXECUTE ...).
  *
  * This file includes <sqlite3.h> and <libpq-fe.h> outside store/ on
  * purpose: the floors are the engines with nothing of ours around them. */
-#include <dlfcn.h>
 #include <inttypes.h>
 #include <libpq-fe.h>
 #include <sqlite3.h>
@@ -51,41 +51,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bench/capture.h"
 #include "bench/measure.h"
 #include "store/post_query.h"
+#include "store/post_sql.h"
 #include "store/store.h"
 
 #define PAGE 50
 #define TAG_PAGE 500 /* cli/journal.c's */
 #define MAX_WORDS 8
-
-/* ---- the store's SQL, captured --------------------------------------------- */
-
-static bool capturing;
-static char *captured;
-
-int sqlite3_step(sqlite3_stmt *stmt)
-{
-    static int (*library_step)(sqlite3_stmt *);
-    if (library_step == NULL) {
-        void *symbol = dlsym(RTLD_NEXT, "sqlite3_step");
-        if (symbol == NULL) {
-            fprintf(stderr, "search: no sqlite3_step in the SQLite library\n");
-            exit(1);
-        }
-        memcpy(&library_step, &symbol, sizeof library_step);
-    }
-    /* Depth 0: the store's own statements, not those FTS5 steps inside. */
-    static int depth;
-    if (capturing && depth == 0 && !sqlite3_stmt_busy(stmt)) {
-        sqlite3_free(captured);
-        captured = sqlite3_expanded_sql(stmt);
-    }
-    depth++;
-    int status = library_step(stmt);
-    depth--;
-    return status;
-}
 
 /* ---- what a page returned: its rows and a hash of their keys in order ---- */
 
@@ -117,11 +91,18 @@ static void hash_text(struct result *r, const char *text)
 
 enum kind { SEARCH_FIRST, SEARCH_NEXT, TAG_FIRST, TAG_LIST };
 
+/* A floor: the store's statement (SQLite's with its parameters written
+ * in) and the same prepared once on the floor's connection. */
+struct floor {
+    struct capture_statement statement;
+    sqlite3_stmt *kept; /* SQLite */
+    char name[16];      /* PostgreSQL: prepared under this name */
+};
+
 struct word {
     const char *label, *word;
     struct post_cursor next; /* the first page's last post */
-    char *sql[2];            /* SQLite: the store's first and next page */
-    sqlite3_stmt *kept[2];
+    struct floor floor[2];   /* the first and the next page */
 };
 
 struct context {
@@ -129,8 +110,7 @@ struct context {
     sqlite3 *db;   /* SQLite's floors */
     PGconn *conn;  /* PostgreSQL's */
     const char *tag;
-    char *tag_sql, *tags_sql;
-    sqlite3_stmt *tag_kept, *tags_kept;
+    struct floor tag_floor, tags_floor;
     struct word words[MAX_WORDS];
     int count;
 };
@@ -176,19 +156,11 @@ static struct result ours(struct context *c, enum kind kind, struct word *w)
 }
 
 /* The store's statement for kind, captured during one call of it. */
-static char *capture(struct context *c, enum kind kind, struct word *w)
+static struct capture_statement capture(struct context *c, enum kind kind, struct word *w)
 {
-    capturing = true;
+    capture_begin();
     ours(c, kind, w);
-    capturing = false;
-    char *sql = captured != NULL ? strdup(captured) : NULL;
-    sqlite3_free(captured);
-    captured = NULL;
-    if (sql == NULL) {
-        fprintf(stderr, "search: no statement captured\n");
-        exit(1);
-    }
-    return sql;
+    return capture_end();
 }
 
 /* Steps stmt to its end as the store reads rows: integers read, text
@@ -248,39 +220,34 @@ static struct result lite_kept(sqlite3_stmt *stmt)
     return r;
 }
 
-/* The page a person would write: the FTS5 join, or LIKE, newest first. */
+/* The page a person would write, newest first: the FTS5 join (revision
+ * 0006: the index's rowids are search keys, search_key names their
+ * posts), or LIKE. */
 static char *lite_naive(const char *word, bool like)
 {
     char *sql = like ? sqlite3_mprintf("SELECT " STORE_POST_COLUMNS " FROM post p WHERE p.body "
                                        "LIKE '%%%q%%' ORDER BY p.timestamp DESC, p.id DESC "
                                        "LIMIT %d", word, PAGE)
                      : sqlite3_mprintf("SELECT " STORE_POST_COLUMNS " FROM post_search s JOIN "
-                                       "post p ON p.id = s.rowid WHERE post_search MATCH "
-                                       "'\"%w\"' ORDER BY p.timestamp DESC, p.id DESC LIMIT %d",
+                                       "search_key k ON k.key = s.rowid JOIN post p ON p.id = "
+                                       "k.post_id WHERE post_search MATCH '\"%w\"' ORDER BY "
+                                       "p.timestamp DESC, p.id DESC LIMIT %d",
                                        word, PAGE);
     char *copy = strdup(sql);
     sqlite3_free(sql);
     return copy;
 }
 
-/* PostgreSQL: the store's statements written out (store/post_query.c's
- * text for that engine: limit $1, the query or tag $2, then the bounds). */
-static const char *const pg_sql[] = {
-    [SEARCH_FIRST] = "SELECT " STORE_POST_COLUMNS " FROM post p WHERE p.search @@ "
-                     "plainto_tsquery('simple', $2) AND p.timestamp <= $3 AND (p.timestamp < $3 "
-                     "OR p.id < $4) AND p.timestamp >= $5 ORDER BY p.timestamp DESC, p.id DESC "
-                     "LIMIT $1",
-    [TAG_FIRST] = "SELECT " STORE_POST_COLUMNS " FROM tag t JOIN post p ON p.id = t.post_id "
-                  "WHERE t.tag = $2 AND t.timestamp <= $3 AND (t.timestamp < $3 OR t.post_id < "
-                  "$4) AND t.timestamp >= $5 ORDER BY t.timestamp DESC, t.post_id DESC LIMIT $1",
-    [TAG_LIST] = "SELECT t.tag, t.n FROM tag_count t WHERE t.tag > $1 ORDER BY t.tag LIMIT $2",
-};
 static const char pg_ilike[] = "SELECT " STORE_POST_COLUMNS " FROM post p WHERE p.body ILIKE "
                                "'%' || $1 || '%' ORDER BY p.timestamp DESC, p.id DESC LIMIT 50";
 
-static struct result pg_run(PGconn *conn, const char *sql, int count, const char *const *params)
+/* Runs sql with PQexecParams, or the statement prepared under name. */
+static struct result pg_run(PGconn *conn, const char *sql, const char *name, int count,
+                            const char *const *params)
 {
-    PGresult *result = PQexecParams(conn, sql, count, NULL, params, NULL, NULL, 0);
+    PGresult *result = name != NULL
+                           ? PQexecPrepared(conn, name, count, params, NULL, NULL, 0)
+                           : PQexecParams(conn, sql, count, NULL, params, NULL, NULL, 0);
     if (PQresultStatus(result) != PGRES_TUPLES_OK) {
         fprintf(stderr, "search: %s", PQerrorMessage(conn));
         exit(1);
@@ -300,17 +267,34 @@ static struct result pg_run(PGconn *conn, const char *sql, int count, const char
     return r;
 }
 
-static struct result pg_floor(struct context *c, enum kind kind, struct word *w)
+/* Prepares f's statement on the floor's connection (PostgreSQL) or
+ * keeps it prepared (SQLite). */
+static void floor_keep(struct context *c, struct floor *f)
 {
-    char limit[32], at[32], at_id[32], far[32];
-    snprintf(limit, sizeof limit, "%d", kind == TAG_LIST ? TAG_PAGE : PAGE);
-    snprintf(at, sizeof at, "%" PRId64, kind == SEARCH_NEXT ? w->next.timestamp : INT64_MAX);
-    snprintf(at_id, sizeof at_id, "%" PRId64, kind == SEARCH_NEXT ? w->next.id : INT64_MAX);
-    snprintf(far, sizeof far, "%" PRId64, INT64_MIN);
-    if (kind == TAG_LIST)
-        return pg_run(c->conn, pg_sql[TAG_LIST], 2, (const char *const[]){ "", limit });
-    const char *params[] = { limit, kind == TAG_FIRST ? c->tag : w->word, at, at_id, far };
-    return pg_run(c->conn, pg_sql[kind == TAG_FIRST ? TAG_FIRST : SEARCH_FIRST], 5, params);
+    static int kept;
+    if (c->conn == NULL) {
+        f->kept = lite_keep(c->db, f->statement.sql);
+        return;
+    }
+    snprintf(f->name, sizeof f->name, "floor%d", kept++);
+    PGresult *result = PQprepare(c->conn, f->name, f->statement.sql, 0, NULL);
+    if (PQresultStatus(result) != PGRES_COMMAND_OK) {
+        fprintf(stderr, "search: %s", PQerrorMessage(c->conn));
+        exit(1);
+    }
+    PQclear(result);
+}
+
+static void floor_make(struct context *c, struct floor *f, enum kind kind, struct word *w)
+{
+    f->statement = capture(c, kind, w);
+    floor_keep(c, f);
+}
+
+static void floor_clear(struct floor *f)
+{
+    capture_statement_clear(&f->statement);
+    sqlite3_finalize(f->kept);
 }
 
 /* ---- the groups ----------------------------------------------------------------- */
@@ -320,26 +304,25 @@ static const char *const way_name[] = { "api", "same", "kept", "plain", "like" }
 
 static struct result run(struct context *c, enum kind kind, struct word *w, enum way way)
 {
-    bool next = kind == SEARCH_NEXT;
     if (way == API)
         return ours(c, kind, w);
-    if (c->conn != NULL) {
-        if (way == LIKE)
-            return pg_run(c->conn, pg_ilike, 1, (const char *const[]){ w->word });
-        return pg_floor(c, kind, w);
-    }
+    if (c->conn != NULL && way == LIKE)
+        return pg_run(c->conn, pg_ilike, NULL, 1, (const char *const[]){ w->word });
     if (way == PLAIN || way == LIKE) {
         char *sql = lite_naive(w->word, way == LIKE);
         struct result r = lite_once(c->db, sql);
         free(sql);
         return r;
     }
-    const char *sql = kind == TAG_FIRST ? c->tag_sql : kind == TAG_LIST ? c->tags_sql
-                                                                         : w->sql[next];
+    const struct floor *f = kind == TAG_FIRST  ? &c->tag_floor
+                            : kind == TAG_LIST ? &c->tags_floor
+                                               : &w->floor[kind == SEARCH_NEXT];
+    if (c->conn != NULL)
+        return pg_run(c->conn, f->statement.sql, way == KEPT ? f->name : NULL,
+                      f->statement.count, (const char *const *)f->statement.values);
     if (way == SAME)
-        return lite_once(c->db, sql);
-    return lite_kept(kind == TAG_FIRST ? c->tag_kept : kind == TAG_LIST ? c->tags_kept
-                                                                        : w->kept[next]);
+        return lite_once(c->db, f->statement.sql);
+    return lite_kept(f->kept);
 }
 
 struct timing {
@@ -396,8 +379,8 @@ static int64_t matches(struct context *c, const char *word)
 {
     if (c->conn != NULL) {
         PGresult *result = PQexecParams(c->conn, "SELECT count(*) FROM post WHERE search @@ "
-                                        "plainto_tsquery('simple', $1)", 1, NULL, &word, NULL,
-                                        NULL, 0);
+                                        "plainto_tsquery(" STORE_PG_SEARCH_CONFIG ", $1)", 1,
+                                        NULL, &word, NULL, NULL, 0);
         int64_t n = PQresultStatus(result) == PGRES_TUPLES_OK
                         ? strtoll(PQgetvalue(result, 0, 0), NULL, 10) : -1;
         PQclear(result);
@@ -412,7 +395,9 @@ static int64_t matches(struct context *c, const char *word)
     return n;
 }
 
-static void open_store(struct context *c, const char *where)
+/* Opens the store on a SQLite file or a PostgreSQL URL; on PostgreSQL
+ * its statements are captured from then on. */
+static void open_store(struct context *c, const char *where, bool pg)
 {
     struct mb_error err = { { 0 } };
     struct store_options options = {
@@ -423,31 +408,53 @@ static void open_store(struct context *c, const char *where)
         fprintf(stderr, "search: %s\n", err.message);
         exit(1);
     }
+    if (pg)
+        capture_install_pg();
 }
 
-/* `search sql DB search WORD | tag TAG | tags` */
+/* `search sql DB search WORD | tag TAG | tags` (pgsql URL ...: as
+ * psql's PREPARE and EXECUTE) */
 static int print_sql(int argc, char **argv)
 {
+    bool pg = strcmp(argv[1], "pgsql") == 0;
     struct context c = { .tag = argc > 4 ? argv[4] : NULL };
     struct word w = { .word = argc > 4 ? argv[4] : NULL };
-    open_store(&c, argv[2]);
+    open_store(&c, argv[2], pg);
     enum kind kind = strcmp(argv[3], "tags") == 0 ? TAG_LIST
                      : strcmp(argv[3], "tag") == 0 ? TAG_FIRST : SEARCH_FIRST;
-    char *sql = capture(&c, kind, &w);
-    printf("%s\n", sql);
-    free(sql);
+    if (pg) /* the page's statement is prepared by a first call */
+        ours(&c, kind, &w);
+    struct capture_statement s = capture(&c, kind, &w);
+    if (!pg) {
+        printf("%s\n", s.sql);
+    } else {
+        printf("PREPARE page AS %s;\nEXECUTE page(", s.sql);
+        for (int i = 0; i < s.count; i++) {
+            printf("%s", i ? ", " : "");
+            if (s.values[i] == NULL) {
+                printf("NULL");
+                continue;
+            }
+            putchar('\'');
+            for (const char *p = s.values[i]; *p != '\0'; p++)
+                printf(*p == '\'' ? "''" : "%c", *p);
+            putchar('\'');
+        }
+        printf(");\n");
+    }
+    capture_statement_clear(&s);
     store_close(c.store);
     return 0;
 }
 
 int main(int argc, char **argv)
 {
-    if (argc >= 4 && strcmp(argv[1], "sql") == 0)
+    if (argc >= 4 && (strcmp(argv[1], "sql") == 0 || strcmp(argv[1], "pgsql") == 0))
         return print_sql(argc, argv);
     if (argc < 7 || argc > 6 + MAX_WORDS ||
         (strcmp(argv[1], "sqlite") != 0 && strcmp(argv[1], "pg") != 0)) {
         fprintf(stderr, "usage: search sqlite|pg DB|URL ROUNDS SLOW_ROUNDS TAG LABEL=WORD...\n"
-                        "       search sql DB search WORD | tag TAG | tags\n");
+                        "       search sql|pgsql DB|URL search WORD | tag TAG | tags\n");
         return 2;
     }
     bool pg = strcmp(argv[1], "pg") == 0;
@@ -457,7 +464,7 @@ int main(int argc, char **argv)
         return 2;
     }
     struct context c = { .tag = argv[5] };
-    open_store(&c, argv[2]);
+    open_store(&c, argv[2], pg);
     if (pg) {
         c.conn = PQconnectdb(argv[2]);
         if (PQstatus(c.conn) != CONNECTION_OK) {
@@ -481,18 +488,11 @@ int main(int argc, char **argv)
         struct post_filter filter = { .search = w->word };
         store_page(&c, &filter, NULL, &w->next);
         printf("%s_matches %" PRId64 "\n", w->label, matches(&c, w->word));
-        if (!pg)
-            for (int next = 0; next < 2; next++) {
-                w->sql[next] = capture(&c, next ? SEARCH_NEXT : SEARCH_FIRST, w);
-                w->kept[next] = lite_keep(c.db, w->sql[next]);
-            }
+        for (int next = 0; next < 2; next++)
+            floor_make(&c, &w->floor[next], next ? SEARCH_NEXT : SEARCH_FIRST, w);
     }
-    if (!pg) {
-        c.tag_sql = capture(&c, TAG_FIRST, NULL);
-        c.tags_sql = capture(&c, TAG_LIST, NULL);
-        c.tag_kept = lite_keep(c.db, c.tag_sql);
-        c.tags_kept = lite_keep(c.db, c.tags_sql);
-    }
+    floor_make(&c, &c.tag_floor, TAG_FIRST, NULL);
+    floor_make(&c, &c.tags_floor, TAG_LIST, NULL);
 
     /* Each word's pages with their floors; then the tag page and list. */
     for (int i = 0; i < c.count; i++) {
@@ -505,15 +505,15 @@ int main(int argc, char **argv)
             { w->label, SEARCH_NEXT, w, API }, { w->label, SEARCH_NEXT, w, SAME },
             { w->label, SEARCH_NEXT, w, KEPT },
         };
-        group(&c, first, pg ? 2 : 3, rounds);
-        group(&c, next, pg ? 2 : 3, rounds);
+        group(&c, first, 3, rounds);
+        group(&c, next, 3, rounds);
     }
     struct timing tag[] = { { "tag", TAG_FIRST, NULL, API }, { "tag", TAG_FIRST, NULL, SAME },
                             { "tag", TAG_FIRST, NULL, KEPT } };
     struct timing tags[] = { { "tags", TAG_LIST, NULL, API }, { "tags", TAG_LIST, NULL, SAME },
                              { "tags", TAG_LIST, NULL, KEPT } };
-    group(&c, tag, pg ? 2 : 3, rounds);
-    group(&c, tags, pg ? 2 : 3, rounds);
+    group(&c, tag, 3, rounds);
+    group(&c, tags, 3, rounds);
     /* The slow ones, a word's at a time. */
     for (int i = 0; i < c.count; i++) {
         struct word *w = &c.words[i];
@@ -523,14 +523,10 @@ int main(int argc, char **argv)
         group(&c, naive, pg ? 1 : 2, slow);
     }
     for (int i = 0; i < c.count; i++)
-        for (int next = 0; next < 2; next++) {
-            free(c.words[i].sql[next]);
-            sqlite3_finalize(c.words[i].kept[next]);
-        }
-    free(c.tag_sql);
-    free(c.tags_sql);
-    sqlite3_finalize(c.tag_kept);
-    sqlite3_finalize(c.tags_kept);
+        for (int next = 0; next < 2; next++)
+            floor_clear(&c.words[i].floor[next]);
+    floor_clear(&c.tag_floor);
+    floor_clear(&c.tags_floor);
     sqlite3_close(c.db);
     PQfinish(c.conn);
     store_close(c.store);
