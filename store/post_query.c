@@ -117,8 +117,12 @@ static void build_page(struct store_sql *sql, struct store *store, const struct 
             store_sql_add(sql, " AND p.search @@ plainto_tsquery(" STORE_PG_SEARCH_CONFIG ", ?%d)",
                           query);
         else
-            store_sql_add(sql, " AND p.id IN (SELECT k.post_id FROM post_search s JOIN "
-                         "search_key k ON k.key = s.rowid WHERE post_search MATCH ?%d)", query);
+            /* A probe per row of the tag's walk: the post's key, then the
+             * index at that key (a list of every match cost 90 ms for a
+             * common word on 1M posts, the probes 4 ms). */
+            store_sql_add(sql, " AND EXISTS (SELECT 1 FROM search_key k JOIN post_search s "
+                         "ON s.rowid = k.key WHERE k.post_id = p.id AND post_search MATCH ?%d)",
+                    query);
     }
     /* The following timeline's arms are exclusive and each in order:
      * SQLite runs UNION ALL arms one after the other and a LIMITed

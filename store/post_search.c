@@ -6,10 +6,10 @@
  * the cursor's key until `limit` matches pass the page's other filters:
  * about 50 us for any word on a million posts, where sorting the matches
  * read a row per match (bench item 10). Within a second the keys follow
- * the ids but past a collision (migrations/sqlite/0006_search_index.up.sql),
- * so a search's page is in key order, and its cursor is the key of the
- * cursor's post (looked up; computed as the migration assigns it when the
- * post is gone).
+ * the ids (migrations/sqlite/0006_search_index.up.sql), so the keys sort
+ * as (timestamp, id) does, and a cursor's bound is the key of its
+ * second's nearest post, whether the cursor's own post is still there or
+ * not. Seconds outside +-2^43 share one key range, in id order.
  *
  * PostgreSQL: a search alone chooses inside its statement between sorting
  * the GIN index's matches (a heap row per match) and walking the time
@@ -128,22 +128,29 @@ static int64_t key_base(int64_t timestamp)
     return (int64_t)((uint64_t)second << SECOND_BITS);
 }
 
-/* The key a post has (search_key), or the one the migration's rule gives
- * it when it has none (gone, or private). */
-static enum mb_status cursor_key(struct store *store, const struct page_request *r,
-                                 int64_t *key)
+/* The page's bound on the keys from its cursor (ts, id): the key of the
+ * cursor's second's post nearest below id (older pages) or above it
+ * (newer), which exists or not whether the cursor's post still does;
+ * *found false when that second has none. */
+static enum mb_status cursor_bound(struct store *store, const struct page_request *r,
+                                   int64_t *bound, bool *found)
 {
     static const struct store_query query = {
         .slot = STORE_SLOT_SEARCH_KEY,
-        .sql = "SELECT 1, key FROM search_key WHERE post_id = ?1",
+        .sql = "SELECT count(*), CASE WHEN ?4 = 1 THEN min(key) ELSE max(key) END "
+               "FROM search_key WHERE key BETWEEN ?1 AND ?2 "
+               "AND CASE WHEN ?4 = 1 THEN post_id > ?3 ELSE post_id < ?3 END",
         .what = "reading posts",
     };
-    struct store_value id = store_value_int(r->after_id);
-    int64_t found[2] = { 0, 0 }; /* present, key */
+    int64_t base = key_base(r->after_timestamp);
+    struct store_value params[] = { store_value_int(base), store_value_int(base + SLOT_MASK),
+                                    store_value_int(r->after_id),
+                                    store_value_int(r->newer ? 1 : 0) };
+    int64_t row[2] = { 0, 0 }; /* how many, the nearest */
     enum mb_status status =
-        store->backend->query(store, &query, &id, 1, store_row_ints, found, NULL);
-    if (status == MB_OK)
-        *key = found[0] != 0 ? found[1] : key_base(r->after_timestamp) + (r->after_id & SLOT_MASK);
+        store->backend->query(store, &query, params, 4, store_row_ints, row, NULL);
+    *found = row[0] > 0;
+    *bound = row[1];
     return status;
 }
 
@@ -155,18 +162,25 @@ enum mb_status store_search_keys(struct store *store, struct page_request *r)
     int64_t low = f->since != 0 ? key_base(f->since) : INT64_MIN;
     int64_t high = f->until != 0 ? key_base(f->until - 1) + SLOT_MASK : INT64_MAX;
     if (cursor) {
-        int64_t key = 0;
-        enum mb_status status = cursor_key(store, r, &key);
+        /* The keys sort as (second, id): past the cursor are its second's
+         * posts beyond its id and the seconds beyond its own. */
+        int64_t base = key_base(r->after_timestamp), nearest = 0;
+        bool found = false;
+        enum mb_status status = cursor_bound(store, r, &nearest, &found);
         if (status != MB_OK)
             return status;
-        if (r->newer && key == INT64_MAX)
-            low = INT64_MAX, high = INT64_MIN; /* nothing after */
-        else if (!r->newer && key == INT64_MIN)
-            low = INT64_MAX, high = INT64_MIN; /* nothing before */
-        else if (r->newer && key + 1 > low)
-            low = key + 1;
-        else if (!r->newer && key - 1 < high)
-            high = key - 1;
+        if (found && r->newer)
+            low = nearest > low ? nearest : low;
+        else if (found)
+            high = nearest < high ? nearest : high;
+        else if (r->newer && base + SLOT_MASK == INT64_MAX)
+            low = INT64_MAX, high = INT64_MIN; /* nothing after the last second */
+        else if (r->newer)
+            low = base + SLOT_MASK + 1 > low ? base + SLOT_MASK + 1 : low;
+        else if (base == INT64_MIN)
+            low = INT64_MAX, high = INT64_MIN; /* nothing before the first */
+        else
+            high = base - 1 < high ? base - 1 : high;
     }
     r->search_low = low;
     r->search_high = high;

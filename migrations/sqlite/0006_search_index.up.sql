@@ -7,11 +7,13 @@
 -- item 10).
 --
 -- A search key is the post's second times 2^20 plus a slot of that
--- second, the slot the id's low 20 bits unless another post of that
--- second has it (then the next free one above or below; more than 2^20
--- posts in one second are refused). Seconds outside +-2^43 (278,000
--- years) share the outermost one. Within a second a search lists posts in
--- key order, which is their id order but past a collision.
+-- second, the slots in the order of the posts' ids, so that the keys sort
+-- exactly as (timestamp, id) does: a post takes its id's low 20 bits when
+-- that slot lies between its neighbours' (the posts of its second with
+-- the next lower and higher id), else the slot after its lower neighbour;
+-- when there is none, its second's keys are given again, one apart (more
+-- than 2^20 posts in one second are refused). Seconds outside +-2^43
+-- (278,000 years) share the outermost one, in id order.
 --
 -- The index is contentless (content = ''): it keeps no text and reads
 -- none, so FTS5's own integrity-check passes with private entries, which
@@ -30,28 +32,77 @@ CREATE TABLE search_key (
     post_id INTEGER NOT NULL UNIQUE
 );
 -- The one home of the key rule: inserting (post_id, timestamp) here gives
--- the post its key (the view holds no rows).
+-- the post, already in post and not private, its key (the view holds no
+-- rows). The slots are counted from the second's base so that no sum
+-- leaves the 64 bits.
 CREATE VIEW search_key_assign (post_id, timestamp) AS
     SELECT post_id, 0 FROM search_key WHERE 0;
 CREATE TRIGGER tr_search_key_assign INSTEAD OF INSERT ON search_key_assign
 BEGIN
     INSERT INTO search_key (key, post_id)
-        SELECT CASE
-                   WHEN NOT EXISTS (SELECT 1 FROM search_key WHERE key = s.base + (NEW.post_id & 1048575))
-                       THEN s.base + (NEW.post_id & 1048575)
-                   WHEN (SELECT max(key) FROM search_key WHERE key BETWEEN s.base AND s.base + 1048575)
-                        < s.base + 1048575
-                       THEN (SELECT max(key) FROM search_key WHERE key BETWEEN s.base AND s.base + 1048575) + 1
-                   WHEN (SELECT min(key) FROM search_key WHERE key BETWEEN s.base AND s.base + 1048575)
-                        > s.base
-                       THEN (SELECT min(key) FROM search_key WHERE key BETWEEN s.base AND s.base + 1048575) - 1
-                   ELSE RAISE(ABORT, 'search index: more than 1048576 posts in one second')
-               END,
+        SELECT n.base + CASE WHEN n.own > n.below AND n.own < n.above THEN n.own
+                             ELSE n.below + 1 END,
                NEW.post_id
-        FROM (SELECT max(min(NEW.timestamp, 8796093022207), -8796093022208) * 1048576 AS base) s;
+        FROM (SELECT s.base, NEW.post_id & 1048575 AS own,
+                     coalesce((SELECT max(key) - s.base FROM search_key
+                               WHERE key BETWEEN s.base AND s.base + 1048575
+                                 AND post_id < NEW.post_id), -1) AS below,
+                     coalesce((SELECT min(key) - s.base FROM search_key
+                               WHERE key BETWEEN s.base AND s.base + 1048575
+                                 AND post_id > NEW.post_id), 1048576) AS above
+              FROM (SELECT max(min(NEW.timestamp, 8796093022207), -8796093022208) * 1048576
+                               AS base) s) n
+        WHERE n.below + 1 < n.above;
+    -- No slot between its neighbours: the public posts of its second
+    -- (this one included) take slots 0, 1, 2 ... in id order, their index
+    -- entries moved with them (FTS5's 'delete' needs the text indexed:
+    -- their bodies, unchanged since).
+    SELECT RAISE(ABORT, 'search index: more than 1048576 posts in one second')
+        WHERE NOT EXISTS (SELECT 1 FROM search_key WHERE post_id = NEW.post_id)
+          AND (SELECT count(*) FROM post WHERE private = 0 AND timestamp BETWEEN
+                   CASE WHEN NEW.timestamp <= -8796093022208 THEN -9223372036854775808
+                        ELSE max(min(NEW.timestamp, 8796093022207), -8796093022208) END
+                   AND CASE WHEN NEW.timestamp >= 8796093022207 THEN 9223372036854775807
+                            ELSE max(min(NEW.timestamp, 8796093022207), -8796093022208) END) > 1048576;
+    INSERT INTO post_search (post_search, rowid, body)
+        SELECT 'delete', k.key, p.body FROM search_key k JOIN post p ON p.id = k.post_id
+        WHERE NOT EXISTS (SELECT 1 FROM search_key WHERE post_id = NEW.post_id)
+          AND k.key BETWEEN max(min(NEW.timestamp, 8796093022207), -8796093022208) * 1048576 AND max(min(NEW.timestamp, 8796093022207), -8796093022208) * 1048576 + 1048575;
+    INSERT INTO post_search (rowid, body)
+        SELECT r.key, p.body
+        FROM (SELECT max(min(NEW.timestamp, 8796093022207), -8796093022208) * 1048576 + row_number() OVER (ORDER BY id) - 1 AS key, id
+              FROM post
+              WHERE NOT EXISTS (SELECT 1 FROM search_key WHERE post_id = NEW.post_id)
+                AND private = 0 AND timestamp BETWEEN
+                   CASE WHEN NEW.timestamp <= -8796093022208 THEN -9223372036854775808
+                        ELSE max(min(NEW.timestamp, 8796093022207), -8796093022208) END
+                   AND CASE WHEN NEW.timestamp >= 8796093022207 THEN 9223372036854775807
+                            ELSE max(min(NEW.timestamp, 8796093022207), -8796093022208) END) r
+        JOIN post p ON p.id = r.id
+        WHERE r.id <> NEW.post_id;
+    DELETE FROM search_key
+        WHERE NOT EXISTS (SELECT 1 FROM search_key WHERE post_id = NEW.post_id)
+          AND key BETWEEN max(min(NEW.timestamp, 8796093022207), -8796093022208) * 1048576 AND max(min(NEW.timestamp, 8796093022207), -8796093022208) * 1048576 + 1048575;
+    INSERT INTO search_key (key, post_id)
+        SELECT max(min(NEW.timestamp, 8796093022207), -8796093022208) * 1048576 + row_number() OVER (ORDER BY id) - 1, id
+        FROM post
+        WHERE NOT EXISTS (SELECT 1 FROM search_key WHERE post_id = NEW.post_id)
+          AND private = 0 AND timestamp BETWEEN
+                   CASE WHEN NEW.timestamp <= -8796093022208 THEN -9223372036854775808
+                        ELSE max(min(NEW.timestamp, 8796093022207), -8796093022208) END
+                   AND CASE WHEN NEW.timestamp >= 8796093022207 THEN 9223372036854775807
+                            ELSE max(min(NEW.timestamp, 8796093022207), -8796093022208) END;
 END;
-INSERT INTO search_key_assign (post_id, timestamp)
-    SELECT id, timestamp FROM post WHERE private = 0 ORDER BY id;
+-- The posts there are: each second's slots 0, 1, 2 ... in id order (the
+-- rule's renumbering, for all seconds at once; a second of more than 2^20
+-- posts stops the upgrade, as the trigger refuses its post: the NULL
+-- post_id).
+INSERT INTO search_key (key, post_id)
+    SELECT second * 1048576 + slot, CASE WHEN slot < 1048576 THEN id END
+    FROM (SELECT id, second, row_number() OVER (PARTITION BY second ORDER BY id) - 1 AS slot
+          FROM (SELECT id, max(min(timestamp, 8796093022207), -8796093022208) AS second
+                FROM post WHERE private = 0))
+    ORDER BY 1;
 
 CREATE VIRTUAL TABLE post_search USING fts5(
     body, content = '', tokenize = 'unicode61 remove_diacritics 2'
@@ -62,10 +113,43 @@ INSERT INTO post_search (rowid, body)
 -- check of a common word).
 INSERT INTO post_search (post_search) VALUES ('optimize');
 
-CREATE TRIGGER tr_post_search_insert AFTER INSERT ON post WHEN NEW.private = 0
+-- INSERT OR REPLACE (or UPDATE OR REPLACE of id) onto an existing id
+-- deletes that post without its delete triggers (recursive_triggers is
+-- off): its key and text are set aside first, and the insert's (update's)
+-- trigger takes its entry out when that post is gone. Under OR IGNORE
+-- nothing is inserted and the note stays, harmless (it is used only while
+-- its key is still the post's). A BEFORE INSERT trigger sees id -1 when
+-- none is given, so a post -1 replaced keeps its entry.
+CREATE TABLE search_replaced (
+    post_id INTEGER PRIMARY KEY,
+    key     INTEGER NOT NULL,
+    body    TEXT    NOT NULL
+);
+CREATE TRIGGER tr_post_search_replace BEFORE INSERT ON post WHEN NEW.id <> -1
 BEGIN
-    INSERT INTO search_key_assign (post_id, timestamp) VALUES (NEW.id, NEW.timestamp);
-    INSERT INTO post_search (rowid, body) SELECT key, NEW.body FROM search_key WHERE post_id = NEW.id;
+    INSERT OR REPLACE INTO search_replaced (post_id, key, body)
+        SELECT k.post_id, k.key, p.body FROM search_key k JOIN post p ON p.id = k.post_id
+        WHERE k.post_id = NEW.id;
+END;
+CREATE TRIGGER tr_post_search_replace_id BEFORE UPDATE OF id ON post WHEN NEW.id <> OLD.id
+BEGIN
+    INSERT OR REPLACE INTO search_replaced (post_id, key, body)
+        SELECT k.post_id, k.key, p.body FROM search_key k JOIN post p ON p.id = k.post_id
+        WHERE k.post_id = NEW.id;
+END;
+
+CREATE TRIGGER tr_post_search_insert AFTER INSERT ON post
+BEGIN
+    INSERT INTO post_search (post_search, rowid, body)
+        SELECT 'delete', r.key, r.body FROM search_replaced r
+        JOIN search_key k ON k.key = r.key AND k.post_id = r.post_id WHERE r.post_id = NEW.id;
+    DELETE FROM search_key
+        WHERE post_id = NEW.id AND key IN (SELECT key FROM search_replaced WHERE post_id = NEW.id);
+    DELETE FROM search_replaced WHERE post_id = NEW.id;
+    INSERT INTO search_key_assign (post_id, timestamp)
+        SELECT NEW.id, NEW.timestamp WHERE NEW.private = 0;
+    INSERT INTO post_search (rowid, body)
+        SELECT key, NEW.body FROM search_key WHERE post_id = NEW.id AND NEW.private = 0;
 END;
 CREATE TRIGGER tr_post_search_delete AFTER DELETE ON post WHEN OLD.private = 0
 BEGIN
@@ -74,12 +158,19 @@ BEGIN
     DELETE FROM search_key WHERE post_id = OLD.id;
 END;
 -- One trigger, the old entry out before the new one in (0005's reason);
--- an edit keeps its key (its slot is free again when it is taken back).
+-- an edit keeps its place (its key comes back between the same
+-- neighbours).
 CREATE TRIGGER tr_post_search_update AFTER UPDATE OF id, body, timestamp, private ON post
 BEGIN
     INSERT INTO post_search (post_search, rowid, body)
         SELECT 'delete', key, OLD.body FROM search_key WHERE post_id = OLD.id AND OLD.private = 0;
     DELETE FROM search_key WHERE post_id = OLD.id;
+    INSERT INTO post_search (post_search, rowid, body)
+        SELECT 'delete', r.key, r.body FROM search_replaced r
+        JOIN search_key k ON k.key = r.key AND k.post_id = r.post_id WHERE r.post_id = NEW.id;
+    DELETE FROM search_key
+        WHERE post_id = NEW.id AND key IN (SELECT key FROM search_replaced WHERE post_id = NEW.id);
+    DELETE FROM search_replaced WHERE post_id = NEW.id;
     INSERT INTO search_key_assign (post_id, timestamp)
         SELECT NEW.id, NEW.timestamp WHERE NEW.private = 0;
     INSERT INTO post_search (rowid, body)

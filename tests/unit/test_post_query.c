@@ -490,6 +490,53 @@ static void test_search_matches_reference(void **state)
     free(r);
 }
 
+/* Within one second a search lists posts by id, also past ids 2^20 apart
+ * (SQLite: one slot of the second each, the second's keys given again
+ * when no slot lies between a post's neighbours), and a cursor whose post
+ * is gone or edited still lands between the same neighbours. */
+static void test_search_order_within_a_second(void **state)
+{
+    struct fixture *f = *state;
+    int64_t ann = user(f->store, "ann");
+    int64_t low[5];
+    for (int i = 0; i < 5; i++)
+        expect_ok(f->store, store_post_add(f->store, ann, "the fox", 1000, &low[i]));
+    int64_t early = 0;
+    expect_ok(f->store, store_post_add(f->store, ann, "a fox before", 999, &early));
+    /* Explicit ids sharing low bits with the first posts (1 + 2^20 ...),
+     * and the last slot of a second (2^20 - 1, 2^21 - 1). */
+    static const int64_t high[] = { 1048577, 2097153, 1048575, 2097151, 1048578, 3145729 };
+    for (size_t i = 0; i < sizeof high / sizeof high[0]; i++)
+        sql(f->store, "INSERT INTO post (id, body, timestamp, user_id) VALUES "
+                      "(%lld, 'fox %zu', 1000, %lld)",
+            (long long)high[i], i, (long long)ann);
+    struct post_filter filter = { .search = "fox" };
+    expect_filter(f->store, &filter,
+                  IDS(3145729, 2097153, 2097151, 1048578, 1048577, 1048575, low[4], low[3],
+                      low[2], low[1], low[0], early),
+                  "one second, ids 2^20 apart");
+    /* Pages from a cursor whose post was deleted, or edited. */
+    expect_ok(f->store, store_post_delete(f->store, 1048577));
+    expect_ok(f->store, store_post_edit(f->store, 2097151, ann, "fox edited"));
+    struct post_list page = { 0 };
+    expect_ok(f->store, store_posts_page(f->store, &filter, &(struct post_cursor){ 1000, 1048577 },
+                                         PAGE_OLDER, 2, &page));
+    assert_int_equal(page.count, 2);
+    assert_int_equal(page.items[0].id, 1048575);
+    assert_int_equal(page.items[1].id, low[4]);
+    store_post_list_free(&page);
+    expect_ok(f->store, store_posts_page(f->store, &filter, &(struct post_cursor){ 1000, 1048577 },
+                                         PAGE_NEWER, 2, &page));
+    assert_int_equal(page.count, 2);
+    assert_int_equal(page.items[0].id, 2097151);
+    assert_int_equal(page.items[1].id, 1048578);
+    store_post_list_free(&page);
+    expect_filter(f->store, &filter,
+                  IDS(3145729, 2097153, 2097151, 1048578, 1048575, low[4], low[3], low[2],
+                      low[1], low[0], early),
+                  "after a deletion and an edit");
+}
+
 /* The choice from the counts: a few quiet authors are merged, authors
  * who write most posts are filtered from the time index. */
 static void test_following_chooses_by_counts(void **state)
@@ -815,6 +862,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_filters_alone_and_combined, setup, teardown),
         cmocka_unit_test_setup_teardown(test_keyset_inside_equal_timestamps, setup, teardown),
         cmocka_unit_test_setup_teardown(test_search_matches_reference, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_search_order_within_a_second, setup, teardown),
         cmocka_unit_test_setup_teardown(test_following_strategies_match_reference, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_following_chooses_by_counts, setup, teardown),
