@@ -6,6 +6,7 @@
  * cannot redirect (issue 9); drift
  * detection, stamp, history and `db new`. */
 #include "tests/unit/testutil.h"
+#include "tests/reliability/search_keys.h"
 
 #include <dirent.h>
 #include <dlfcn.h>
@@ -187,9 +188,7 @@ static char *search_ids(const char *path, const char *word, int revision)
         revision < 6
             ? xasprintf("SELECT rowid FROM post_search WHERE post_search MATCH '%s' "
                         "ORDER BY rowid", word)
-            : xasprintf("SELECT coalesce(k.post_id, 'nokey ' || s.rowid) FROM post_search s "
-                        "LEFT JOIN search_key k ON k.key = s.rowid WHERE post_search MATCH '%s' "
-                        "ORDER BY 1", word);
+            : xasprintf(REL_SEARCH_IDS_FORMAT " ORDER BY 1", word);
     char *out = query(path, statement);
     free(statement);
     return out;
@@ -209,13 +208,7 @@ static void assert_search_index_sound(const char *path, int revision)
     }
     assert_query(path, "INSERT INTO post_search (post_search, rank) VALUES ('integrity-check', 1)",
                  "");
-    assert_query(path,
-                 "SELECT count(*) FROM post p WHERE (p.private = 0) <> EXISTS (SELECT 1 FROM "
-                 "search_key k WHERE k.post_id = p.id); SELECT count(*) FROM search_key k WHERE "
-                 "NOT EXISTS (SELECT 1 FROM post p WHERE p.id = k.post_id); SELECT count(*) FROM "
-                 "search_key k JOIN post p ON p.id = k.post_id WHERE k.key >> 20 <> "
-                 "max(min(p.timestamp, 8796093022207), -8796093022208)",
-                 "0\n0\n0\n");
+    assert_query(path, REL_SEARCH_KEYS_SQL "; " REL_KEY_SECONDS_SQL, "0\n0\n");
 }
 
 /* Revisions 0004 (social) and 0005 (journal) down and up again on a
