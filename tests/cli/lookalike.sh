@@ -46,7 +46,7 @@ sql_db "$OLD" "INSERT INTO user (username, created_at) VALUES ('bob', 1), ('bоb
 run_cmd "$MB_BIN" --db "$OLD" db upgrade
 expect_eq "a database holding a lookalike pair upgrades" 0 "$RC"
 expect_contains "it goes through 0003" "$OUT" "upgraded to 0003 username keys"
-expect_contains "it reaches the head" "$OUT" "upgraded to 0005 journal (head)"
+expect_contains "it reaches the head" "$OUT" "upgraded to 0006 search index (head)"
 expect_eq "the pair and the post are kept" "bob bоb carol|kept" \
     "$(sql_db "$OLD" 'SELECT username FROM user ORDER BY id' | paste -sd' ')|$(sql_db "$OLD" 'SELECT body FROM post')"
 run_cmd "$MB_BIN" --db "$OLD" db check
