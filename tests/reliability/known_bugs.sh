@@ -78,23 +78,25 @@ else
     ok "PostgreSQL deadlocks between tagged writes # SKIP no private cluster or pg_writers"
 fi
 
-# 5. Revision 0006 refuses a post with "search index: more than 1048576
-# posts in one second" when its second holds only a few posts, as soon as
-# the second's first and last slots are both taken and its own slot is too
-# (migrations/sqlite/0006_search_index.up.sql, tr_search_key_assign: it
-# tries its slot, then one above the second's highest key, then one below
-# its lowest, and raises without looking for the free slots in between).
-# Posts with ids 1048575 and 1048576 (slots 2^20 - 1 and 0) in one second,
-# then id 2097151 (slot 2^20 - 1 again) in that second: three posts,
-# refused. Ids are consecutive, so a database of about 2^21 posts can meet
-# it (an import with old timestamps; a writer that moves a timestamp).
+# (5. Revision 0006 as first committed refused a third post in a second
+# whose first and last slots were taken; fixed in c34753b and covered by
+# tests/reliability/test_search_index.sh.)
+
+# 6. Another program's INSERT OR REPLACE into post, or UPDATE OR REPLACE
+# onto a taken id, leaves post_count one too high for each replaced row:
+# SQLite deletes the replaced row without its delete triggers (unless
+# PRAGMA recursive_triggers is on), so tr_post_count_delete
+# (migrations/sqlite/0002_posts_table.up.sql) never counts it out while
+# tr_post_count_insert counts the new row in. Revision 0006 sets the
+# replaced row's search entry aside in a BEFORE trigger for the same
+# reason; post_count could do as much. Found by test_search_index.sh's
+# invariants check on 2026-11-29.
 if command -v sqlite3 > /dev/null; then
-    full="$T/slots.db"
-    "$MB_BIN" --db "$full" post "a first post" > /dev/null 2>&1
-    refused=$(sqlite3 "$full" "INSERT INTO post (id, body, timestamp, user_id) VALUES
-        (1048575, 'one', 1700000000, 1), (1048576, 'two', 1700000000, 1);
-        INSERT INTO post (id, body, timestamp, user_id) VALUES
-        (2097151, 'three', 1700000000, 1);" 2>&1)
-    expect_eq "a third post in a second whose first and last slots are taken is accepted" \
-        "" "$refused"
+    counted="$T/replace.db"
+    "$MB_BIN" --db "$counted" post "a first post" > /dev/null 2>&1
+    sqlite3 "$counted" "INSERT OR REPLACE INTO post (id, body, timestamp, user_id)
+        VALUES (1, 'replaced', 1700000000, 1);" 2>&1
+    expect_eq "post_count after INSERT OR REPLACE of a post equals count(*)" "1 1" \
+        "$(sqlite3 "$counted" "SELECT (SELECT n FROM post_count WHERE user_id = 0),
+                                      (SELECT count(*) FROM post)" | tr '|' ' ')"
 fi
