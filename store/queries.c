@@ -110,27 +110,6 @@ static const struct {
     [QUERY_TAG_PAGE] = { "SELECT t.tag, t.n FROM tag_count t WHERE t.tag > ?1 "
                          "ORDER BY t.tag LIMIT ?2",
                          "reading tags" },
-    /* PostgreSQL only (FOR UPDATE; SQLite has one writer at a time): the
-     * rows a deletion of post ?2 or of user ?1 with their posts (0: not
-     * that one) changes, locked before it in the order every tagged write
-     * takes them (store/tag_locks.c): the user, the posts and the replies
-     * to them by id, the authors' count rows, tag_count's rows by tag. */
-    [QUERY_LOCK_USER] = { "SELECT u.id FROM \"user\" u WHERE u.id = ?1 FOR UPDATE",
-                          "locking a user" },
-    [QUERY_LOCK_POSTS] = { "SELECT p.id FROM post p WHERE p.id IN ("
-                           "SELECT q.id FROM post q WHERE q.id = ?2 OR q.user_id = ?1 UNION "
-                           "SELECT r.id FROM post r JOIN post q ON q.id = r.reply_to "
-                           "WHERE q.id = ?2 OR q.user_id = ?1) ORDER BY p.id FOR UPDATE",
-                           "locking posts" },
-    [QUERY_LOCK_POST_COUNTS] = { "SELECT c.user_id FROM post_count c WHERE c.slot = 0 "
-                                 "AND c.user_id IN (SELECT q.user_id FROM post q "
-                                 "WHERE q.id = ?2 OR q.user_id = ?1) "
-                                 "ORDER BY c.user_id FOR UPDATE",
-                                 "locking post counts" },
-    [QUERY_LOCK_TAG_COUNTS] = { "SELECT c.tag FROM tag_count c WHERE c.tag IN ("
-                                "SELECT t.tag FROM tag t JOIN post q ON q.id = t.post_id "
-                                "WHERE q.id = ?2 OR q.user_id = ?1) ORDER BY c.tag FOR UPDATE",
-                                "locking tag counts" },
     /* The author's newest sealed entry: their posts newest first on
      * ix_post_user_timestamp, up to the first private one. */
     [QUERY_PRIVATE_NEWEST] = { "SELECT e.post_id, e.sealed FROM post p JOIN private_entry e "

@@ -42,11 +42,6 @@ enum store_query_id {
     QUERY_TAG_FORGET,
     QUERY_TAGS_OF_POST,
     QUERY_TAG_PAGE,
-    /* PostgreSQL only: a deletion's row locks in order (store/tag_locks.c) */
-    QUERY_LOCK_USER,
-    QUERY_LOCK_POSTS,
-    QUERY_LOCK_POST_COUNTS,
-    QUERY_LOCK_TAG_COUNTS,
     /* private entries (store/private.c) */
     QUERY_PRIVATE_NEWEST,
     QUERY_PRIVATE_MARK,

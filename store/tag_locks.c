@@ -23,19 +23,48 @@
 
 #include "store/queries.h"
 
+/* The rows a deletion of post ?2, or of user ?1 with their posts (0: not
+ * that one), changes, each set locked in its order. PostgreSQL only (FOR
+ * UPDATE). Run unprepared (slot -1, no slot of store/queries.c's table
+ * taken): planned with the values, "q.id = ?2 OR q.user_id = ?1" is two
+ * index scans, where a generic plan read the whole post table. The
+ * user's own rows come first (store_tags_lock runs LOCK_USER only for a
+ * user). */
+enum { LOCK_USER, LOCK_POSTS, LOCK_POST_COUNTS, LOCK_TAG_COUNTS, LOCK_COUNT };
+static const struct {
+    const char *sql;
+    const char *what;
+} locks[LOCK_COUNT] = {
+    [LOCK_USER] = { "SELECT u.id FROM \"user\" u WHERE u.id = ?1 FOR UPDATE", "locking a user" },
+    /* The posts deleted and the replies to them (reply_to set to NULL). */
+    [LOCK_POSTS] = { "SELECT p.id FROM post p WHERE p.id IN ("
+                     "SELECT q.id FROM post q WHERE q.id = ?2 OR q.user_id = ?1 UNION "
+                     "SELECT r.id FROM post r JOIN post q ON q.id = r.reply_to "
+                     "WHERE q.id = ?2 OR q.user_id = ?1) ORDER BY p.id FOR UPDATE",
+                     "locking posts" },
+    /* One author: the post's, or the user. */
+    [LOCK_POST_COUNTS] = { "SELECT c.user_id FROM post_count c WHERE c.slot = 0 AND c.user_id = "
+                           "coalesce((SELECT q.user_id FROM post q WHERE q.id = ?2), ?1) "
+                           "FOR UPDATE",
+                           "locking a post count" },
+    [LOCK_TAG_COUNTS] = { "SELECT c.tag FROM tag_count c WHERE c.tag IN ("
+                          "SELECT t.tag FROM tag t JOIN post q ON q.id = t.post_id "
+                          "WHERE q.id = ?2 OR q.user_id = ?1) ORDER BY c.tag FOR UPDATE",
+                          "locking tag counts" },
+};
+
 enum mb_status store_tags_lock(struct store *store, int64_t user_id, int64_t post_id)
 {
     if (strcmp(store->backend->name, "sqlite") == 0)
         return MB_OK;
     struct store_value params[] = { store_value_int(user_id), store_value_int(post_id) };
     enum mb_status status = MB_OK;
-    if (user_id != 0)
-        status = store_run(store, QUERY_LOCK_USER, params, 1, NULL, NULL, NULL);
-    if (status == MB_OK)
-        status = store_run(store, QUERY_LOCK_POSTS, params, 2, NULL, NULL, NULL);
-    if (status == MB_OK)
-        status = store_run(store, QUERY_LOCK_POST_COUNTS, params, 2, NULL, NULL, NULL);
-    if (status == MB_OK)
-        status = store_run(store, QUERY_LOCK_TAG_COUNTS, params, 2, NULL, NULL, NULL);
+    for (int which = user_id != 0 ? LOCK_USER : LOCK_POSTS; status == MB_OK && which < LOCK_COUNT;
+         which++) {
+        struct store_query query = { .slot = -1, .sql = locks[which].sql,
+                                     .what = locks[which].what };
+        status = store->backend->query(store, &query, params, which == LOCK_USER ? 1 : 2, NULL,
+                                       NULL, NULL);
+    }
     return status;
 }
