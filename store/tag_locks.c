@@ -7,7 +7,8 @@
  *   1. the user deleted (a post or an edit that mentions them, or a new
  *      post of theirs, holds their row KEY SHARE first);
  *   2. post rows, by id: the posts written or deleted and the replies to
- *      the deleted ones (a new reply holds its parent KEY SHARE first);
+ *      the deleted ones (a new reply holds its parent KEY SHARE first;
+ *      one that committed while the deletion waited for it comes after);
  *   3. the authors' post_count rows, by user id (migrations/postgres 0002:
  *      author rows, then the total's slot);
  *   4. tag_count rows, in byte order of the tags (COLLATE "C").
@@ -57,10 +58,19 @@ enum mb_status store_tags_lock(struct store *store, int64_t user_id, int64_t pos
 {
     if (strcmp(store->backend->name, "sqlite") == 0)
         return MB_OK;
+    /* The posts twice: a reply being written when the first pass ran
+     * holds its parent KEY SHARE, so the first pass waits for it to
+     * commit, but its snapshot was taken before and does not see it (the
+     * cascade would then set its reply_to, waiting on whoever edits it).
+     * With the parents held no reply can start: the second pass, on a new
+     * snapshot, sees and locks them all. */
+    static const int steps[] = { LOCK_USER, LOCK_POSTS, LOCK_POSTS, LOCK_POST_COUNTS,
+                                 LOCK_TAG_COUNTS };
     struct store_value params[] = { store_value_int(user_id), store_value_int(post_id) };
     enum mb_status status = MB_OK;
-    for (int which = user_id != 0 ? LOCK_USER : LOCK_POSTS; status == MB_OK && which < LOCK_COUNT;
-         which++) {
+    for (size_t i = user_id != 0 ? 0 : 1; status == MB_OK && i < sizeof steps / sizeof *steps;
+         i++) {
+        int which = steps[i];
         struct store_query query = { .slot = -1, .sql = locks[which].sql,
                                      .what = locks[which].what };
         status = store->backend->query(store, &query, params, which == LOCK_USER ? 1 : 2, NULL,

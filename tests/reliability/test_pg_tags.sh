@@ -11,6 +11,10 @@
 #   succeed (taking #zz before #aa, they deadlocked: "deadlock detected");
 #   the tags and counts afterwards are the bodies' (an edit keeps the rows
 #   of the tags it keeps);
+# - a reply that commits while the delete of its parent waits for it, and
+#   is edited at once by a session that then wants #aa: the delete locks
+#   it too before its tags (it deadlocked when the delete looked at the
+#   replies only once);
 # - the same edit on SQLite gives the same tags;
 # - MB_PG_WRITERS (8) writers of posts, replies, edits and deletes with
 #   #tags for MB_PG_SECONDS (8): no deadlock (nor other error) reaches a
@@ -84,6 +88,56 @@ expect_eq "the post's tag rows lie as #zz, then #aa" "zz aa" \
     "$(psql -d "$DB" -c "SELECT string_agg(tag, ' ' ORDER BY ctid) FROM tag WHERE post_id = 3")"
 race "$DB" "the delete of a post tagged #zz #aa" post del 3 --yes
 expect_eq "after the delete tag_count is the bodies'" "aa=2 keep=1 zz=1" "$(tags_of "$DB")"
+
+# A reply committed while the delete of its parent waits for it (its
+# writer held the parent KEY SHARE): the delete's first look at the
+# replies came before, so it looks again, or the cascade setting the
+# reply's reply_to waits on whoever took the reply meanwhile (s2, which
+# then wants #aa, held by the delete). s1 writes the reply, s3 holds #aa
+# until s2 waits; each step waits for the one before (pg_stat_activity).
+"$MB_BIN" --db "$DB" post --as alice "parent #aa" > /dev/null
+# until_waiting CONDITION: SQL polling pg_stat_activity (its snapshot
+# cleared each time: it is kept for the whole transaction)
+until_waiting() {
+    printf '%s\n' "DO \$\$ BEGIN FOR i IN 1..500 LOOP
+        EXIT WHEN EXISTS (SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND $1);
+        PERFORM pg_sleep(0.02); PERFORM pg_stat_clear_snapshot(); END LOOP; END \$\$;"
+}
+deleting="application_name = 'microblog-tui'"
+{ echo "BEGIN;"
+  echo "INSERT INTO post (id, body, timestamp, user_id, reply_to, thread_id)
+        SELECT 1000, 'in flight', 1, u.id, 4, 4 FROM \"user\" u WHERE u.username = 'bob';"
+  echo "\\! touch '$T/s1'"
+  until_waiting "$deleting AND query LIKE '%FROM post p%'"
+  echo "COMMIT;"; } > "$T/s1.sql"
+{ echo "BEGIN;"
+  echo "UPDATE tag_count SET n = n WHERE tag = 'aa';"
+  echo "\\! touch '$T/s3'"
+  until_waiting "$deleting AND query LIKE '%FROM tag_count c%'"
+  until_waiting "application_name = 's2'"
+  echo "COMMIT;"; } > "$T/s3.sql"
+{ until_waiting "$deleting AND query LIKE '%FROM tag_count c%'"
+  echo "BEGIN;"
+  echo "UPDATE post SET body = 'edited in flight' WHERE id = 1000;"
+  echo "UPDATE tag_count SET n = n WHERE tag = 'aa';"
+  echo "COMMIT;"; } > "$T/s2.sql"
+rm -f "$T/s1" "$T/s3"
+PGAPPNAME=s1 psql -d "$DB" -f "$T/s1.sql" > "$T/s1.out" 2>&1 &
+s1=$!
+PGAPPNAME=s3 psql -d "$DB" -f "$T/s3.sql" > "$T/s3.out" 2>&1 &
+s3=$!
+i=0
+while { [ ! -e "$T/s1" ] || [ ! -e "$T/s3" ]; } && [ $i -lt 200 ]; do sleep 0.02; i=$((i + 1)); done
+PGAPPNAME=s2 psql -d "$DB" -f "$T/s2.sql" > "$T/s2.out" 2>&1 &
+s2=$!
+run_cmd "$MB_BIN" --db "$DB" post del 4 --yes
+wait "$s1"; r1=$?
+wait "$s2"; r2=$?
+wait "$s3"; r3=$?
+expect_eq "the delete of a post whose reply commits while it waits: it, the reply and the edit of the reply all commit" \
+    "0 0 0 0 " "$RC $r1 $r2 $r3 $ERR$(cat "$T/s1.out" "$T/s2.out" "$T/s3.out")"
+expect_eq "the reply stays, answering nothing, with its edit" "|edited in flight" \
+    "$(psql -d "$DB" -c "SELECT reply_to, body FROM post WHERE id = 1000")"
 
 # A user whose posts carry #zz (older), then #aa.
 "$MB_BIN" --db "$DB" user add carol --no-password > /dev/null
