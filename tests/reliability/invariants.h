@@ -28,7 +28,8 @@
  *   matches read through search_key are the posts above, and an index
  *   rebuilt from scratch on those bodies (checked against them: rank 1)
  *   matches the same posts; PostgreSQL: search equals
- *   to_tsvector('simple', body), NULL for private entries;
+ *   to_tsvector('mb_search', body) (revision 0006's configuration:
+ *   'simple' with accents folded), NULL for private entries;
  * - replies: thread_id is the parent's thread, or the parent, while the
  *   parent exists; post counts kept by triggers equal count(*).
  * Header-only, as rel.h: each driver is its own program. */
@@ -285,11 +286,11 @@ static inline char *rel_script(const struct rel_db *db)
         REL_APPEND("%s '#CHECK %s'\n%s;\n", echo, rel_common_checks[i][0], rel_common_checks[i][1]);
     if (db->postgres) {
         REL_APPEND("\\echo '#CHECK search_column'\nSELECT count(*) FROM post WHERE (private = 0 "
-                   "AND search IS DISTINCT FROM to_tsvector('simple', body)) OR (private <> 0 "
+                   "AND search IS DISTINCT FROM to_tsvector('mb_search', body)) OR (private <> 0 "
                    "AND search IS NOT NULL);\n");
         for (size_t w = 0; w < REL_WORD_COUNT; w++)
             REL_APPEND("\\echo '#CHECK match %s'\nSELECT id FROM post WHERE search @@ "
-                       "to_tsquery('simple', '%s');\n", rel_words[w], rel_words[w]);
+                       "to_tsquery('mb_search', '%s');\n", rel_words[w], rel_words[w]);
     } else {
         /* The search keys: one for each post that is not private, none for
          * a private entry or a missing post, each in its post's second
