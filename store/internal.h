@@ -27,6 +27,9 @@ struct store {
     int busy_timeout_ms;
     bool newer;            /* database is past our head: refuse every write */
     bool in_batch;         /* inside store_batch_begin..commit */
+    /* The tag rows of the posts a batch added, written at its commit in
+     * byte order of the tags (store/tag_locks.c). */
+    struct store_batch_tags *batch_tags;
     /* Who the store acts for (store/authz.c). */
     enum store_mode mode;
     char *person;          /* shared modes: the person's username */

@@ -16,6 +16,7 @@
 #include "core/xalloc.h"
 #include "store/internal.h"
 #include "store/private.h"
+#include "store/words.h"
 
 enum mb_status store_fail(struct store *store, enum mb_status status, const char *format, ...)
 {
@@ -91,6 +92,7 @@ void store_close(struct store *store)
         return;
     store->backend->close(store);
     store_private_forget(store);
+    store_tags_forget(store);
     free(store->path);
     free(store->person);
     free(store);
@@ -178,15 +180,17 @@ enum mb_status store_batch_commit(struct store *store)
 {
     if (!store->in_batch)
         return store_fail(store, MB_INVALID, "no batch is open");
+    enum mb_status status = store_tags_flush(store);
     store->in_batch = false;
     store->importing = false;
-    return store_write_end(store, MB_OK);
+    return store_write_end(store, status);
 }
 
 void store_batch_rollback(struct store *store)
 {
     if (!store->in_batch)
         return;
+    store_tags_forget(store);
     store->in_batch = false;
     store->importing = false;
     store_write_end(store, MB_INVALID);

@@ -17,12 +17,75 @@
  * cascades go in no order of ours (tag rows in the order they lie on
  * disk, posts one by one with their tags), so store_tags_lock locks those
  * rows first, in this order, and the cascade then waits for nothing.
- * SQLite has one writer at a time: nothing to do there. */
+ * A batch (an import) adds many posts in one transaction: their tag rows
+ * wait here to its commit and are then written sorted, as one post's.
+ * SQLite has one writer at a time: only the batch's rows are kept there
+ * too (one code path), the locks are not taken. */
 #include "store/words.h"
 
+#include <stdlib.h>
 #include <string.h>
 
+#include "core/xalloc.h"
 #include "store/queries.h"
+
+struct store_batch_tags {
+    struct batch_tag {
+        char *tag;
+        int64_t timestamp, post_id;
+    } *rows;
+    size_t count, capacity;
+};
+
+void store_tags_defer(struct store *store, const char *tag, int64_t timestamp, int64_t post_id)
+{
+    struct store_batch_tags *batch = store->batch_tags;
+    if (batch == NULL)
+        batch = store->batch_tags = xcalloc(1, sizeof *batch);
+    if (batch->count == batch->capacity) {
+        batch->capacity = batch->capacity != 0 ? 2 * batch->capacity : 64;
+        batch->rows = xreallocarray(batch->rows, batch->capacity, sizeof *batch->rows);
+    }
+    batch->rows[batch->count++] =
+        (struct batch_tag){ .tag = xstrdup(tag), .timestamp = timestamp, .post_id = post_id };
+}
+
+static int batch_tag_order(const void *a, const void *b)
+{
+    const struct batch_tag *x = a, *y = b;
+    int order = strcmp(x->tag, y->tag);
+    return order != 0 ? order : (x->post_id > y->post_id) - (x->post_id < y->post_id);
+}
+
+enum mb_status store_tags_flush(struct store *store)
+{
+    struct store_batch_tags *batch = store->batch_tags;
+    enum mb_status status = MB_OK;
+    if (batch == NULL)
+        return MB_OK;
+    if (batch->count > 1)
+        qsort(batch->rows, batch->count, sizeof *batch->rows, batch_tag_order);
+    for (size_t i = 0; status == MB_OK && i < batch->count; i++) {
+        struct store_value params[] = { store_value_text(batch->rows[i].tag),
+                                        store_value_int(batch->rows[i].timestamp),
+                                        store_value_int(batch->rows[i].post_id) };
+        status = store_run(store, QUERY_TAG_INSERT, params, 3, NULL, NULL, NULL);
+    }
+    store_tags_forget(store);
+    return status;
+}
+
+void store_tags_forget(struct store *store)
+{
+    struct store_batch_tags *batch = store->batch_tags;
+    if (batch == NULL)
+        return;
+    for (size_t i = 0; i < batch->count; i++)
+        free(batch->rows[i].tag);
+    free(batch->rows);
+    free(batch);
+    store->batch_tags = NULL;
+}
 
 /* The rows a deletion of post ?2, or of user ?1 with their posts (0: not
  * that one), changes, each set locked in its order. PostgreSQL only (FOR
@@ -56,8 +119,10 @@ static const struct {
 
 enum mb_status store_tags_lock(struct store *store, int64_t user_id, int64_t post_id)
 {
-    if (strcmp(store->backend->name, "sqlite") == 0)
-        return MB_OK;
+    /* A deletion in a batch: what it put off first (the cascade must see it). */
+    enum mb_status status = store_tags_flush(store);
+    if (status != MB_OK || strcmp(store->backend->name, "sqlite") == 0)
+        return status;
     /* The posts twice: a reply being written when the first pass ran
      * holds its parent KEY SHARE, so the first pass waits for it to
      * commit, but its snapshot was taken before and does not see it (the
@@ -67,7 +132,6 @@ enum mb_status store_tags_lock(struct store *store, int64_t user_id, int64_t pos
     static const int steps[] = { LOCK_USER, LOCK_POSTS, LOCK_POSTS, LOCK_POST_COUNTS,
                                  LOCK_TAG_COUNTS };
     struct store_value params[] = { store_value_int(user_id), store_value_int(post_id) };
-    enum mb_status status = MB_OK;
     for (size_t i = user_id != 0 ? 0 : 1; status == MB_OK && i < sizeof steps / sizeof *steps;
          i++) {
         int which = steps[i];

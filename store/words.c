@@ -290,7 +290,8 @@ static enum mb_status forget(struct store *store, int64_t post_id, struct record
  * fresh is inserted, one in both keeps its row. Each tag row written
  * changes its tag_count row (a trigger), which PostgreSQL keeps locked to
  * the commit; every tagged write takes those rows in byte order, after
- * its post rows (a deletion: store_tags_lock), so that two never wait for
+ * its post rows (a deletion: store_tags_lock; a batch puts its new posts'
+ * off to its commit: store_tags_defer), so that two never wait for
  * each other in a circle. An edit that forgot all its old tags and then
  * inserted its new ones took two runs of rows one after the other ("#zz"
  * edited to "#aa": zz then aa) and deadlocked against a post with
@@ -300,6 +301,11 @@ static enum mb_status tags_write(struct store *store, int64_t post_id, int64_t t
 {
     enum mb_status status = MB_OK;
     size_t i = 0, j = 0;
+    if (store->in_batch && old->count == 0) {
+        for (; j < fresh->count; j++)
+            store_tags_defer(store, fresh->words[j], timestamp, post_id);
+        return MB_OK;
+    }
     while (status == MB_OK && (i < old->count || j < fresh->count)) {
         int order = i == old->count      ? 1
                     : j == fresh->count  ? -1
@@ -328,7 +334,10 @@ enum mb_status store_words_record(struct store *store, int64_t post_id, int64_t 
     struct mentions found = { .author = author_id, .count = 0 };
     struct tags tags = { .count = 0 };
     struct recorded old = { 0 };
-    enum mb_status status = replace ? forget(store, post_id, &old) : MB_OK;
+    /* An edit in a batch: the post's put-off rows first (it may be one). */
+    enum mb_status status = replace ? store_tags_flush(store) : MB_OK;
+    if (status == MB_OK && replace)
+        status = forget(store, post_id, &old);
     const char *p = body, *end = body + strlen(body);
     int32_t previous = 0;
     while (status == MB_OK && p < end) {

@@ -21,7 +21,8 @@
  * note to yourself is no mention) and its tags; with replace (an edit),
  * in place of those recorded before (a tag it keeps keeps its row). A
  * name that is no user is ignored. Tag rows are written in byte order of
- * the tags (the lock order of tagged writes, store_tags_lock). Never
+ * the tags (the lock order of tagged writes, store_tags_lock), a new
+ * post's in a batch at its commit (store_tags_defer). Never
  * called for a private entry (nothing of its text is recorded). */
 enum mb_status store_words_record(struct store *store, int64_t post_id, int64_t author_id,
                                   int64_t timestamp, const char *body, bool replace);
@@ -32,6 +33,16 @@ enum mb_status store_words_record(struct store *store, int64_t post_id, int64_t 
  * change in the one order of tagged writes (store/tag_locks.c); nothing
  * on SQLite (one writer at a time). */
 enum mb_status store_tags_lock(struct store *store, int64_t user_id, int64_t post_id);
+
+/* Inside a batch (an import: many posts in one transaction, which would
+ * take tag_count's rows post after post, out of order) store_words_record
+ * puts a new post's tag rows off to here: store_tags_defer keeps one, and
+ * store_tags_flush (store_batch_commit, or an edit or a deletion in the
+ * batch) writes them all in byte order of the tags and forgets them;
+ * store_tags_forget forgets them unwritten (a rollback, a close). */
+void store_tags_defer(struct store *store, const char *tag, int64_t timestamp, int64_t post_id);
+enum mb_status store_tags_flush(struct store *store);
+void store_tags_forget(struct store *store);
 
 /* A search is at most this many bytes and this many words (a repeat
  * counts): each word is one more index walk (FTS5) or tsquery term, and a

@@ -9,13 +9,14 @@
 #   #aa, the delete of a post whose tag rows lie as #zz then #aa, and the
 #   delete of a user whose posts carry #zz then #aa must each wait and then
 #   succeed (taking #zz before #aa, they deadlocked: "deadlock detected");
-#   the tags and counts afterwards are the bodies' (an edit keeps the rows
-#   of the tags it keeps);
+#   the same for an import of a post with #zz, then one with #aa (one
+#   transaction); the tags and counts afterwards are the bodies' (an edit
+#   keeps the rows of the tags it keeps);
 # - a reply that commits while the delete of its parent waits for it, and
 #   is edited at once by a session that then wants #aa: the delete locks
 #   it too before its tags (it deadlocked when the delete looked at the
 #   replies only once);
-# - the same edit on SQLite gives the same tags;
+# - the same edit and import on SQLite give the same tags;
 # - MB_PG_WRITERS (8) writers of posts, replies, edits and deletes with
 #   #tags for MB_PG_SECONDS (8): no deadlock (nor other error) reaches a
 #   writer (pg_writers load: 7 to 11 deadlocks in 8-10 s before).
@@ -146,16 +147,24 @@ expect_eq "the reply stays, answering nothing, with its edit" "|edited in flight
 race "$DB" "the delete of a user whose posts carry #zz, then #aa" user del carol --yes
 expect_eq "after the user's delete tag_count is the bodies'" "aa=2 keep=1 zz=1" "$(tags_of "$DB")"
 
-# The same edit on SQLite.
+# An import: one transaction of many posts, #zz in the first, #aa in the
+# second; it writes their tag rows at its commit, sorted.
+printf '%s\n' '{"author":"dave","body":"imported #zz"}' '{"author":"dave","body":"imported #aa"}' \
+    > "$T/import.jsonl"
+race "$DB" "an import of a post with #zz, then one with #aa" import "$T/import.jsonl"
+expect_eq "after the import tag_count is the bodies'" "aa=3 keep=1 zz=2" "$(tags_of "$DB")"
+
+# The same edit and import on SQLite.
 lite="$T/lite.db"
 "$MB_BIN" --db "$lite" user add alice --no-password > /dev/null
 "$MB_BIN" --db "$lite" post --as alice "edited #zz #keep" > /dev/null
 "$MB_BIN" --db "$lite" post --as alice "the other #aa #zz" > /dev/null
 "$MB_BIN" --db "$lite" post edit 1 --as alice "edited #aa #keep #new" > /dev/null
-expect_eq "SQLite: the same edit gives the bodies' tags" "2  #aa
+"$MB_BIN" --db "$lite" import "$T/import.jsonl" > /dev/null
+expect_eq "SQLite: the same edit and import give the bodies' tags" "3  #aa
 1  #keep
 1  #new
-1  #zz" "$("$MB_BIN" --db "$lite" tags 2>&1)"
+2  #zz" "$("$MB_BIN" --db "$lite" tags 2>&1)"
 
 # Many writers at once.
 mkdir -p "$T/scratch"
