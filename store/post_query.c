@@ -87,8 +87,7 @@ static void build_page(struct store_sql *sql, struct store *store, const struct 
                               store_sql_param_value(sql, store_value_text(r->search)), viewer,
                               limit);
         } else {
-            store_sql_add(sql, "SELECT %s FROM post p WHERE p.search @@ plainto_tsquery("
-                         STORE_PG_SEARCH_CONFIG ", ?%d)",
+            store_sql_add(sql, "SELECT %s FROM post p WHERE p.search @@ " STORE_PG_TSQUERY,
                     columns, store_sql_param_value(sql, store_value_text(r->search)));
             store_page_bounds(sql, r, ts, id, NULL);
         }
@@ -114,7 +113,7 @@ static void build_page(struct store_sql *sql, struct store *store, const struct 
     if (r->search != NULL && r->drive != DRIVE_SEARCH) {
         int query = store_sql_param_value(sql, store_value_text(r->search));
         if (store_sql_lateral(store))
-            store_sql_add(sql, " AND p.search @@ plainto_tsquery(" STORE_PG_SEARCH_CONFIG ", ?%d)",
+            store_sql_add(sql, " AND p.search @@ " STORE_PG_TSQUERY,
                           query);
         else
             /* A probe per row of the tag's walk: the post's key, then the

@@ -81,7 +81,7 @@ static void postgres_arms(struct store_sql *sql, const struct page_request *r,
                        ", p.search FROM post p WHERE 1 = 1");
     store_page_bounds(sql, r, "p.timestamp", "p.id", NULL);
     store_sql_add(sql, " ORDER BY p.timestamp %s, p.id %s LIMIT ?%d) p WHERE p.search @@ "
-                       "plainto_tsquery(" STORE_PG_SEARCH_CONFIG ", ?%d)",
+                       STORE_PG_TSQUERY,
                   order, order, window, query);
     store_page_mute(sql, "p.user_id", viewer);
     store_sql_add(sql, " ORDER BY p.timestamp %s, p.id %s LIMIT ?%d), choice AS (SELECT CASE "
@@ -91,7 +91,7 @@ static void postgres_arms(struct store_sql *sql, const struct page_request *r,
     store_page_bounds(sql, r, "p.timestamp", "p.id", NULL);
     store_sql_add(sql, " LIMIT ?%d) n) < ?%d THEN 1 ELSE 0 END AS merge), matches AS "
                        "MATERIALIZED (SELECT p.timestamp, p.id FROM post p WHERE p.search @@ "
-                       "plainto_tsquery(" STORE_PG_SEARCH_CONFIG ", ?%d)",
+                       STORE_PG_TSQUERY,
                   window, window, query);
     /* The bounds as expressions, which no index answers: a generic plan
      * (bounds unknown) ANDed the whole time index's bitmap in (5 ms). */
