@@ -4,11 +4,12 @@
 DROP TRIGGER tr_post_search_update;
 DROP TRIGGER tr_post_search_delete;
 DROP TRIGGER tr_post_search_insert;
-DROP TRIGGER tr_post_search_replace_id;
-DROP TRIGGER tr_post_search_replace;
-DROP TABLE search_replaced;
+DROP TRIGGER tr_post_replace_id;
+DROP TRIGGER tr_post_replace;
+DROP TABLE post_replaced;
 DROP TABLE post_search;
 DROP TRIGGER tr_search_key_assign;
+DROP TABLE search_key_renumber;
 DROP VIEW search_key_assign;
 DROP TABLE search_key;
 

@@ -34,9 +34,15 @@ CREATE TABLE search_key (
 -- The one home of the key rule: inserting (post_id, timestamp) here gives
 -- the post, already in post and not private, its key (the view holds no
 -- rows). The slots are counted from the second's base so that no sum
--- leaves the 64 bits.
+-- leaves the 64 bits; a timestamp another program stored as text or a
+-- fraction counts as its integer part (CAST), as the backfill does.
 CREATE VIEW search_key_assign (post_id, timestamp) AS
     SELECT post_id, 0 FROM search_key WHERE 0;
+-- Always empty between statements: the posts of a second being given
+-- their keys again.
+CREATE TABLE search_key_renumber (
+    post_id INTEGER PRIMARY KEY
+);
 CREATE TRIGGER tr_search_key_assign INSTEAD OF INSERT ON search_key_assign
 BEGIN
     INSERT INTO search_key (key, post_id)
@@ -50,48 +56,36 @@ BEGIN
                      coalesce((SELECT min(key) - s.base FROM search_key
                                WHERE key BETWEEN s.base AND s.base + 1048575
                                  AND post_id > NEW.post_id), 1048576) AS above
-              FROM (SELECT max(min(NEW.timestamp, 8796093022207), -8796093022208) * 1048576
-                               AS base) s) n
+              FROM (SELECT max(min(CAST(NEW.timestamp AS INTEGER), 8796093022207), -8796093022208) * 1048576 AS base) s) n
         WHERE n.below + 1 < n.above;
-    -- No slot between its neighbours: the public posts of its second
-    -- (this one included) take slots 0, 1, 2 ... in id order, their index
-    -- entries moved with them (FTS5's 'delete' needs the text indexed:
-    -- their bodies, unchanged since).
+    -- No slot between its neighbours: the posts holding keys of its second
+    -- and this one take slots 0, 1, 2 ... in id order, their index entries
+    -- moved with them (FTS5's 'delete' needs the text indexed: their
+    -- bodies, unchanged since).
     SELECT RAISE(ABORT, 'search index: more than 1048576 posts in one second')
         WHERE NOT EXISTS (SELECT 1 FROM search_key WHERE post_id = NEW.post_id)
-          AND (SELECT count(*) FROM post WHERE private = 0 AND timestamp BETWEEN
-                   CASE WHEN NEW.timestamp <= -8796093022208 THEN -9223372036854775808
-                        ELSE max(min(NEW.timestamp, 8796093022207), -8796093022208) END
-                   AND CASE WHEN NEW.timestamp >= 8796093022207 THEN 9223372036854775807
-                            ELSE max(min(NEW.timestamp, 8796093022207), -8796093022208) END) > 1048576;
+          AND (SELECT count(*) FROM search_key
+               WHERE key BETWEEN max(min(CAST(NEW.timestamp AS INTEGER), 8796093022207), -8796093022208) * 1048576 AND max(min(CAST(NEW.timestamp AS INTEGER), 8796093022207), -8796093022208) * 1048576 + 1048575) >= 1048576;
+    INSERT INTO search_key_renumber (post_id)
+        SELECT post_id FROM search_key
+        WHERE NOT EXISTS (SELECT 1 FROM search_key WHERE post_id = NEW.post_id)
+          AND key BETWEEN max(min(CAST(NEW.timestamp AS INTEGER), 8796093022207), -8796093022208) * 1048576 AND max(min(CAST(NEW.timestamp AS INTEGER), 8796093022207), -8796093022208) * 1048576 + 1048575
+        UNION ALL SELECT NEW.post_id
+        WHERE NOT EXISTS (SELECT 1 FROM search_key WHERE post_id = NEW.post_id);
     INSERT INTO post_search (post_search, rowid, body)
-        SELECT 'delete', k.key, p.body FROM search_key k JOIN post p ON p.id = k.post_id
-        WHERE NOT EXISTS (SELECT 1 FROM search_key WHERE post_id = NEW.post_id)
-          AND k.key BETWEEN max(min(NEW.timestamp, 8796093022207), -8796093022208) * 1048576 AND max(min(NEW.timestamp, 8796093022207), -8796093022208) * 1048576 + 1048575;
-    INSERT INTO post_search (rowid, body)
-        SELECT r.key, p.body
-        FROM (SELECT max(min(NEW.timestamp, 8796093022207), -8796093022208) * 1048576 + row_number() OVER (ORDER BY id) - 1 AS key, id
-              FROM post
-              WHERE NOT EXISTS (SELECT 1 FROM search_key WHERE post_id = NEW.post_id)
-                AND private = 0 AND timestamp BETWEEN
-                   CASE WHEN NEW.timestamp <= -8796093022208 THEN -9223372036854775808
-                        ELSE max(min(NEW.timestamp, 8796093022207), -8796093022208) END
-                   AND CASE WHEN NEW.timestamp >= 8796093022207 THEN 9223372036854775807
-                            ELSE max(min(NEW.timestamp, 8796093022207), -8796093022208) END) r
-        JOIN post p ON p.id = r.id
-        WHERE r.id <> NEW.post_id;
-    DELETE FROM search_key
-        WHERE NOT EXISTS (SELECT 1 FROM search_key WHERE post_id = NEW.post_id)
-          AND key BETWEEN max(min(NEW.timestamp, 8796093022207), -8796093022208) * 1048576 AND max(min(NEW.timestamp, 8796093022207), -8796093022208) * 1048576 + 1048575;
+        SELECT 'delete', k.key, p.body
+        FROM search_key_renumber r JOIN search_key k ON k.post_id = r.post_id
+        JOIN post p ON p.id = k.post_id;
+    DELETE FROM search_key WHERE post_id IN (SELECT post_id FROM search_key_renumber);
     INSERT INTO search_key (key, post_id)
-        SELECT max(min(NEW.timestamp, 8796093022207), -8796093022208) * 1048576 + row_number() OVER (ORDER BY id) - 1, id
-        FROM post
-        WHERE NOT EXISTS (SELECT 1 FROM search_key WHERE post_id = NEW.post_id)
-          AND private = 0 AND timestamp BETWEEN
-                   CASE WHEN NEW.timestamp <= -8796093022208 THEN -9223372036854775808
-                        ELSE max(min(NEW.timestamp, 8796093022207), -8796093022208) END
-                   AND CASE WHEN NEW.timestamp >= 8796093022207 THEN 9223372036854775807
-                            ELSE max(min(NEW.timestamp, 8796093022207), -8796093022208) END;
+        SELECT max(min(CAST(NEW.timestamp AS INTEGER), 8796093022207), -8796093022208) * 1048576 + row_number() OVER (ORDER BY post_id) - 1, post_id
+        FROM search_key_renumber;
+    INSERT INTO post_search (rowid, body)
+        SELECT k.key, p.body
+        FROM search_key_renumber r JOIN search_key k ON k.post_id = r.post_id
+        JOIN post p ON p.id = k.post_id
+        WHERE r.post_id <> NEW.post_id;
+    DELETE FROM search_key_renumber;
 END;
 -- The posts there are: each second's slots 0, 1, 2 ... in id order (the
 -- rule's renumbering, for all seconds at once; a second of more than 2^20
@@ -100,7 +94,8 @@ END;
 INSERT INTO search_key (key, post_id)
     SELECT second * 1048576 + slot, CASE WHEN slot < 1048576 THEN id END
     FROM (SELECT id, second, row_number() OVER (PARTITION BY second ORDER BY id) - 1 AS slot
-          FROM (SELECT id, max(min(timestamp, 8796093022207), -8796093022208) AS second
+          FROM (SELECT id, max(min(CAST(timestamp AS INTEGER), 8796093022207),
+                               -8796093022208) AS second
                 FROM post WHERE private = 0))
     ORDER BY 1;
 
@@ -115,47 +110,56 @@ INSERT INTO post_search (post_search) VALUES ('optimize');
 
 -- INSERT OR REPLACE (or UPDATE OR REPLACE of id) onto an existing id
 -- deletes that post without its delete triggers (recursive_triggers is
--- off): its key and text are set aside first, and the insert's (update's)
--- trigger takes its entry out when that post is gone. Under OR IGNORE
--- nothing is inserted and the note stays, harmless (it is used only while
--- its key is still the post's). A BEFORE INSERT trigger sees id -1 when
--- none is given, so a post -1 replaced keeps its entry.
-CREATE TABLE search_replaced (
+-- off): what they would undo is set aside first (its author, key and
+-- text), and the insert's (update's) trigger undoes it when the row was
+-- replaced: its index entry, and its count (0002's tr_post_count_delete).
+-- Under OR IGNORE nothing is inserted and the note stays until the next
+-- write of that id (the search entry is taken out only while its key is
+-- still the post's). A BEFORE INSERT trigger sees id -1 when none is
+-- given, so a post -1 replaced stays indexed and counted.
+CREATE TABLE post_replaced (
     post_id INTEGER PRIMARY KEY,
-    key     INTEGER NOT NULL,
+    user_id INTEGER NOT NULL,
+    key     INTEGER,
     body    TEXT    NOT NULL
 );
-CREATE TRIGGER tr_post_search_replace BEFORE INSERT ON post WHEN NEW.id <> -1
+CREATE TRIGGER tr_post_replace BEFORE INSERT ON post WHEN NEW.id <> -1
 BEGIN
-    INSERT OR REPLACE INTO search_replaced (post_id, key, body)
-        SELECT k.post_id, k.key, p.body FROM search_key k JOIN post p ON p.id = k.post_id
-        WHERE k.post_id = NEW.id;
+    DELETE FROM post_replaced WHERE post_id = NEW.id;
+    INSERT INTO post_replaced (post_id, user_id, key, body)
+        SELECT p.id, p.user_id, k.key, p.body FROM post p LEFT JOIN search_key k ON k.post_id = p.id
+        WHERE p.id = NEW.id;
 END;
-CREATE TRIGGER tr_post_search_replace_id BEFORE UPDATE OF id ON post WHEN NEW.id <> OLD.id
+CREATE TRIGGER tr_post_replace_id BEFORE UPDATE OF id ON post WHEN NEW.id <> OLD.id
 BEGIN
-    INSERT OR REPLACE INTO search_replaced (post_id, key, body)
-        SELECT k.post_id, k.key, p.body FROM search_key k JOIN post p ON p.id = k.post_id
-        WHERE k.post_id = NEW.id;
+    DELETE FROM post_replaced WHERE post_id = NEW.id;
+    INSERT INTO post_replaced (post_id, user_id, key, body)
+        SELECT p.id, p.user_id, k.key, p.body FROM post p LEFT JOIN search_key k ON k.post_id = p.id
+        WHERE p.id = NEW.id;
 END;
 
 CREATE TRIGGER tr_post_search_insert AFTER INSERT ON post
 BEGIN
     INSERT INTO post_search (post_search, rowid, body)
-        SELECT 'delete', r.key, r.body FROM search_replaced r
+        SELECT 'delete', r.key, r.body FROM post_replaced r
         JOIN search_key k ON k.key = r.key AND k.post_id = r.post_id WHERE r.post_id = NEW.id;
     DELETE FROM search_key
-        WHERE post_id = NEW.id AND key IN (SELECT key FROM search_replaced WHERE post_id = NEW.id);
-    DELETE FROM search_replaced WHERE post_id = NEW.id;
+        WHERE post_id = NEW.id AND key IN (SELECT key FROM post_replaced WHERE post_id = NEW.id);
+    UPDATE post_count SET n = n - 1
+        WHERE user_id IN ((SELECT user_id FROM post_replaced WHERE post_id = NEW.id), 0)
+          AND EXISTS (SELECT 1 FROM post_replaced WHERE post_id = NEW.id);
+    DELETE FROM post_replaced WHERE post_id = NEW.id;
     INSERT INTO search_key_assign (post_id, timestamp)
         SELECT NEW.id, NEW.timestamp WHERE NEW.private = 0;
     INSERT INTO post_search (rowid, body)
         SELECT key, NEW.body FROM search_key WHERE post_id = NEW.id AND NEW.private = 0;
 END;
-CREATE TRIGGER tr_post_search_delete AFTER DELETE ON post WHEN OLD.private = 0
+CREATE TRIGGER tr_post_search_delete AFTER DELETE ON post
 BEGIN
     INSERT INTO post_search (post_search, rowid, body)
-        SELECT 'delete', key, OLD.body FROM search_key WHERE post_id = OLD.id;
+        SELECT 'delete', key, OLD.body FROM search_key WHERE post_id = OLD.id AND OLD.private = 0;
     DELETE FROM search_key WHERE post_id = OLD.id;
+    DELETE FROM post_replaced WHERE post_id = OLD.id;
 END;
 -- One trigger, the old entry out before the new one in (0005's reason);
 -- an edit keeps its place (its key comes back between the same
@@ -165,12 +169,19 @@ BEGIN
     INSERT INTO post_search (post_search, rowid, body)
         SELECT 'delete', key, OLD.body FROM search_key WHERE post_id = OLD.id AND OLD.private = 0;
     DELETE FROM search_key WHERE post_id = OLD.id;
+    -- Only a move onto a taken id replaced a post (an UPSERT's DO UPDATE
+    -- also follows a BEFORE INSERT, with nothing replaced).
     INSERT INTO post_search (post_search, rowid, body)
-        SELECT 'delete', r.key, r.body FROM search_replaced r
-        JOIN search_key k ON k.key = r.key AND k.post_id = r.post_id WHERE r.post_id = NEW.id;
+        SELECT 'delete', r.key, r.body FROM post_replaced r
+        JOIN search_key k ON k.key = r.key AND k.post_id = r.post_id
+        WHERE r.post_id = NEW.id AND NEW.id <> OLD.id;
     DELETE FROM search_key
-        WHERE post_id = NEW.id AND key IN (SELECT key FROM search_replaced WHERE post_id = NEW.id);
-    DELETE FROM search_replaced WHERE post_id = NEW.id;
+        WHERE NEW.id <> OLD.id AND post_id = NEW.id
+          AND key IN (SELECT key FROM post_replaced WHERE post_id = NEW.id);
+    UPDATE post_count SET n = n - 1
+        WHERE user_id IN ((SELECT user_id FROM post_replaced WHERE post_id = NEW.id), 0)
+          AND NEW.id <> OLD.id AND EXISTS (SELECT 1 FROM post_replaced WHERE post_id = NEW.id);
+    DELETE FROM post_replaced WHERE post_id = NEW.id AND NEW.id <> OLD.id;
     INSERT INTO search_key_assign (post_id, timestamp)
         SELECT NEW.id, NEW.timestamp WHERE NEW.private = 0;
     INSERT INTO post_search (rowid, body)
