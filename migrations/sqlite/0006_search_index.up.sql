@@ -181,7 +181,7 @@ BEGIN
     UPDATE post_count SET n = n - 1
         WHERE user_id IN ((SELECT user_id FROM post_replaced WHERE post_id = NEW.id), 0)
           AND NEW.id <> OLD.id AND EXISTS (SELECT 1 FROM post_replaced WHERE post_id = NEW.id);
-    DELETE FROM post_replaced WHERE post_id = NEW.id AND NEW.id <> OLD.id;
+    DELETE FROM post_replaced WHERE post_id IN (NEW.id, OLD.id) AND NEW.id <> OLD.id;
     INSERT INTO search_key_assign (post_id, timestamp)
         SELECT NEW.id, NEW.timestamp WHERE NEW.private = 0;
     INSERT INTO post_search (rowid, body)
