@@ -82,51 +82,7 @@ fi
 # whose first and last slots were taken; fixed in c34753b and covered by
 # tests/reliability/test_search_index.sh.)
 
-# 6. Another program's INSERT OR REPLACE into post, or UPDATE OR REPLACE
-# onto a taken id, leaves post_count one too high for each replaced row:
-# SQLite deletes the replaced row without its delete triggers (unless
-# PRAGMA recursive_triggers is on), so tr_post_count_delete
-# (migrations/sqlite/0002_posts_table.up.sql) never counts it out while
-# tr_post_count_insert counts the new row in. Revision 0006 sets the
-# replaced row's search entry aside in a BEFORE trigger for the same
-# reason; post_count could do as much. Found by test_search_index.sh's
-# invariants check on 2026-11-29.
-if command -v sqlite3 > /dev/null; then
-    counted="$T/replace.db"
-    "$MB_BIN" --db "$counted" post "a first post" > /dev/null 2>&1
-    sqlite3 "$counted" "INSERT OR REPLACE INTO post (id, body, timestamp, user_id)
-        VALUES (1, 'replaced', 1700000000, 1);" 2>&1
-    expect_eq "post_count after INSERT OR REPLACE of a post equals count(*)" "1 1" \
-        "$(sqlite3 "$counted" "SELECT (SELECT n FROM post_count WHERE user_id = 0),
-                                      (SELECT count(*) FROM post)" | tr '|' ' ')"
-fi
-
-# 7. A post whose timestamp another program stored as text or as a
-# fraction (post.timestamp has INTEGER affinity, no type check) loses its
-# search key and index entry when its second's keys are given again
-# (migrations/sqlite/0006_search_index.up.sql, tr_search_key_assign's
-# renumbering): the renumbering takes every key in the second's key range
-# out but gives keys back only to the posts whose timestamp lies in that
-# second, compared as numbers. A text timestamp clamps to the last second
-# (text sorts above every number) but is not BETWEEN its bounds; 1000.5
-# makes a key in second 1000 plus 2^19 slots, past second 1001's start for
-# a slot of 2^19 or more. The post is then in post, not private, and never
-# found. Either the trigger refuses a timestamp whose typeof is not
-# 'integer', or the renumbering takes the posts that hold keys in the
-# second (plus the new one) instead of reading their timestamps.
-if command -v sqlite3 > /dev/null; then
-    typed="$T/typed.db"
-    "$MB_BIN" --db "$typed" post "a first post" > /dev/null 2>&1
-    # Posts 20 and 1048597 hold slots 20 and 21 of the last second; post
-    # 30 comes between them by id with no slot between theirs: renumbering.
-    sqlite3 "$typed" "INSERT INTO post (id, body, timestamp, user_id) VALUES
-        (10, 'text stamp', 'abc', 1), (20, 'top', 1125899906842624, 1),
-        (1048597, 'top', 1125899906842624, 1);
-        INSERT INTO post (id, body, timestamp, user_id) VALUES (30, 'top', 1125899906842624, 1);
-        INSERT INTO post (id, body, timestamp, user_id) VALUES
-        (600000, 'half stamp', 1000.5, 1), (75711, 'next', 1001, 1), (1124288, 'next', 1001, 1);
-        INSERT INTO post (id, body, timestamp, user_id) VALUES (75720, 'next', 1001, 1);" 2>&1
-    expect_eq "posts with a text or fractional timestamp keep their search keys" "1 1" \
-        "$(sqlite3 "$typed" "SELECT count(*) FROM search_key WHERE post_id = 10;
-                             SELECT count(*) FROM search_key WHERE post_id = 600000" | paste -sd' ')"
-fi
+# (6. INSERT OR REPLACE into post left post_count one too high per replaced
+# row, and 7. a text or fractional timestamp lost its search key when its
+# second was renumbered: both fixed in 3526b09 and covered by
+# tests/reliability/test_search_index.sh.)

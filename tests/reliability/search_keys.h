@@ -7,7 +7,9 @@
  * - REL_SEARCH_KEYS_SQL prints 0 when every post that is not private has
  *   one search key, a private entry none, and no key names a missing post;
  * - REL_KEY_SECONDS_SQL prints 0 when every key lies in its post's second
- *   (key >> 20 is the timestamp clamped to +-2^43, as the migration does);
+ *   (key >> 20 is the timestamp's integer part, CAST as the migration
+ *   does for a text or fractional one another program stored, clamped to
+ *   +-2^43);
  * - REL_SEARCH_IDS_FORMAT (a printf format taking the word) lists the ids
  *   of the posts a word matches, a key search_key does not map showing as
  *   "nokey KEY".
@@ -22,7 +24,7 @@
 
 #define REL_KEY_SECONDS_SQL                                                                        \
     "SELECT count(*) FROM search_key k JOIN post p ON p.id = k.post_id WHERE k.key >> 20 <> "      \
-    "max(min(p.timestamp, 8796093022207), -8796093022208)"
+    "max(min(CAST(p.timestamp AS INTEGER), 8796093022207), -8796093022208)"
 
 #define REL_SEARCH_IDS_FORMAT                                                                      \
     "SELECT coalesce(k.post_id, 'nokey ' || s.rowid) FROM post_search s LEFT JOIN search_key k "   \
