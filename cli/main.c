@@ -65,7 +65,7 @@ static const struct cli_command commands[] = {
             "is inclusive, until exclusive, and a day is whole: --until 2026-11-29\n"
             "includes the 29th.\n"
             "--tag WORD: the posts tagged #WORD (any case). --search QUERY: the posts\n"
-            "holding every word of QUERY (whole words; SQLite also ignores accents).\n"
+            "holding every word of QUERY (whole words, any case and accents).\n"
             "--unlock asks your passphrase and shows your private entries as written\n"
             "(\"private\":true in JSON); otherwise they read (private entry).\n"
             "With --json, prints JSON Lines: {\"id\":1,\"author\":\"john\",\n"
