@@ -211,9 +211,12 @@ static enum mb_status plan_page(struct store *store, const struct post_filter *f
     r->search_alone = r->drive == DRIVE_SEARCH && f->author_id == 0 && f->mentioning == 0 &&
                       f->following_of == 0 &&
                       (!store_sql_lateral(store) || !store_search_choice_off());
-    if (r->drive == DRIVE_SEARCH && !store_sql_lateral(store)) {
+    if (r->drive == DRIVE_SEARCH && !store_sql_lateral(store) &&
+        (f->author_id != 0 || f->mentioning != 0))
+        status = store_search_drive(store, r);
+    if (status == MB_OK && r->drive == DRIVE_SEARCH && !store_sql_lateral(store)) {
         status = store_search_keys(store, r);
-    } else if (r->search_alone) {
+    } else if (status == MB_OK && r->search_alone) {
         int64_t total = 0;
         status = store_post_count(store, 0, &total);
         r->search_walk = store_search_walk_from(limit, total);

@@ -127,6 +127,11 @@ bool store_search_choice_off(void);
 void store_search_arms(struct store_sql *sql, const struct page_request *r, const char *columns,
                        int query, int viewer, int limit);
 enum mb_status store_search_keys(struct store *store, struct page_request *r);
+/* SQLite's search with an author or mentions (filter.author_id or
+ * mentioning set): sets r->drive to DRIVE_AUTHOR (DRIVE_MENTION) when
+ * walking that index with a probe of the search per post costs less than
+ * walking the matches (from their counts), else leaves DRIVE_SEARCH. */
+enum mb_status store_search_drive(struct store *store, struct page_request *r);
 void store_search_walk(struct store_sql *sql, const struct page_request *r, const char *columns,
                        int query);
 

@@ -287,7 +287,7 @@ struct random_world {
  * posts), as viewer v sees them (-1: nobody), in [since, until) (0: no
  * bound), with word `word` (-1: any). */
 struct reference_filter {
-    int home, viewer;
+    int home, viewer, author; /* author: -1 any */
     int64_t since, until;
     int word;
 };
@@ -302,6 +302,8 @@ static size_t reference_of(const struct random_world *r, const struct reference_
     for (int i = 0; i < R_POSTS; i++) {
         int a = r->author[i];
         if (u >= 0 && a != u && !r->follows[u][a])
+            continue;
+        if (q->author >= 0 && a != q->author)
             continue;
         if (q->word >= 0 && !(r->words[i] & (1u << q->word)))
             continue;
@@ -330,8 +332,8 @@ static size_t reference_of(const struct random_world *r, const struct reference_
 static size_t reference(const struct random_world *r, int u, int v, int64_t since, int64_t until,
                         int64_t *out)
 {
-    struct reference_filter q = { .home = u, .viewer = v, .since = since, .until = until,
-                                  .word = -1 };
+    struct reference_filter q = { .home = u, .viewer = v, .author = -1, .since = since,
+                                  .until = until, .word = -1 };
     return reference_of(r, &q, out);
 }
 
@@ -428,9 +430,12 @@ static void search_matches_reference(struct store *store, struct random_world *r
 {
     int64_t *want = xcalloc(R_POSTS, sizeof *want), *got = xcalloc(R_POSTS, sizeof *got);
     for (int word = 0; word < 3; word++)
-        for (int round = 0; round < 6; round++) {
+        for (int round = 0; round < 8; round++) {
             struct reference_filter q = {
                 .home = round == 3 ? rand() % R_USERS : -1,
+                /* Busy authors (0, 1: the matches walked) and quiet ones
+                 * (6, 7: their own posts walked, the search probed). */
+                .author = round == 6 ? rand() % 2 : round == 7 ? 6 + rand() % 2 : -1,
                 .viewer = round == 1 || round == 4 ? rand() % R_USERS : -1,
                 .since = round >= 2 ? 1000 + rand() % 20 : 0,
                 .until = round >= 2 ? 1020 + rand() % 21 : 0,
@@ -439,14 +444,16 @@ static void search_matches_reference(struct store *store, struct random_world *r
             struct post_filter filter = {
                 .search = r_words[word],
                 .following_of = q.home >= 0 ? r->users[q.home] : 0,
+                .author_id = q.author >= 0 ? r->users[q.author] : 0,
                 .viewer_id = q.viewer >= 0 ? r->users[q.viewer] : 0,
                 .since = q.since,
                 .until = q.until,
             };
             size_t n = reference_of(r, &q, want);
             char text[200];
-            snprintf(text, sizeof text, "%s: '%s', home %d, viewer %d, [%lld, %lld)", what,
-                     r_words[word], q.home, q.viewer, (long long)q.since, (long long)q.until);
+            snprintf(text, sizeof text, "%s: '%s', home %d, viewer %d, author %d, [%lld, %lld)",
+                     what, r_words[word], q.home, q.viewer, q.author, (long long)q.since,
+                     (long long)q.until);
             size_t limit = (size_t)(1 + rand() % 9);
             size_t count = walk(store, &filter, PAGE_OLDER, limit, got, R_POSTS);
             expect_ids(got, count, want, n, text);
