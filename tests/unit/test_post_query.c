@@ -232,7 +232,17 @@ static void test_filters_alone_and_combined(void **state)
                                                        .until = 170 },
                       IDS(p[10], p[8], p[4], p[3], p[1]), "ann's home in [110, 170)");
     }
-    /* Search and tags (issue 12) are tests/unit/test_journal.c's. */
+    /* A search with mentions (every post says "at TS"): a common word
+     * walks the mentions and probes the search (12 matches, 3 mentions),
+     * a rare one walks its matches. Search and tags otherwise are
+     * tests/unit/test_journal.c's. */
+    expect_filter(f->store, &(struct post_filter){ .mentioning = w.ann, .search = "at" },
+                  IDS(p[9], p[6], p[3]), "mentioning ann, with 'at'");
+    expect_filter(f->store, &(struct post_filter){ .mentioning = w.ann, .search = "160" },
+                  IDS(p[9]), "mentioning ann, with '160'");
+    expect_filter(f->store, &(struct post_filter){ .mentioning = w.ann, .search = "160",
+                                                   .viewer_id = w.dan, .author_id = w.cat },
+                  IDS(p[9]), "cat's mentioning ann with '160', as dan sees it");
 }
 
 /* A page starting at a cursor inside a run of equal timestamps. */
