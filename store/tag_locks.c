@@ -18,59 +18,98 @@
  * disk, posts one by one with their tags), so store_tags_lock locks those
  * rows first, in this order, and the cascade then waits for nothing.
  * A batch (an import) adds many posts in one transaction: their tag rows
- * wait here to its commit and are then written sorted, as one post's.
- * SQLite has one writer at a time: only the batch's rows are kept there
- * too (one code path), the locks are not taken. */
+ * wait in a temporary table to its commit and are then written sorted,
+ * as one post's. SQLite has one writer at a time: nothing of this there. */
 #include "store/words.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/xalloc.h"
 #include "store/queries.h"
 
+bool store_tags_row_locks(const struct store *store)
+{
+    return strcmp(store->backend->name, "sqlite") != 0;
+}
+
+/* A batch's tag rows: up to BATCH_ROWS in memory, then in the temporary
+ * table mb_batch_tag (dropped at the flush, and in any case with the
+ * transaction), so that an import of any size keeps its memory flat. */
+#define BATCH_ROWS 128
 struct store_batch_tags {
+    bool table; /* mb_batch_tag exists */
+    size_t count;
     struct batch_tag {
         char *tag;
         int64_t timestamp, post_id;
-    } *rows;
-    size_t count, capacity;
+    } rows[BATCH_ROWS];
 };
 
-void store_tags_defer(struct store *store, const char *tag, int64_t timestamp, int64_t post_id)
+static enum mb_status batch_run(struct store *store, const char *sql,
+                                const struct store_value *params, size_t count)
+{
+    struct store_query query = { .slot = -1, .sql = sql, .what = "recording a batch's tags" };
+    return store->backend->query(store, &query, params, count, NULL, NULL, NULL);
+}
+
+/* Moves the rows in memory to the table (made on first use). */
+static enum mb_status batch_spill(struct store *store, struct store_batch_tags *batch)
+{
+    enum mb_status status = MB_OK;
+    if (!batch->table) {
+        status = batch_run(store,
+                           "CREATE TEMPORARY TABLE mb_batch_tag (tag text COLLATE \"C\" NOT NULL, "
+                           "timestamp bigint NOT NULL, post_id bigint NOT NULL) ON COMMIT DROP",
+                           NULL, 0);
+        batch->table = status == MB_OK;
+    }
+    char sql[64 + BATCH_ROWS * 24];
+    struct store_value params[3 * BATCH_ROWS];
+    size_t used = (size_t)snprintf(sql, sizeof sql, "INSERT INTO mb_batch_tag VALUES ");
+    for (size_t i = 0; i < batch->count; i++) {
+        used += (size_t)snprintf(sql + used, sizeof sql - used, "%s(?%zu, ?%zu, ?%zu)",
+                                 i > 0 ? ", " : "", 3 * i + 1, 3 * i + 2, 3 * i + 3);
+        params[3 * i] = store_value_text(batch->rows[i].tag);
+        params[3 * i + 1] = store_value_int(batch->rows[i].timestamp);
+        params[3 * i + 2] = store_value_int(batch->rows[i].post_id);
+    }
+    if (status == MB_OK && batch->count > 0)
+        status = batch_run(store, sql, params, 3 * batch->count);
+    for (size_t i = 0; i < batch->count; i++)
+        free(batch->rows[i].tag);
+    batch->count = 0;
+    return status;
+}
+
+enum mb_status store_tags_defer(struct store *store, const char *tag, int64_t timestamp,
+                                int64_t post_id)
 {
     struct store_batch_tags *batch = store->batch_tags;
     if (batch == NULL)
         batch = store->batch_tags = xcalloc(1, sizeof *batch);
-    if (batch->count == batch->capacity) {
-        batch->capacity = batch->capacity != 0 ? 2 * batch->capacity : 64;
-        batch->rows = xreallocarray(batch->rows, batch->capacity, sizeof *batch->rows);
-    }
     batch->rows[batch->count++] =
         (struct batch_tag){ .tag = xstrdup(tag), .timestamp = timestamp, .post_id = post_id };
-}
-
-static int batch_tag_order(const void *a, const void *b)
-{
-    const struct batch_tag *x = a, *y = b;
-    int order = strcmp(x->tag, y->tag);
-    return order != 0 ? order : (x->post_id > y->post_id) - (x->post_id < y->post_id);
+    return batch->count == BATCH_ROWS ? batch_spill(store, batch) : MB_OK;
 }
 
 enum mb_status store_tags_flush(struct store *store)
 {
     struct store_batch_tags *batch = store->batch_tags;
-    enum mb_status status = MB_OK;
     if (batch == NULL)
         return MB_OK;
-    if (batch->count > 1)
-        qsort(batch->rows, batch->count, sizeof *batch->rows, batch_tag_order);
-    for (size_t i = 0; status == MB_OK && i < batch->count; i++) {
-        struct store_value params[] = { store_value_text(batch->rows[i].tag),
-                                        store_value_int(batch->rows[i].timestamp),
-                                        store_value_int(batch->rows[i].post_id) };
-        status = store_run(store, QUERY_TAG_INSERT, params, 3, NULL, NULL, NULL);
-    }
+    /* One statement, its rows (and so the triggers' tag_count rows) in
+     * byte order of the tags. */
+    enum mb_status status = batch_spill(store, batch);
+    if (status == MB_OK)
+        status = batch_run(store,
+                           "INSERT INTO tag (tag, timestamp, post_id) SELECT b.tag, b.timestamp, "
+                           "b.post_id FROM mb_batch_tag b ORDER BY b.tag, b.post_id "
+                           "ON CONFLICT DO NOTHING",
+                           NULL, 0);
+    if (status == MB_OK)
+        status = batch_run(store, "DROP TABLE mb_batch_tag", NULL, 0);
     store_tags_forget(store);
     return status;
 }
@@ -82,7 +121,6 @@ void store_tags_forget(struct store *store)
         return;
     for (size_t i = 0; i < batch->count; i++)
         free(batch->rows[i].tag);
-    free(batch->rows);
     free(batch);
     store->batch_tags = NULL;
 }
@@ -121,7 +159,7 @@ enum mb_status store_tags_lock(struct store *store, int64_t user_id, int64_t pos
 {
     /* A deletion in a batch: what it put off first (the cascade must see it). */
     enum mb_status status = store_tags_flush(store);
-    if (status != MB_OK || strcmp(store->backend->name, "sqlite") == 0)
+    if (status != MB_OK || !store_tags_row_locks(store))
         return status;
     /* The posts twice: a reply being written when the first pass ran
      * holds its parent KEY SHARE, so the first pass waits for it to

@@ -301,10 +301,10 @@ static enum mb_status tags_write(struct store *store, int64_t post_id, int64_t t
 {
     enum mb_status status = MB_OK;
     size_t i = 0, j = 0;
-    if (store->in_batch && old->count == 0) {
-        for (; j < fresh->count; j++)
-            store_tags_defer(store, fresh->words[j], timestamp, post_id);
-        return MB_OK;
+    if (store->in_batch && old->count == 0 && store_tags_row_locks(store)) {
+        for (; status == MB_OK && j < fresh->count; j++)
+            status = store_tags_defer(store, fresh->words[j], timestamp, post_id);
+        return status;
     }
     while (status == MB_OK && (i < old->count || j < fresh->count)) {
         int order = i == old->count      ? 1

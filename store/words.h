@@ -34,13 +34,19 @@ enum mb_status store_words_record(struct store *store, int64_t post_id, int64_t 
  * on SQLite (one writer at a time). */
 enum mb_status store_tags_lock(struct store *store, int64_t user_id, int64_t post_id);
 
+/* Whether the engine locks rows (PostgreSQL; not SQLite, one writer at a
+ * time): whether writes must mind the lock order at all. */
+bool store_tags_row_locks(const struct store *store);
+
 /* Inside a batch (an import: many posts in one transaction, which would
- * take tag_count's rows post after post, out of order) store_words_record
- * puts a new post's tag rows off to here: store_tags_defer keeps one, and
- * store_tags_flush (store_batch_commit, or an edit or a deletion in the
- * batch) writes them all in byte order of the tags and forgets them;
- * store_tags_forget forgets them unwritten (a rollback, a close). */
-void store_tags_defer(struct store *store, const char *tag, int64_t timestamp, int64_t post_id);
+ * take tag_count's rows post after post, out of order), on PostgreSQL,
+ * store_words_record puts a new post's tag rows off to here:
+ * store_tags_defer keeps one (in a temporary table), store_tags_flush
+ * (store_batch_commit, or an edit or a deletion in the batch) writes them
+ * all in byte order of the tags and forgets them; store_tags_forget
+ * forgets them unwritten (a rollback, a close). */
+enum mb_status store_tags_defer(struct store *store, const char *tag, int64_t timestamp,
+                                int64_t post_id);
 enum mb_status store_tags_flush(struct store *store);
 void store_tags_forget(struct store *store);
 

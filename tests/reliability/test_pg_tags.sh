@@ -154,6 +154,22 @@ printf '%s\n' '{"author":"dave","body":"imported #zz"}' '{"author":"dave","body"
 race "$DB" "an import of a post with #zz, then one with #aa" import "$T/import.jsonl"
 expect_eq "after the import tag_count is the bodies'" "aa=3 keep=1 zz=2" "$(tags_of "$DB")"
 
+# An import larger than what is kept in memory (128 rows) before the
+# temporary table: 300 posts with two tags each.
+i=0
+while [ $i -lt 300 ]; do
+    printf '{"author":"erin","body":"bulk %d #b%d #a%d"}\n' $i $((i % 7)) $((i % 5))
+    i=$((i + 1))
+done > "$T/bulk.jsonl"
+run_cmd "$MB_BIN" --db "$DB" import "$T/bulk.jsonl"
+expect_eq "an import of 300 posts with two tags each: tag_count is the bodies'" \
+    "0 a0=60 a1=60 a2=60 a3=60 a4=60 b0=43 b1=43 b2=43 b3=43 b4=43 b5=43 b6=42" \
+    "$RC $(psql -d "$DB" -c "SELECT string_agg(tag || '=' || n, ' ' ORDER BY tag) FROM tag_count
+                             WHERE tag ~ '^[ab][0-9]$'")"
+expect_eq "and the tag rows are the bodies'" "600 0" \
+    "$(psql -d "$DB" -c "SELECT count(*), count(*) FILTER (WHERE p.body NOT LIKE '%#' || t.tag || '%')
+                         FROM tag t JOIN post p ON p.id = t.post_id WHERE p.body LIKE 'bulk %'" | tr '|' ' ')"
+
 # The same edit and import on SQLite.
 lite="$T/lite.db"
 "$MB_BIN" --db "$lite" user add alice --no-password > /dev/null
