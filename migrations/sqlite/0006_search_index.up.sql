@@ -39,9 +39,11 @@ CREATE TABLE search_key (
 CREATE VIEW search_key_assign (post_id, timestamp) AS
     SELECT post_id, 0 FROM search_key WHERE 0;
 -- Always empty between statements: the posts of a second being given
--- their keys again.
+-- their keys again, with their old keys (NULL for the new post), for the
+-- caller to move their index entries.
 CREATE TABLE search_key_renumber (
-    post_id INTEGER PRIMARY KEY
+    post_id INTEGER PRIMARY KEY,
+    old_key INTEGER
 );
 CREATE TRIGGER tr_search_key_assign INSTEAD OF INSERT ON search_key_assign
 BEGIN
@@ -59,33 +61,25 @@ BEGIN
               FROM (SELECT max(min(CAST(NEW.timestamp AS INTEGER), 8796093022207), -8796093022208) * 1048576 AS base) s) n
         WHERE n.below + 1 < n.above;
     -- No slot between its neighbours: the posts holding keys of its second
-    -- and this one take slots 0, 1, 2 ... in id order, their index entries
-    -- moved with them (FTS5's 'delete' needs the text indexed: their
-    -- bodies, unchanged since).
+    -- and this one take slots 0, 1, 2 ... in id order, listed in
+    -- search_key_renumber with their old keys. The caller (a trigger on
+    -- post) moves their index entries and empties it: this trigger reads
+    -- no table but these two, so that a rebuild of post (SQLite's 12
+    -- steps, whose RENAME reads every trigger) leaves it alone.
     SELECT RAISE(ABORT, 'search index: more than 1048576 posts in one second')
         WHERE NOT EXISTS (SELECT 1 FROM search_key WHERE post_id = NEW.post_id)
           AND (SELECT count(*) FROM search_key
                WHERE key BETWEEN max(min(CAST(NEW.timestamp AS INTEGER), 8796093022207), -8796093022208) * 1048576 AND max(min(CAST(NEW.timestamp AS INTEGER), 8796093022207), -8796093022208) * 1048576 + 1048575) >= 1048576;
-    INSERT INTO search_key_renumber (post_id)
-        SELECT post_id FROM search_key
+    INSERT INTO search_key_renumber (post_id, old_key)
+        SELECT post_id, key FROM search_key
         WHERE NOT EXISTS (SELECT 1 FROM search_key WHERE post_id = NEW.post_id)
           AND key BETWEEN max(min(CAST(NEW.timestamp AS INTEGER), 8796093022207), -8796093022208) * 1048576 AND max(min(CAST(NEW.timestamp AS INTEGER), 8796093022207), -8796093022208) * 1048576 + 1048575
-        UNION ALL SELECT NEW.post_id
+        UNION ALL SELECT NEW.post_id, NULL
         WHERE NOT EXISTS (SELECT 1 FROM search_key WHERE post_id = NEW.post_id);
-    INSERT INTO post_search (post_search, rowid, body)
-        SELECT 'delete', k.key, p.body
-        FROM search_key_renumber r JOIN search_key k ON k.post_id = r.post_id
-        JOIN post p ON p.id = k.post_id;
     DELETE FROM search_key WHERE post_id IN (SELECT post_id FROM search_key_renumber);
     INSERT INTO search_key (key, post_id)
         SELECT max(min(CAST(NEW.timestamp AS INTEGER), 8796093022207), -8796093022208) * 1048576 + row_number() OVER (ORDER BY post_id) - 1, post_id
         FROM search_key_renumber;
-    INSERT INTO post_search (rowid, body)
-        SELECT k.key, p.body
-        FROM search_key_renumber r JOIN search_key k ON k.post_id = r.post_id
-        JOIN post p ON p.id = k.post_id
-        WHERE r.post_id <> NEW.post_id;
-    DELETE FROM search_key_renumber;
 END;
 -- The posts there are: each second's slots 0, 1, 2 ... in id order (the
 -- rule's renumbering, for all seconds at once; a second of more than 2^20
@@ -151,6 +145,14 @@ BEGIN
     DELETE FROM post_replaced WHERE post_id = NEW.id;
     INSERT INTO search_key_assign (post_id, timestamp)
         SELECT NEW.id, NEW.timestamp WHERE NEW.private = 0;
+    -- The entries of a renumbered second move to their new keys.
+    INSERT INTO post_search (post_search, rowid, body)
+        SELECT 'delete', r.old_key, p.body FROM search_key_renumber r JOIN post p ON p.id = r.post_id
+        WHERE r.old_key IS NOT NULL;
+    INSERT INTO post_search (rowid, body)
+        SELECT k.key, p.body FROM search_key_renumber r JOIN search_key k ON k.post_id = r.post_id
+        JOIN post p ON p.id = r.post_id WHERE r.old_key IS NOT NULL;
+    DELETE FROM search_key_renumber;
     INSERT INTO post_search (rowid, body)
         SELECT key, NEW.body FROM search_key WHERE post_id = NEW.id AND NEW.private = 0;
 END;
@@ -184,6 +186,14 @@ BEGIN
     DELETE FROM post_replaced WHERE post_id IN (NEW.id, OLD.id) AND NEW.id <> OLD.id;
     INSERT INTO search_key_assign (post_id, timestamp)
         SELECT NEW.id, NEW.timestamp WHERE NEW.private = 0;
+    -- The entries of a renumbered second move to their new keys.
+    INSERT INTO post_search (post_search, rowid, body)
+        SELECT 'delete', r.old_key, p.body FROM search_key_renumber r JOIN post p ON p.id = r.post_id
+        WHERE r.old_key IS NOT NULL;
+    INSERT INTO post_search (rowid, body)
+        SELECT k.key, p.body FROM search_key_renumber r JOIN search_key k ON k.post_id = r.post_id
+        JOIN post p ON p.id = r.post_id WHERE r.old_key IS NOT NULL;
+    DELETE FROM search_key_renumber;
     INSERT INTO post_search (rowid, body)
         SELECT key, NEW.body FROM search_key WHERE post_id = NEW.id AND NEW.private = 0;
 END;
