@@ -50,33 +50,11 @@ fi
 # revision 0006, whose index is contentless, and covered by
 # tests/reliability/test_search_index.sh.)
 
-# 4. On PostgreSQL an edit of a tagged post deadlocks against another tagged
-# write, and the deadlock reaches the caller ("the database server stopped
-# this write to let another go first (deadlock detected)"): the edit
-# deletes the post's old tags (tag_count rows locked by the trigger
-# tag_count_delete, in the order of the tag rows) and then inserts its new
-# ones (tag_count_insert), so it takes the rows of two sets one after the
-# other, while another post or reply takes them in byte order
-# (store/words.c sorts a post's tags since 2026-11-29; before, two new posts
-# with "#a #b" and "#b #a" deadlocked too: 2 of 3 loads without edits, 0 of
-# 3 after). store_post_edit runs inside store_write_begin's transaction, and
-# postgres_run retries a deadlock only outside one (store/postgres/
-# statements.c:218). Either the whole write is run again on 40P01/40001, or
-# the edit locks the tag_count rows of its old and new tags at once, in
-# order, before changing them.
-if [ -x "$MB_BUILD/tests/reliability/pg_writers" ] &&
-    PG_STATE=$(sh "$MB_ROOT/scripts/pg-cluster.sh" start 2> /dev/null); then
-    eval "$PG_STATE"
-    mkdir -p "$T/pg-scratch"
-    "$MB_BUILD/tests/reliability/pg_writers" load \
-        "$(sh "$MB_ROOT/scripts/pg-cluster.sh" createdb "$PG_DIR")" 10 8 "$T/pg-scratch" \
-        > "$T/pg-load.out" 2> /dev/null
-    sh "$MB_ROOT/scripts/pg-cluster.sh" destroy "$PG_DIR" > /dev/null 2>&1
-    expect_eq "PostgreSQL: no deadlock between tagged writes reaches a writer (8 writers, 10 s)" \
-        0 "$(sed -n 's/^# figure pg_load_deadlocks //p' "$T/pg-load.out")"
-else
-    ok "PostgreSQL deadlocks between tagged writes # SKIP no private cluster or pg_writers"
-fi
+# (4. On PostgreSQL tagged writes deadlocked (an edit took its old tags'
+# tag_count rows, then its new ones; deletions and imports took them in
+# disk or arrival order): fixed by b315d58, c442b1b and d5460f9 (one byte
+# order for every tagged write, store/words.c and store/tag_locks.c), and
+# covered by tests/reliability/test_pg_tags.sh.)
 
 # (5. Revision 0006 as first committed refused a third post in a second
 # whose first and last slots were taken; fixed in c34753b and covered by

@@ -22,8 +22,9 @@ struct rel_social_tally {
     int64_t refused;     /* replies to a post deleted meanwhile */
     int64_t mismatches;  /* own state read back differs from what was written */
     int64_t busy, errors;
-    /* PostgreSQL's deadlocks between two tagged writes, which the store
-     * does not run again yet (known_bugs.sh): counted apart. */
+    /* PostgreSQL's deadlocks (known bug 4, fixed: tagged writes take
+     * tag_count's rows in one order; the store does not run a write
+     * again after one): counted apart, a failure of the load. */
     int64_t deadlocks;
     char first_error[200];
     char first_deadlock[200];

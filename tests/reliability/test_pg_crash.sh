@@ -19,8 +19,8 @@
 #   deletes): no error reaches a caller, the post count equals the commits,
 #   each writer reads back what only it wrote, and the database holds
 #   invariants.h's invariants (mentions and tags against the bodies,
-#   tag_count, threads, private entries, search = to_tsvector). Deadlocks
-#   between tagged writes are a known bug (known_bugs.sh), noted here.
+#   tag_count, threads, private entries, search = to_tsvector). A deadlock
+#   between tagged writes (known bug 4, fixed) fails the load.
 . "$MB_ROOT/tests/lib.sh"
 if [ ! -x "$MB_BUILD/tests/reliability/pg_writers" ]; then
     echo "ok - $(basename "$0") # SKIP reliability drivers not built in $MB_BUILD"

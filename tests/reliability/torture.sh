@@ -122,7 +122,7 @@ else
         "$(figure pg_crash_posts "$f") acknowledged writes (posts, replies, edits, private, deletes), $(figure pg_crash_errors "$f") lost-connection errors reported, $(figure pg_crash_unlogged "$f") unacknowledged commits; invariants after" \
         "$(cat "$f.bad")" "$(cat "$f.seconds")"
     row "10. PostgreSQL: writers at once" "$(figure pg_load_seconds "$f") s" "$(figure pg_load_writers "$f") writers" \
-        "$(figure pg_load_commits "$f") post commits ($(figure pg_load_replies "$f") replies, $(figure pg_load_privates "$f") private), $(figure pg_load_edits "$f") edits, $(figure pg_load_social "$f") social writes in all; errors reaching a caller: $(figure pg_load_errors "$f"), deadlocks (known bug 4): $(figure pg_load_deadlocks "$f")" \
+        "$(figure pg_load_commits "$f") post commits ($(figure pg_load_replies "$f") replies, $(figure pg_load_privates "$f") private), $(figure pg_load_edits "$f") edits, $(figure pg_load_social "$f") social writes in all; errors reaching a caller: $(figure pg_load_errors "$f"), deadlocks: $(figure pg_load_deadlocks "$f")" \
         "$(cat "$f.bad")" "-"
 fi
 
