@@ -9,6 +9,8 @@ DROP TRIGGER tr_post_replace;
 DROP TABLE post_replaced;
 DROP TABLE post_search;
 DROP TRIGGER tr_search_key_assign;
+DROP TRIGGER tr_search_key_renumber;
+DROP VIEW search_key_renumber_second;
 DROP TABLE search_key_renumber;
 DROP VIEW search_key_assign;
 DROP TABLE search_key;

@@ -45,6 +45,33 @@ CREATE TABLE search_key_renumber (
     post_id INTEGER PRIMARY KEY,
     old_key INTEGER
 );
+-- A second's renumbering, its own trigger so that an insert that finds a
+-- slot runs none of it (its window function alone cost 8,000 heap
+-- resizes per 5,000 inserts): the posts holding keys of the second and
+-- the new one take slots 0, 1, 2 ... in id order, listed in
+-- search_key_renumber with their old keys. The caller (a trigger on post)
+-- moves their index entries and empties it: these triggers read no table
+-- but search_key and search_key_renumber, so that a rebuild of post
+-- (SQLite's 12 steps, whose RENAME reads every trigger) leaves them be.
+CREATE VIEW search_key_renumber_second (post_id, timestamp) AS
+    SELECT post_id, 0 FROM search_key WHERE 0;
+CREATE TRIGGER tr_search_key_renumber INSTEAD OF INSERT ON search_key_renumber_second
+BEGIN
+    SELECT RAISE(ABORT, 'search index: more than 1048576 posts in one second')
+        WHERE (SELECT count(*) FROM search_key
+               WHERE key BETWEEN max(min(CAST(NEW.timestamp AS INTEGER), 8796093022207), -8796093022208) * 1048576
+                     AND max(min(CAST(NEW.timestamp AS INTEGER), 8796093022207), -8796093022208) * 1048576 + 1048575) >= 1048576;
+    INSERT INTO search_key_renumber (post_id, old_key)
+        SELECT post_id, key FROM search_key
+        WHERE key BETWEEN max(min(CAST(NEW.timestamp AS INTEGER), 8796093022207), -8796093022208) * 1048576
+                     AND max(min(CAST(NEW.timestamp AS INTEGER), 8796093022207), -8796093022208) * 1048576 + 1048575
+        UNION ALL SELECT NEW.post_id, NULL;
+    DELETE FROM search_key WHERE post_id IN (SELECT post_id FROM search_key_renumber);
+    INSERT INTO search_key (key, post_id)
+        SELECT max(min(CAST(NEW.timestamp AS INTEGER), 8796093022207), -8796093022208) * 1048576
+                   + row_number() OVER (ORDER BY post_id) - 1, post_id
+        FROM search_key_renumber;
+END;
 CREATE TRIGGER tr_search_key_assign INSTEAD OF INSERT ON search_key_assign
 BEGIN
     INSERT INTO search_key (key, post_id)
@@ -58,28 +85,13 @@ BEGIN
                      coalesce((SELECT min(key) - s.base FROM search_key
                                WHERE key BETWEEN s.base AND s.base + 1048575
                                  AND post_id > NEW.post_id), 1048576) AS above
-              FROM (SELECT max(min(CAST(NEW.timestamp AS INTEGER), 8796093022207), -8796093022208) * 1048576 AS base) s) n
+              FROM (SELECT max(min(CAST(NEW.timestamp AS INTEGER), 8796093022207), -8796093022208)
+                               * 1048576 AS base) s) n
         WHERE n.below + 1 < n.above;
-    -- No slot between its neighbours: the posts holding keys of its second
-    -- and this one take slots 0, 1, 2 ... in id order, listed in
-    -- search_key_renumber with their old keys. The caller (a trigger on
-    -- post) moves their index entries and empties it: this trigger reads
-    -- no table but these two, so that a rebuild of post (SQLite's 12
-    -- steps, whose RENAME reads every trigger) leaves it alone.
-    SELECT RAISE(ABORT, 'search index: more than 1048576 posts in one second')
-        WHERE NOT EXISTS (SELECT 1 FROM search_key WHERE post_id = NEW.post_id)
-          AND (SELECT count(*) FROM search_key
-               WHERE key BETWEEN max(min(CAST(NEW.timestamp AS INTEGER), 8796093022207), -8796093022208) * 1048576 AND max(min(CAST(NEW.timestamp AS INTEGER), 8796093022207), -8796093022208) * 1048576 + 1048575) >= 1048576;
-    INSERT INTO search_key_renumber (post_id, old_key)
-        SELECT post_id, key FROM search_key
-        WHERE NOT EXISTS (SELECT 1 FROM search_key WHERE post_id = NEW.post_id)
-          AND key BETWEEN max(min(CAST(NEW.timestamp AS INTEGER), 8796093022207), -8796093022208) * 1048576 AND max(min(CAST(NEW.timestamp AS INTEGER), 8796093022207), -8796093022208) * 1048576 + 1048575
-        UNION ALL SELECT NEW.post_id, NULL
+    -- No slot between its neighbours: its second is given its keys again.
+    INSERT INTO search_key_renumber_second (post_id, timestamp)
+        SELECT NEW.post_id, NEW.timestamp
         WHERE NOT EXISTS (SELECT 1 FROM search_key WHERE post_id = NEW.post_id);
-    DELETE FROM search_key WHERE post_id IN (SELECT post_id FROM search_key_renumber);
-    INSERT INTO search_key (key, post_id)
-        SELECT max(min(CAST(NEW.timestamp AS INTEGER), 8796093022207), -8796093022208) * 1048576 + row_number() OVER (ORDER BY post_id) - 1, post_id
-        FROM search_key_renumber;
 END;
 -- The posts there are: each second's slots 0, 1, 2 ... in id order (the
 -- rule's renumbering, for all seconds at once; a second of more than 2^20
