@@ -215,7 +215,7 @@ static enum mb_status plan_page(struct store *store, const struct post_filter *f
         (f->author_id != 0 || f->mentioning != 0))
         status = store_search_drive(store, r);
     if (status == MB_OK && r->drive == DRIVE_SEARCH && !store_sql_lateral(store)) {
-        status = store_search_keys(store, r);
+        store_search_keys(r);
     } else if (status == MB_OK && r->search_alone) {
         int64_t total = 0;
         status = store_post_count(store, 0, &total);

@@ -28,7 +28,6 @@ enum store_post_slot {
     STORE_SLOT_POST_GET,
     STORE_SLOT_THREAD_ROOT,
     STORE_SLOT_THREAD_PAGE,
-    STORE_SLOT_SEARCH_KEY, /* the key of a search page's cursor post (SQLite) */
     STORE_SLOT_PAGES,
 };
 

@@ -128,74 +128,55 @@ static int64_t key_base(int64_t timestamp)
     return (int64_t)((uint64_t)second << SECOND_BITS);
 }
 
-/* The page's bound on the keys from its cursor (ts, id): the key of the
- * cursor's second's post nearest below id (older pages) or above it
- * (newer), which exists or not whether the cursor's post still does;
- * *found false when that second has none. */
-static enum mb_status cursor_bound(struct store *store, const struct page_request *r,
-                                   int64_t *bound, bool *found)
-{
-    static const struct store_query query = {
-        .slot = STORE_SLOT_SEARCH_KEY,
-        .sql = "SELECT count(*), CASE WHEN ?4 = 1 THEN min(key) ELSE max(key) END "
-               "FROM search_key WHERE key BETWEEN ?1 AND ?2 "
-               "AND CASE WHEN ?4 = 1 THEN post_id > ?3 ELSE post_id < ?3 END",
-        .what = "reading posts",
-    };
-    int64_t base = key_base(r->after_timestamp);
-    struct store_value params[] = { store_value_int(base), store_value_int(base + SLOT_MASK),
-                                    store_value_int(r->after_id),
-                                    store_value_int(r->newer ? 1 : 0) };
-    int64_t row[2] = { 0, 0 }; /* how many, the nearest */
-    enum mb_status status =
-        store->backend->query(store, &query, params, 4, store_row_ints, row, NULL);
-    *found = row[0] > 0;
-    *bound = row[1];
-    return status;
-}
-
-enum mb_status store_search_keys(struct store *store, struct page_request *r)
+void store_search_keys(struct page_request *r)
 {
     const struct post_filter *f = r->filter;
     bool cursor = r->newer ? r->after_timestamp != INT64_MIN || r->after_id != INT64_MIN
                            : r->after_timestamp != INT64_MAX || r->after_id != INT64_MAX;
-    int64_t low = f->since != 0 ? key_base(f->since) : INT64_MIN;
-    int64_t high = f->until != 0 ? key_base(f->until - 1) + SLOT_MASK : INT64_MAX;
-    if (cursor) {
-        /* The keys sort as (second, id): past the cursor are its second's
-         * posts beyond its id and the seconds beyond its own. */
-        int64_t base = key_base(r->after_timestamp), nearest = 0;
-        bool found = false;
-        enum mb_status status = cursor_bound(store, r, &nearest, &found);
-        if (status != MB_OK)
-            return status;
-        if (found && r->newer)
-            low = nearest > low ? nearest : low;
-        else if (found)
-            high = nearest < high ? nearest : high;
-        else if (r->newer && base + SLOT_MASK == INT64_MAX)
-            low = INT64_MAX, high = INT64_MIN; /* nothing after the last second */
-        else if (r->newer)
-            low = base + SLOT_MASK + 1 > low ? base + SLOT_MASK + 1 : low;
-        else if (base == INT64_MIN)
-            low = INT64_MAX, high = INT64_MIN; /* nothing before the first */
-        else
-            high = base - 1 < high ? base - 1 : high;
-    }
-    r->search_low = low;
-    r->search_high = high;
-    return MB_OK;
+    r->search_low = f->since != 0 ? key_base(f->since) : INT64_MIN;
+    r->search_high = f->until != 0 ? key_base(f->until - 1) + SLOT_MASK : INT64_MAX;
+    /* No cursor: an empty second (nothing found), the widest bound. */
+    r->search_base = 1;
+    r->search_top = 0;
+    r->search_beyond = r->newer ? INT64_MIN : INT64_MAX;
+    r->search_edge = false;
+    if (!cursor)
+        return;
+    /* The keys sort as (second, id): past the cursor are its second's
+     * posts beyond its id (the nearest one's key, read in the page's own
+     * statement so that a renumbering in between cannot move it), then
+     * the seconds beyond its own: from the second after (before) it, or
+     * nothing past the outermost second. */
+    r->search_base = key_base(r->after_timestamp);
+    r->search_top = r->search_base + SLOT_MASK;
+    r->search_edge = r->newer ? r->search_top == INT64_MAX : r->search_base == INT64_MIN;
+    r->search_beyond = r->search_edge ? r->search_beyond
+                       : r->newer    ? r->search_top + 1
+                                     : r->search_base - 1;
 }
 
 void store_search_walk(struct store_sql *sql, const struct page_request *r, const char *columns,
                        int query)
 {
     const struct post_filter *f = r->filter;
+    int base = store_sql_param(sql, r->search_base), top = store_sql_param(sql, r->search_top);
+    int id = store_sql_param(sql, r->after_id);
+    const char *nearest = r->newer ? "min" : "max", *beyond = r->newer ? ">" : "<";
     store_sql_add(sql, "SELECT %s FROM post_search s JOIN search_key k ON k.key = s.rowid "
-                       "JOIN post p ON p.id = k.post_id WHERE post_search MATCH ?%d "
-                       "AND s.rowid >= ?%d AND s.rowid <= ?%d",
-                  columns, query, store_sql_param(sql, r->search_low),
-                  store_sql_param(sql, r->search_high));
+                       "JOIN post p ON p.id = k.post_id WHERE post_search MATCH ?%d",
+                  columns, query);
+    /* One bound on each side, so that FTS5 seeks to it. */
+    store_sql_add(sql, " AND s.rowid %s= %s(?%d, coalesce((SELECT %s(x.key) FROM search_key x "
+                       "WHERE x.key BETWEEN ?%d AND ?%d AND x.post_id %s ?%d), ?%d))",
+                  beyond, r->newer ? "max" : "min",
+                  store_sql_param(sql, r->newer ? r->search_low : r->search_high), nearest, base,
+                  top, beyond, id, store_sql_param(sql, r->search_beyond));
+    store_sql_add(sql, " AND s.rowid %s= ?%d", r->newer ? "<" : ">",
+                  store_sql_param(sql, r->newer ? r->search_high : r->search_low));
+    /* Past the outermost second: only its own posts beyond the cursor. */
+    store_sql_add(sql, " AND (?%d = 0 OR EXISTS (SELECT 1 FROM search_key x WHERE x.key "
+                       "BETWEEN ?%d AND ?%d AND x.post_id %s ?%d))",
+                  store_sql_param(sql, r->search_edge), base, top, beyond, id);
     /* The keys of the outermost seconds hold more than one second. */
     store_sql_add(sql, " AND p.timestamp >= ?%d AND p.timestamp <= ?%d",
                   store_sql_param(sql, f->since != 0 ? f->since : INT64_MIN),
@@ -238,6 +219,8 @@ enum mb_status store_search_drive(struct store *store, struct page_request *r)
     }
     if (status != MB_OK)
         return status;
+    /* A count another program changed stays a count. */
+    own = own < 0 ? 0 : own > MENTIONS_COUNTED ? MENTIONS_COUNTED : own;
     struct store_value params[] = { store_value_text(r->search),
                                     store_value_int(own * MATCHES_PER_POST + 1) };
     status = store->backend->query(store, &matches, params, 2, store_row_ints, &found, NULL);

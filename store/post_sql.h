@@ -50,8 +50,13 @@ struct page_request {
                            * statement) */
     int64_t search_window; /* PostgreSQL: the walk's rows at most
                             * (store_search_window) */
-    int64_t search_low, search_high; /* SQLite: the keys the page reads
-                                      * (store_search_keys) */
+    int64_t search_low, search_high; /* SQLite: the keys of the far bound and
+                                      * the until/since side (store_search_keys) */
+    int64_t search_base, search_top;  /* SQLite: the keys of the cursor's second
+                                       * (an empty range without a cursor) */
+    int64_t search_beyond;            /* SQLite: the bound when that second has no
+                                       * post past the cursor */
+    bool search_edge;                 /* SQLite: the cursor's second is the outermost */
     enum store_drive drive;
     bool newer;           /* read oldest first, after the cursor */
     int64_t after_timestamp, after_id; /* the cursor (the widest when none) */
@@ -118,15 +123,15 @@ bool store_follow_forced(void);
  * walk reads at most before the matches are sorted instead: limit * total
  * / walk_from, 0 when walk_from is 0), whether a test turned the choice
  * off, and the statement with both ways. SQLite's: store_search_keys sets
- * r's search_low and search_high, the keys between the cursor and the far
- * bound (reading the cursor post's key); store_search_walk appends the
- * SELECT of the matches among them, to be ordered by s.rowid. */
+ * r's search_* bounds from the filter and the cursor; store_search_walk
+ * appends the SELECT of the matches between them (the cursor's nearest
+ * key read in that statement), to be ordered by s.rowid. */
 int64_t store_search_walk_from(int64_t limit, int64_t total);
 int64_t store_search_window(int64_t limit, int64_t total, int64_t walk_from);
 bool store_search_choice_off(void);
 void store_search_arms(struct store_sql *sql, const struct page_request *r, const char *columns,
                        int query, int viewer, int limit);
-enum mb_status store_search_keys(struct store *store, struct page_request *r);
+void store_search_keys(struct page_request *r);
 /* SQLite's search with an author or mentions (filter.author_id or
  * mentioning set): sets r->drive to DRIVE_AUTHOR (DRIVE_MENTION) when
  * walking that index with a probe of the search per post costs less than

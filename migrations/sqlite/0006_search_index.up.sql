@@ -122,21 +122,24 @@ INSERT INTO post_search (post_search) VALUES ('optimize');
 -- Under OR IGNORE nothing is inserted and the note stays until the next
 -- write of that id (the search entry is taken out only while its key is
 -- still the post's). A BEFORE INSERT trigger sees id -1 when none is
--- given, so a post -1 replaced stays indexed and counted.
+-- given: a note for a post -1 then waits, harmless, as under OR IGNORE.
+-- An id is changed through rowid, oid or _rowid_ as well as through id,
+-- which UPDATE OF id does not see: these triggers fire on every UPDATE
+-- and look at what changed.
 CREATE TABLE post_replaced (
     post_id INTEGER PRIMARY KEY,
     user_id INTEGER NOT NULL,
     key     INTEGER,
     body    TEXT    NOT NULL
 );
-CREATE TRIGGER tr_post_replace BEFORE INSERT ON post WHEN NEW.id <> -1
+CREATE TRIGGER tr_post_replace BEFORE INSERT ON post
 BEGIN
     DELETE FROM post_replaced WHERE post_id = NEW.id;
     INSERT INTO post_replaced (post_id, user_id, key, body)
         SELECT p.id, p.user_id, k.key, p.body FROM post p LEFT JOIN search_key k ON k.post_id = p.id
         WHERE p.id = NEW.id;
 END;
-CREATE TRIGGER tr_post_replace_id BEFORE UPDATE OF id ON post WHEN NEW.id <> OLD.id
+CREATE TRIGGER tr_post_replace_id BEFORE UPDATE ON post WHEN NEW.id <> OLD.id
 BEGIN
     DELETE FROM post_replaced WHERE post_id = NEW.id;
     INSERT INTO post_replaced (post_id, user_id, key, body)
@@ -178,7 +181,9 @@ END;
 -- One trigger, the old entry out before the new one in (0005's reason);
 -- an edit keeps its place (its key comes back between the same
 -- neighbours).
-CREATE TRIGGER tr_post_search_update AFTER UPDATE OF id, body, timestamp, private ON post
+CREATE TRIGGER tr_post_search_update AFTER UPDATE ON post
+    WHEN NEW.id <> OLD.id OR NEW.body IS NOT OLD.body OR NEW.timestamp IS NOT OLD.timestamp
+      OR NEW.private IS NOT OLD.private
 BEGIN
     INSERT INTO post_search (post_search, rowid, body)
         SELECT 'delete', key, OLD.body FROM search_key WHERE post_id = OLD.id AND OLD.private = 0;

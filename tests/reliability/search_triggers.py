@@ -14,9 +14,11 @@ on a copy of a database the binary made, checking after every write:
 The writes: inserts with and without ids (ids 2^20 apart: one slot), plain
 and OR REPLACE / OR IGNORE / ON CONFLICT DO NOTHING / DO UPDATE; deletes;
 edits of body, timestamp (extremes, text, fractions), private, id (plain
-and OR REPLACE); a multi-row edit. Seen failing on each of the trigger
+and OR REPLACE, through id, rowid, _rowid_ or oid; id -1 too); a multi-row
+edit; every other seed with PRAGMA recursive_triggers on. Seen failing on each of the trigger
 bugs fixed on 2026-11-29 (a second's third post refused, REPLACE's stale
-entry and count, text timestamps losing their key, a moved id's note).
+entry and count, text timestamps losing their key, a moved id's note, an
+id changed through rowid).
 
 usage: python3 search_triggers.py BASE.db FIRST_SEED LAST_SEED STEPS
 prints "ok N" (N writes checked) or the first failure, and exits 1."""
@@ -72,8 +74,9 @@ def write(db, rnd):
     elif op < 0.78:
         db.execute("UPDATE post SET private = 1 - private WHERE id = ?", (rnd.choice(ids),))
     elif op < 0.84:
-        db.execute("UPDATE post SET id = ? WHERE id = ?",
-                   (rnd.randint(-5, 5000000), rnd.choice(ids)))
+        # id, or the rowid under another name (UPDATE OF id does not see it)
+        db.execute("UPDATE post SET %s = ? WHERE id = ?" % rnd.choice(['id', 'rowid', '_rowid_']),
+                   (rnd.choice([rnd.randint(-5, 5000000), -1]), rnd.choice(ids)))
     elif op < 0.88:
         db.execute(rnd.choice([
             "INSERT OR IGNORE INTO post (id, body, timestamp, private, user_id) "
@@ -84,11 +87,11 @@ def write(db, rnd):
             "ON CONFLICT (id) DO UPDATE SET body = excluded.body, "
             "timestamp = excluded.timestamp"]), (rnd.choice(ids), text, ts))
     elif op < 0.9:
-        db.execute("UPDATE OR REPLACE post SET id = ? WHERE id = ?",
+        db.execute("UPDATE OR REPLACE post SET %s = ? WHERE id = ?" % rnd.choice(['id', 'oid']),
                    (rnd.choice(ids), rnd.choice(ids)))
     elif op < 0.96:
         db.execute("INSERT OR REPLACE INTO post (id, body, timestamp, private, user_id) "
-                   "VALUES (?, ?, ?, 0, ?)", (rnd.choice(ids), text, ts, user))
+                   "VALUES (?, ?, ?, 0, ?)", (rnd.choice(ids + [-1]), text, ts, user))
     else:
         db.execute("UPDATE post SET body = body || ' red' WHERE timestamp = ?", (ts,))
 
@@ -144,6 +147,8 @@ def main():
         source.backup(db)
         source.close()
         db.execute("CREATE VIRTUAL TABLE temp.vocab USING fts5vocab(main, post_search, row)")
+        # REPLACE fires the delete triggers when recursive_triggers is on
+        db.execute("PRAGMA recursive_triggers = %d" % (seed % 2))
         for step in range(steps):
             try:
                 write(db, rnd)

@@ -434,8 +434,8 @@ static void test_search_folds_diacritics(void **state)
 
 /* SQLite's plans: a tag's page walks the tag primary key; a search's walks
  * the FTS5 index in its rowid (search key) order, newest first, between
- * two keys (FTS5's idxNum 192: ordered by rowid, descending; "M1><": the
- * match and both bounds), with no sort of the matches. */
+ * two keys (FTS5's idxNum 192: ordered by rowid, descending; "M1<>": the
+ * match and both bounds, in either order), with no sort of the matches. */
 static void test_plans(void **state)
 {
     struct fixture *f = *state;
@@ -452,7 +452,8 @@ static void test_plans(void **state)
         fail_msg("a tag's page: %s", plan);
     free(plan);
     assert_int_equal(store_posts_explain(store, &search, PAGE_OLDER, &merged, &plan), MB_OK);
-    if (strstr(plan, "SCAN s VIRTUAL TABLE INDEX 192:M1><") == NULL ||
+    if ((strstr(plan, "SCAN s VIRTUAL TABLE INDEX 192:M1<>") == NULL &&
+         strstr(plan, "SCAN s VIRTUAL TABLE INDEX 192:M1><") == NULL) ||
         strstr(plan, "TEMP B-TREE") != NULL)
         fail_msg("a search's page: %s", plan);
     free(plan);
