@@ -77,6 +77,19 @@ check() {
     if "$@"; then ok "$name"; else not_ok "$name" "command failed: $*"; fi
 }
 
+# pg_private_cluster WHAT: starts a private PostgreSQL cluster of this
+# script's own (scripts/pg-cluster.sh) and sets its PG_DIR, PG_URL ...;
+# where none can run here, prints WHAT's skip line and ends the script.
+pg_private_cluster() {
+    PG_STATE=$(sh "$MB_ROOT/scripts/pg-cluster.sh" start 2> "$T/pg.err")
+    rc=$?
+    if [ "$rc" -ne 0 ]; then
+        echo "ok - $1 # SKIP the private cluster cannot run here (exit $rc): $(head -n 1 "$T/pg.err")"
+        exit 0
+    fi
+    eval "$PG_STATE"
+}
+
 # run_cmd: runs the rest, capturing stdout in $OUT, stderr in $ERR, status in $RC.
 run_cmd() {
     "$@" >"$T/.out" 2>"$T/.err"

@@ -7,13 +7,7 @@
 # holds rows is refused and left as it was; a password is never printed.
 . "$MB_ROOT/tests/lib.sh"
 
-PG_STATE=$(sh "$MB_ROOT/scripts/pg-cluster.sh" start 2> "$T/pg.err")
-rc=$?
-if [ "$rc" -ne 0 ]; then
-    echo "ok - db copy to PostgreSQL # SKIP the private cluster cannot run here (exit $rc): $(head -n 1 "$T/pg.err")"
-    exit 0
-fi
-eval "$PG_STATE"
+pg_private_cluster "db copy to PostgreSQL"
 trap 'sh "$MB_ROOT/scripts/pg-cluster.sh" destroy "$PG_DIR" > /dev/null 2>&1; rm -rf "$T"' EXIT
 fresh() { sh "$MB_ROOT/scripts/pg-cluster.sh" createdb "$PG_DIR"; }
 PASSWORD=$(printf '%s' "$PG_URL" | sed 's|^postgresql://[^:]*:\([^@]*\)@.*|\1|')

@@ -8,13 +8,7 @@
 . "$MB_ROOT/tests/lib.sh"
 . "$MB_ROOT/tests/tui/helpers.inc"
 
-PG_STATE=$(sh "$MB_ROOT/scripts/pg-cluster.sh" start 2> "$T/pg.err")
-rc=$?
-if [ "$rc" -ne 0 ]; then
-    echo "ok - TUI on a lost server # SKIP the private cluster cannot run here (exit $rc): $(head -n 1 "$T/pg.err")"
-    exit 0
-fi
-eval "$PG_STATE"
+pg_private_cluster "TUI on a lost server"
 pg_cleanup() {
     sh "$MB_ROOT/scripts/pg-cluster.sh" destroy "$PG_DIR" > /dev/null 2>&1
     tui_cleanup

@@ -26,13 +26,7 @@ if [ ! -x "$MB_BUILD/tests/reliability/pg_writers" ]; then
     echo "ok - $(basename "$0") # SKIP reliability drivers not built in $MB_BUILD"
     exit 0
 fi
-PG_STATE=$(sh "$MB_ROOT/scripts/pg-cluster.sh" start 2> "$T/pg.err")
-rc=$?
-if [ "$rc" -ne 0 ]; then
-    echo "ok - PostgreSQL crash safety # SKIP the private cluster cannot run here (exit $rc): $(head -n 1 "$T/pg.err")"
-    exit 0
-fi
-eval "$PG_STATE"
+pg_private_cluster "PostgreSQL crash safety"
 WRITER_PID=""
 pg_cleanup() {
     [ -n "$WRITER_PID" ] && kill "$WRITER_PID" 2>/dev/null

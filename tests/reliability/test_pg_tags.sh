@@ -25,13 +25,7 @@ if [ ! -x "$MB_BUILD/tests/reliability/pg_writers" ]; then
     echo "ok - $(basename "$0") # SKIP reliability drivers not built in $MB_BUILD"
     exit 0
 fi
-PG_STATE=$(sh "$MB_ROOT/scripts/pg-cluster.sh" start 2> "$T/pg.err")
-rc=$?
-if [ "$rc" -ne 0 ]; then
-    echo "ok - PostgreSQL tag locks # SKIP the private cluster cannot run here (exit $rc): $(head -n 1 "$T/pg.err")"
-    exit 0
-fi
-eval "$PG_STATE"
+pg_private_cluster "PostgreSQL tag locks"
 trap 'sh "$MB_ROOT/scripts/pg-cluster.sh" destroy "$PG_DIR" > /dev/null 2>&1; rm -rf "$T"' EXIT
 psql() { "${PG_BINDIR:+$PG_BINDIR/}psql" -X -At -q -v ON_ERROR_STOP=1 "$@"; }
 
