@@ -2,8 +2,9 @@
  * store/post_sql.c (the text and parameters, the keyset bounds, the
  * viewer's mutes), store/post_follow.c (the following timeline's choice
  * and its two ways), store/post_search.c (a search's page: SQLite's
- * keyed index, PostgreSQL's choice and its two ways) and store/post_query.c (the page over a
- * post_filter, which runs them). Only those four include this. */
+ * keyed index, PostgreSQL's choice and its two ways) and
+ * store/post_query.c (the page over a post_filter, which runs them). Only
+ * those four include this. */
 #ifndef STORE_POST_SQL_H
 #define STORE_POST_SQL_H
 
