@@ -79,15 +79,32 @@ check() {
 
 # pg_private_cluster WHAT: starts a private PostgreSQL cluster of this
 # script's own (scripts/pg-cluster.sh) and sets its PG_DIR, PG_URL ...;
-# where none can run here, prints WHAT's skip line and ends the script.
+# where none can run here (the script's exit 77), prints WHAT's skip line
+# and ends the script; any other failure is a failure.
 pg_private_cluster() {
     PG_STATE=$(sh "$MB_ROOT/scripts/pg-cluster.sh" start 2> "$T/pg.err")
     rc=$?
-    if [ "$rc" -ne 0 ]; then
-        echo "ok - $1 # SKIP the private cluster cannot run here (exit $rc): $(head -n 1 "$T/pg.err")"
+    if [ "$rc" -eq 77 ]; then
+        echo "ok - $1 # SKIP the private cluster cannot run here: $(head -n 1 "$T/pg.err")"
         exit 0
+    elif [ "$rc" -ne 0 ]; then
+        not_ok "$1: the private cluster starts" "exit $rc: $(head -n 3 "$T/pg.err")"
+        exit 1
     fi
     eval "$PG_STATE"
+}
+
+# json_field EXPR: evaluates EXPR over `rows` (the JSON Lines on stdin,
+# parsed by python3) and prints the result; "BAD JSON" when a line does
+# not parse.
+json_field() {
+    python3 -c '
+import json, sys
+try:
+    rows = [json.loads(l) for l in sys.stdin if l.strip()]
+except ValueError:
+    print("BAD JSON"); sys.exit(0)
+print(eval(sys.argv[1]))' "$1"
 }
 
 # run_cmd: runs the rest, capturing stdout in $OUT, stderr in $ERR, status in $RC.
@@ -156,6 +173,23 @@ dump() {
         "${PG_BINDIR:+$PG_BINDIR/}pg_dump" --no-owner -d "$DB" |
             grep -v '^\\\(un\)\{0,1\}restrict \|setval' | sha256sum
     fi
+}
+
+# refused NAME [STATUS] EXPECTED_ERR COMMAND...: the command exits STATUS
+# (default 1) with EXPECTED_ERR as the first line of stderr (a usage error,
+# exit 2, prints the usage after it) and writes nothing.
+refused() {
+    name=$1
+    shift
+    case $1 in [0-9] | [0-9][0-9]) status=$1; shift ;; *) status=1 ;; esac
+    expected=$1
+    shift
+    before=$(dump)
+    run_cmd "$@"
+    expect_eq "$name exits $status" "$status" "$RC"
+    [ "$status" = 2 ] && ERR=$(printf '%s\n' "$ERR" | head -n 1)
+    expect_eq "$name says why in one line" "$expected" "$ERR"
+    expect_eq "$name leaves the database unchanged" "$before" "$(dump)"
 }
 
 # ---- db copy (tests/cli/copy.sh, tests/pg/copy.sh) ----------------------

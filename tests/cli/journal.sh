@@ -11,27 +11,6 @@
 
 command -v python3 >/dev/null 2>&1 || { echo "ok - $TEST_NAME # SKIP no python3 to parse JSON"; exit 0; }
 
-json_field() {
-    python3 -c '
-import json, sys
-try:
-    rows = [json.loads(l) for l in sys.stdin if l.strip()]
-except ValueError:
-    print("BAD JSON"); sys.exit(0)
-print(eval(sys.argv[1]))' "$1"
-}
-# refused NAME STATUS EXPECTED_ERR COMMAND...: that exit, that line first
-# (a usage error, exit 2, prints the usage after it), nothing written.
-refused() {
-    name=$1 status=$2 expected=$3
-    shift 3
-    before=$(dump)
-    run_cmd "$@"
-    expect_eq "$name exits $status" "$status" "$RC"
-    [ "$status" = 2 ] && ERR=$(printf '%s\n' "$ERR" | head -n 1)
-    expect_eq "$name says why in one line" "$expected" "$ERR"
-    expect_eq "$name leaves the database unchanged" "$before" "$(dump)"
-}
 # ids OUTPUT: the post ids of a terminal listing, "3 2 1".
 ids() { printf '%s\n' "$1" | awk 'NF { printf "%s%s", sep, $1; sep = " " }'; }
 

@@ -10,27 +10,6 @@
 
 command -v python3 >/dev/null 2>&1 || { echo "ok - $TEST_NAME # SKIP no python3 to parse JSON"; exit 0; }
 
-# json_field EXPR: evaluates EXPR over `rows` (the JSON Lines on stdin,
-# parsed) and prints the result; "BAD JSON" when a line does not parse.
-json_field() {
-    python3 -c '
-import json, sys
-try:
-    rows = [json.loads(l) for l in sys.stdin if l.strip()]
-except ValueError:
-    print("BAD JSON"); sys.exit(0)
-print(eval(sys.argv[1]))' "$1"
-}
-# refused NAME EXPECTED_ERR COMMAND...: exit 1, that one line, nothing written.
-refused() {
-    name=$1 expected=$2
-    shift 2
-    before=$(dump)
-    run_cmd "$@"
-    expect_eq "$name exits 1" 1 "$RC"
-    expect_eq "$name says why in one line" "$expected" "$ERR"
-    expect_eq "$name leaves the database unchanged" "$before" "$(dump)"
-}
 last_id() { sql 'SELECT max(id) FROM post'; }
 
 mb user add alice --no-password >/dev/null
