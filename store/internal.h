@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "store/backend.h"
 #include "store/store.h"
@@ -44,6 +45,13 @@ struct store {
     void (*notice)(void *context, const char *message);
     void *notice_context;
 };
+
+/* Whether the engine is a server (PostgreSQL), whose statements take row
+ * locks and join with LATERAL, or SQLite. */
+static inline bool store_on_server(const struct store *store)
+{
+    return strcmp(store->backend->name, "sqlite") != 0;
+}
 
 /* Records a formatted message as the handle's error and returns status. */
 enum mb_status store_fail(struct store *store, enum mb_status status,

@@ -68,12 +68,14 @@ int64_t store_search_window(int64_t limit, int64_t total, int64_t walk_from)
     return walk_from > 0 ? limit * total / walk_from : 0;
 }
 
-/* PostgreSQL's: the walk over the window (materialized: it is the fact
- * and, when kept, the page), the choice, and the matches through the GIN
- * index (ix_post_search), materialized so that the planner cannot turn
- * them into a walk, sorted and limited before their rows are read. */
-static void postgres_arms(struct store_sql *sql, const struct page_request *r,
-                          const char *columns, int query, int viewer, int limit)
+/* PostgreSQL's both ways in one statement, the other's LIMIT 0
+ * (STORE_ARM_LIMIT; the choice column named as the follow's): the walk
+ * over the window (materialized: it is the fact and, when kept, the
+ * page), the choice, and the matches through the GIN index
+ * (ix_post_search), materialized so that the planner cannot turn them
+ * into a walk, sorted and limited before their rows are read. */
+void store_search_arms(struct store_sql *sql, const struct page_request *r, const char *columns,
+                       int query, int viewer, int limit)
 {
     const char *order = r->newer ? "ASC" : "DESC";
     int window = store_sql_param(sql, r->search_window);
@@ -103,14 +105,6 @@ static void postgres_arms(struct store_sql *sql, const struct page_request *r,
                        "UNION ALL SELECT * FROM (SELECT " STORE_PAGE_ROW("w") " FROM walk w "
                        "LIMIT " STORE_ARM_LIMIT(1) ") b) p WHERE 1 = 1",
                   columns, order, order, limit, limit);
-}
-
-/* Both ways in one statement, the other's LIMIT 0 (STORE_ARM_LIMIT); the
- * choice column is named as the follow's. */
-void store_search_arms(struct store_sql *sql, const struct page_request *r, const char *columns,
-                       int query, int viewer, int limit)
-{
-    postgres_arms(sql, r, columns, query, viewer, limit);
 }
 
 /* ---- SQLite: the keyed index ---- */

@@ -47,7 +47,7 @@ enum mb_status store_sql_ready(struct store *store, const struct store_sql *sql)
 
 bool store_sql_lateral(const struct store *store)
 {
-    return strcmp(store->backend->name, "sqlite") != 0;
+    return store_on_server(store);
 }
 
 int store_page_far_param(struct store_sql *sql, const struct page_request *r)

@@ -444,6 +444,12 @@ struct tag_list {
  * when text is not one tag. No database needed. */
 enum mb_status store_tag_fold(const char *text, char **out, struct mb_error *err);
 
+/* The tags body carries, as a post with that body records them (folded,
+ * each once, at most 16), in the order they come: MB_OK with *tags a
+ * newly allocated array of *count newly allocated strings (caller frees
+ * each and the array), or MB_NOMEM. No database needed. */
+enum mb_status store_body_tags(const char *body, char ***tags, size_t *count);
+
 /* A page of at most limit tags in byte order of their folded form, after
  * `after` (NULL or "": from the first), each with its count (kept by
  * triggers: a range of tag_count, no scan of posts). Free with
@@ -473,11 +479,11 @@ enum mb_status store_private_exists(struct store *store, int64_t user_id, bool *
 enum mb_status store_private_unlock(struct store *store, int64_t user_id,
                                     const char *passphrase);
 
-/* Whether user_id's key is unlocked on this handle. */
 /* Locks them again: wipes and forgets the key kept on this handle (a face
  * that changes whom it acts for calls it, so that one author's entries
  * never show opened to the next). */
 void store_private_forget(struct store *store);
+/* Whether user_id's key is unlocked on this handle. */
 bool store_private_unlocked(const struct store *store, int64_t user_id);
 
 /* Writes a private entry of user_id now: the text (validated as a body)

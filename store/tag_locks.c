@@ -29,11 +29,6 @@
 #include "core/xalloc.h"
 #include "store/queries.h"
 
-bool store_tags_row_locks(const struct store *store)
-{
-    return strcmp(store->backend->name, "sqlite") != 0;
-}
-
 /* A batch's tag rows: up to BATCH_ROWS in memory, then in the temporary
  * table mb_batch_tag (dropped at the flush, and in any case with the
  * transaction), so that an import of any size keeps its memory flat. */
@@ -159,7 +154,7 @@ enum mb_status store_tags_lock(struct store *store, int64_t user_id, int64_t pos
 {
     /* A deletion in a batch: what it put off first (the cascade must see it). */
     enum mb_status status = store_tags_flush(store);
-    if (status != MB_OK || !store_tags_row_locks(store))
+    if (status != MB_OK || !store_on_server(store))
         return status;
     /* The posts twice: a reply being written when the first pass ran
      * holds its parent KEY SHARE, so the first pass waits for it to

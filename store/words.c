@@ -218,9 +218,9 @@ struct tags {
 };
 
 /* The tag at word (just after its '#'), added to found once; *next is
- * where the scan goes on. */
-static enum mb_status tag_at(struct store *store, const char *word, const char *end,
-                             struct tags *found, const char **next)
+ * where the scan goes on. MB_NOMEM only. */
+static enum mb_status tag_at(const char *word, const char *end, struct tags *found,
+                             const char **next)
 {
     size_t length = tag_length(word, end);
     *next = word + length;
@@ -231,7 +231,7 @@ static enum mb_status tag_at(struct store *store, const char *word, const char *
     if (status == MB_INVALID)
         return MB_OK; /* folds to no tag word: no tag */
     if (status != MB_OK)
-        return store_fail(store, MB_NOMEM, "out of memory folding a tag");
+        return MB_NOMEM;
     bool seen = false;
     for (size_t i = 0; i < found->count; i++)
         seen = seen || strcmp(found->words[i], tag) == 0;
@@ -247,6 +247,46 @@ static void tags_clear(struct tags *tags)
     for (size_t i = 0; i < tags->count; i++)
         free(tags->words[i]);
     tags->count = 0;
+}
+
+/* The scan's step at character *c (just decoded, *p after it): a '#' that
+ * may start a tag adds it to tags and moves *p past it, *c then standing
+ * for what precedes the next character (a word's). The one tag rule of
+ * store_words_record and store_body_tags. */
+static enum mb_status tag_step(const char **p, const char *end, int32_t previous, int32_t *c,
+                               struct tags *tags)
+{
+    if (*c != '#' || !may_precede_tag(previous) || tags->count >= STORE_TAGS_MAX)
+        return MB_OK;
+    const char *after = *p;
+    enum mb_status status = tag_at(*p, end, tags, &after);
+    if (after > *p) {
+        *p = after;
+        *c = 'a';
+    }
+    return status;
+}
+
+enum mb_status store_body_tags(const char *body, char ***tags, size_t *count)
+{
+    struct tags found = { .count = 0 };
+    const char *p = body, *end = body + strlen(body);
+    int32_t previous = 0;
+    enum mb_status status = MB_OK;
+    while (status == MB_OK && p < end) {
+        int32_t c;
+        p += text_decode(p, (size_t)(end - p), &c);
+        status = tag_step(&p, end, previous, &c, &found);
+        previous = c;
+    }
+    if (status != MB_OK) {
+        tags_clear(&found);
+        return status;
+    }
+    *tags = xcalloc(found.count + 1, sizeof **tags);
+    memcpy(*tags, found.words, found.count * sizeof found.words[0]);
+    *count = found.count;
+    return MB_OK;
 }
 
 static int tag_order(const void *a, const void *b)
@@ -301,7 +341,7 @@ static enum mb_status tags_write(struct store *store, int64_t post_id, int64_t t
 {
     enum mb_status status = MB_OK;
     size_t i = 0, j = 0;
-    if (store->in_batch && old->count == 0 && store_tags_row_locks(store)) {
+    if (store->in_batch && old->count == 0 && store_on_server(store)) {
         for (; status == MB_OK && j < fresh->count; j++)
             status = store_tags_defer(store, fresh->words[j], timestamp, post_id);
         return status;
@@ -346,15 +386,8 @@ enum mb_status store_words_record(struct store *store, int64_t post_id, int64_t 
         if (c == '@' && may_precede_mention(previous) && found.count < STORE_MENTIONS_MAX &&
             found.lookups < MENTION_LOOKUPS_MAX)
             status = mention_at(store, p, end, &found);
-        if (status == MB_OK && c == '#' && may_precede_tag(previous) &&
-            tags.count < STORE_TAGS_MAX) {
-            const char *after = p;
-            status = tag_at(store, p, end, &tags, &after);
-            if (after > p) {
-                p = after;
-                c = 'a'; /* what precedes the next character: a word's */
-            }
-        }
+        if (status == MB_OK && (status = tag_step(&p, end, previous, &c, &tags)) != MB_OK)
+            status = store_fail(store, status, "out of memory folding a tag");
         previous = c;
     }
     for (size_t i = 0; status == MB_OK && i < found.count; i++) {

@@ -34,9 +34,6 @@ enum mb_status store_words_record(struct store *store, int64_t post_id, int64_t 
  * on SQLite (one writer at a time). */
 enum mb_status store_tags_lock(struct store *store, int64_t user_id, int64_t post_id);
 
-/* Whether the engine locks rows (PostgreSQL; not SQLite, one writer at a
- * time): whether writes must mind the lock order at all. */
-bool store_tags_row_locks(const struct store *store);
 
 /* Inside a batch (an import: many posts in one transaction, which would
  * take tag_count's rows post after post, out of order), on PostgreSQL,

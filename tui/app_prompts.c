@@ -38,44 +38,32 @@ static void find_end(struct app *app, bool go_back)
 
 /* ---- the timeline's prompts: search, tag, date ----------------------------- */
 
-static bool word_byte(unsigned char c)
-{
-    return c >= 0x80 || c == '_' || (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
-           (c >= 'A' && c <= 'Z');
-}
-
 void app_tag_start(struct app *app, const struct pane_post *post)
 {
     if (post->id == 0) {
         session_message(&app->session, STYLE_INFO, "No post selected: t shows a post's tag.");
         return;
     }
-    /* The words after a '#' that the store takes for tags (store_tag_fold
-     * says), offered in the prompt's label, the first one typed in. */
-    char offered[256] = "", first[128] = "";
-    size_t used = 0;
-    const char *body = post->body != NULL ? post->body : "";
-    for (const char *p = body; *p != '\0'; p++) {
-        if (*p != '#' || (p > body && word_byte((unsigned char)p[-1])))
-            continue;
-        const char *end = p + 1;
-        while (word_byte((unsigned char)*end))
-            end++;
-        char candidate[128];
-        snprintf(candidate, sizeof candidate, "%.*s", (int)(end - p), p);
-        char *folded = NULL;
-        struct mb_error err;
-        if (store_tag_fold(candidate, &folded, &err) == MB_OK) {
-            if (first[0] == '\0')
-                snprintf(first, sizeof first, "%s", folded);
-            int n = snprintf(offered + used, sizeof offered - used, "%s#%s", used ? " " : "",
-                             folded);
-            if (n > 0 && (size_t)n < sizeof offered - used)
-                used += (size_t)n;
-        }
-        free(folded);
+    /* The post's tags as the store records them (store_body_tags),
+     * offered in the prompt's label, the first one typed in. */
+    char offered[256] = "";
+    size_t used = 0, count = 0;
+    char **tags = NULL;
+    if (store_body_tags(post->body != NULL ? post->body : "", &tags, &count) != MB_OK) {
+        session_message(&app->session, STYLE_ERROR, "Out of memory reading the post's tags.");
+        return;
     }
-    overlay_prompt(&app->overlay, PROMPT_TAG, first, used > 0 ? offered : "none here");
+    for (size_t i = 0; i < count; i++) {
+        int n = snprintf(offered + used, sizeof offered - used, "%s#%s", used ? " " : "",
+                         tags[i]);
+        if (n > 0 && (size_t)n < sizeof offered - used)
+            used += (size_t)n;
+    }
+    overlay_prompt(&app->overlay, PROMPT_TAG, count > 0 ? tags[0] : "",
+                   used > 0 ? offered : "none here");
+    for (size_t i = 0; i < count; i++)
+        free(tags[i]);
+    free(tags);
 }
 
 static void accept_timeline_prompt(struct app *app)

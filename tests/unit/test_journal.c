@@ -460,6 +460,34 @@ static void test_plans(void **state)
     store_close(store);
 }
 
+/* store_body_tags: what the TUI's t offers is what the store records for
+ * that body (the TUI scanned bytes and took an em dash into the word, so
+ * "#tag\u2014x" offered nothing, and "&#123" for a tag). */
+static void test_body_tags(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *body, *tags;
+    } cases[] = {
+        { "#Tag\xe2\x80\x94x and #tag again, #Zebra", "tag zebra" },
+        { "&#123 C#sharp #12 no tags", "" },
+        { "(#caf\xc3\xa9) #WORK", "caf\xc3\xa9 work" },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char **tags = NULL;
+        size_t count = 0;
+        assert_int_equal(store_body_tags(cases[i].body, &tags, &count), MB_OK);
+        char joined[256] = "";
+        for (size_t t = 0; t < count; t++) {
+            snprintf(joined + strlen(joined), sizeof joined - strlen(joined), "%s%s",
+                     t > 0 ? " " : "", tags[t]);
+            free(tags[t]);
+        }
+        free(tags);
+        assert_string_equal(joined, cases[i].tags);
+    }
+}
+
 static void test_search_expression(void **state)
 {
     (void)state;
@@ -814,6 +842,7 @@ int main(void)
         TEST(test_search_folds_diacritics),
         TEST(test_plans),
         cmocka_unit_test(test_search_expression),
+        cmocka_unit_test(test_body_tags),
         TEST(test_private_entries),
         TEST(test_private_moved),
         TEST(test_private_passphrase_length),
