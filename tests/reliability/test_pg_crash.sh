@@ -79,11 +79,15 @@ expect_not_contains "no password in the errors" "$(cat "$T/writer.err")" "$(prin
 expect_eq "the writer's log and its count agree" "$posts" "$(grep -c '^A ' "$T/log")"
 
 mkdir -p "$T/verify"
-"$driver" verify "$DB" "$T/log" "$T/verify" > "$T/verify.out" 2> "$T/verify.err"
+"$driver" verify "$DB" "$T/log" "$T/verify" > "$T/verify.out" 2> "$T/verify.err" ||
+    grep -q '^not ok' "$T/verify.out" ||
+    not_ok "pg_writers verify ran to its end" "$(tail -n 3 "$T/verify.err")"
 cat "$T/verify.out"
 expect_not_contains "no sanitizer report from the check" "$(cat "$T/verify.err")" "Sanitizer"
 extra=$(sed -n 's/^# figure pg_crash_unlogged //p' "$T/verify.out")
-if [ "${extra:-0}" -le "${errors:-0}" ]; then
+if [ -z "$extra" ]; then
+    not_ok "unacknowledged writes at most one per reported error" "verify printed no figure"
+elif [ "$extra" -le "${errors:-0}" ]; then
     ok "unacknowledged writes that happened (${extra:-?}) at most one per reported error (${errors:-0})"
 else
     not_ok "unacknowledged writes at most one per reported error" "extra $extra, errors ${errors:-0}"

@@ -8,10 +8,7 @@ if ! command -v python3 > /dev/null; then
     echo "ok - $(basename "$0") # SKIP no python3"
     exit 0
 fi
-if [ "${MB_BACKEND:-sqlite}" != sqlite ]; then
-    echo "ok - $(basename "$0") # SKIP SQLite's triggers"
-    exit 0
-fi
+sqlite_only "revision 0006's triggers"
 base="$T/base.db"
 "$MB_BIN" --db "$base" user add bob > /dev/null &&
     "$MB_BIN" --db "$base" user add amy > /dev/null

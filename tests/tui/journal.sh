@@ -85,7 +85,7 @@ expect_screen "its day in the title" "Sun 2026-11-22"
 keys @
 type_text "someday"
 keys Enter
-expect_screen "a date that is none is said" "someday"
+expect_screen "a date that is none is said" "cannot read 'someday'"
 
 # Private entries: tester writes one.
 keys P
